@@ -1,0 +1,79 @@
+//! The command line: clap definitions and dispatch, one file per subcommand.
+//! Flags become options here; the work is done by the library.
+
+mod build;
+mod check;
+mod init;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diagnostics::Diagnostics;
+
+/// cairn: a static site generator for typed product-career knowledge bases.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scaffold a new site in DIR (default: the current directory, which must be empty)
+    Init(init::InitArgs),
+    /// Build the site into the output folder
+    Build(build::BuildArgs),
+    /// Load, validate and render the site without writing anything
+    Check(check::CheckArgs),
+}
+
+/// The `--root` flag shared by every command that works on a site.
+#[derive(Debug, Args)]
+pub struct RootArg {
+    /// The site root (the folder holding site.toml)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// Parses the command line and runs it. Exit codes: 0 success, 1 the site
+/// has errors, 2 bad usage (clap exits with 2 itself).
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Init(a) => init::run(a),
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+    }
+}
+
+/// Prints every diagnostic to stderr, sorted, and a summary line.
+pub(crate) fn report(ds: Diagnostics) -> (usize, usize) {
+    let errors = ds.error_count();
+    let warnings = ds.warning_count();
+    for d in ds.sorted() {
+        eprintln!("{d}");
+    }
+    (errors, warnings)
+}
+
+/// Prints diagnostics of a failed run and returns exit status 1.
+pub(crate) fn fail(ds: Diagnostics, what: &str) -> ExitCode {
+    let (errors, warnings) = report(ds);
+    let w = if warnings > 0 {
+        format!(", {warnings} warning{}", plural(warnings))
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "error: {what} failed with {errors} error{}{w}",
+        plural(errors)
+    );
+    ExitCode::from(1)
+}
+
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

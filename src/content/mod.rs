@@ -1,0 +1,733 @@
+//! Content: finding the Markdown files under `content/`, splitting and
+//! parsing their front-matter, checking the built-in keys, and mapping each
+//! file to its URL (SPEC.md, "Content").
+//!
+//! [`parse_page`] works on a string and is what the unit tests use;
+//! [`load`] walks the disk and parses every file in parallel, collecting the
+//! problems of all files instead of stopping at the first.
+
+pub mod frontmatter;
+pub mod yaml;
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::{check_slug, slugify};
+use yaml::{Positions, Value};
+
+/// Front-matter keys every page may use, whatever its collection.
+pub const BUILTIN_KEYS: [&str; 11] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "tags",
+    "aliases",
+    "template",
+    "extra",
+];
+
+/// Largest content file cairn reads; far above any real page, it bounds
+/// memory and time on a runaway file.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What a content file is, by its place under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "collection")]
+pub enum PageKind {
+    /// `content/_index.md`.
+    Home,
+    /// `content/<collection>/_index.md`.
+    Collection(String),
+    /// `content/<collection>/<slug>.md`.
+    Entry(String),
+    /// Any other file.
+    Plain,
+}
+
+/// A date from front-matter: `YYYY-MM-DD`, optionally followed by an
+/// RFC 3339 time (`T10:00:00Z`). Kept as written, since ISO strings sort
+/// chronologically.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Date(pub String);
+
+impl Date {
+    /// Parses and checks a date string.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| {
+            b.get(r.clone())
+                .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+        };
+        if b.len() < 10
+            || !digits(0..4)
+            || b[4] != b'-'
+            || !digits(5..7)
+            || b[7] != b'-'
+            || !digits(8..10)
+        {
+            return None;
+        }
+        let m: u32 = s[5..7].parse().ok()?;
+        let d: u32 = s[8..10].parse().ok()?;
+        let y: u32 = s[0..4].parse().ok()?;
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        if !(1..=12).contains(&m) || d == 0 || d > days[m as usize - 1] {
+            return None;
+        }
+        if b.len() > 10 {
+            let t = &s[10..];
+            let ok = (t.starts_with('T') || t.starts_with(' '))
+                && t.len() >= 9
+                && digits(11..13)
+                && b[13] == b':'
+                && digits(14..16)
+                && b[16] == b':'
+                && digits(17..19);
+            if !ok {
+                return None;
+            }
+        }
+        Some(Date(s.to_string()))
+    }
+
+    /// The calendar day, `YYYY-MM-DD`.
+    pub fn day(&self) -> &str {
+        &self.0[..10]
+    }
+}
+
+/// One parsed content file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the site root, e.g. `content/roles/pm.md`.
+    pub source: PathBuf,
+    /// The whole text of the file (BOM removed), for error snippets.
+    pub text: String,
+    /// Home, collection page, entry or plain page.
+    pub kind: PageKind,
+    /// The last URL segment.
+    pub slug: String,
+    /// Output path relative to the site root, `roles/pm/` (`""` for home).
+    pub path: String,
+    /// `title`.
+    pub title: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// `date`.
+    pub date: Option<Date>,
+    /// `updated`.
+    pub updated: Option<Date>,
+    /// `draft`.
+    pub draft: bool,
+    /// `weight`.
+    pub weight: Option<i64>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `aliases`.
+    pub aliases: Vec<String>,
+    /// `template`.
+    pub template: Option<String>,
+    /// `extra`, free-form.
+    pub extra: Value,
+    /// Every other key, in file order, for the collection schema to check.
+    pub fields: Vec<(String, Value)>,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+    /// Where every front-matter key and value is.
+    pub positions: Positions,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The collection this page belongs to (entries and collection pages).
+    pub fn collection(&self) -> Option<&str> {
+        match &self.kind {
+            PageKind::Collection(c) | PageKind::Entry(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// An error at a place in this page's text.
+    pub fn error_at(&self, pos: yaml::Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error_at(&self.source, pos.line, pos.col, message).with_source(&self.text)
+    }
+}
+
+/// Where a content file goes, from its path under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// What the file is.
+    pub kind: PageKind,
+    /// The last URL segment.
+    pub slug: String,
+    /// Output path relative to the site root (`""`, `roles/`, `roles/pm/`).
+    pub path: String,
+}
+
+/// Maps a path under `content/` (e.g. `roles/pm.md`) to its route. `slug`
+/// is the front-matter override of the file stem.
+pub fn route(rel: &Path, collections: &[&str], slug: Option<&str>) -> Result<Route, String> {
+    let mut parts: Vec<String> = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(
+                s.to_str()
+                    .ok_or_else(|| format!("file name `{}` is not valid UTF-8", rel.display()))?
+                    .to_string(),
+            ),
+            _ => return Err(format!("unexpected path `{}`", rel.display())),
+        }
+    }
+    let file = parts.pop().ok_or("empty path")?;
+    let stem = file.strip_suffix(".md").unwrap_or(&file);
+    let dirs: Vec<String> = parts.iter().map(|d| slugify(d)).collect();
+    if dirs.iter().any(String::is_empty) {
+        return Err(format!(
+            "folder names in `{}` must contain a letter or digit",
+            rel.display()
+        ));
+    }
+    let is_index = stem == "_index";
+    if is_index && slug.is_some() {
+        return Err(
+            "`slug` cannot be set on an `_index.md` page; rename its folder instead".into(),
+        );
+    }
+    let slug = match slug {
+        Some(s) => s.to_string(),
+        None if is_index => dirs.last().cloned().unwrap_or_default(),
+        None => {
+            let s = slugify(stem);
+            if s.is_empty() {
+                return Err(format!(
+                    "file name `{file}` gives an empty slug; set `slug` or rename the file"
+                ));
+            }
+            s
+        }
+    };
+    let prefix: String = dirs.iter().map(|d| format!("{d}/")).collect();
+    let in_collection = parts.len() == 1 && collections.contains(&parts[0].as_str());
+    let (kind, path) = match (is_index, parts.len(), in_collection) {
+        (true, 0, _) => (PageKind::Home, String::new()),
+        (true, _, true) => (PageKind::Collection(parts[0].clone()), prefix),
+        (true, _, false) => (PageKind::Plain, prefix),
+        (false, _, true) => (
+            PageKind::Entry(parts[0].clone()),
+            format!("{prefix}{slug}/"),
+        ),
+        (false, _, false) => (PageKind::Plain, format!("{prefix}{slug}/")),
+    };
+    Ok(Route { kind, slug, path })
+}
+
+/// Parses one content file's text. `source` is its path relative to the
+/// site root (`content/...`), `rel` its path under `content/`.
+pub fn parse_page(
+    source: &Path,
+    rel: &Path,
+    text: String,
+    collections: &[&str],
+) -> Result<Page, Vec<Diagnostic>> {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    let err =
+        |line, col, msg: String| Diagnostic::error_at(source, line, col, msg).with_source(&text);
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![err(e.line, e.col, e.message).with_hint(e.hint)]),
+    };
+    let fm = match yaml::parse_front_matter(split.yaml, split.yaml_line) {
+        Ok(fm) => fm,
+        Err(e) => return Err(vec![err(e.pos.line, e.pos.col, e.message)]),
+    };
+    let (body_offset, body_line) = (split.body_offset, split.body_line);
+    let pos = fm.positions;
+    let mut diags = Vec::new();
+    let mut b = Builtins::default();
+    let mut fields = Vec::new();
+    for (k, v) in fm.map {
+        let Value::String(key) = k else {
+            diags.push(err(
+                pos.start_line(),
+                1,
+                "front-matter keys must be strings".into(),
+            ));
+            continue;
+        };
+        let at = pos.value(&key);
+        let mut bad = |expected: &str| {
+            diags.push(err(
+                at.line,
+                at.col,
+                format!("`{key}` must be {expected}, found {}", yaml::kind_name(&v)),
+            ));
+        };
+        match key.as_str() {
+            "title" => match &v {
+                Value::String(s) if !s.trim().is_empty() => b.title = Some(s.clone()),
+                Value::String(_) => bad("a non-empty string"),
+                _ => bad("a string"),
+            },
+            "description" => match &v {
+                Value::String(s) => b.description = Some(s.clone()),
+                _ => bad("a string"),
+            },
+            "date" | "updated" => match &v {
+                Value::String(s) => match Date::parse(s) {
+                    Some(d) if key == "date" => b.date = Some(d),
+                    Some(d) => b.updated = Some(d),
+                    None => diags.push(
+                        err(
+                            at.line,
+                            at.col,
+                            format!("`{key}` value `{s}` is not a date"),
+                        )
+                        .with_hint("write dates as YYYY-MM-DD"),
+                    ),
+                },
+                _ => bad("a date (YYYY-MM-DD)"),
+            },
+            "draft" => match &v {
+                Value::Bool(x) => b.draft = *x,
+                _ => bad("`true` or `false`"),
+            },
+            "slug" => match &v {
+                Value::String(s) => match check_slug(s) {
+                    Ok(()) => b.slug = Some(s.clone()),
+                    Err(m) => {
+                        let d = err(at.line, at.col, m);
+                        let fixed = slugify(s);
+                        diags.push(if fixed.is_empty() {
+                            d
+                        } else {
+                            d.with_hint(format!("write `slug: {fixed}`"))
+                        });
+                    }
+                },
+                _ => bad("a string"),
+            },
+            "weight" => match v.as_i64() {
+                Some(w) => b.weight = Some(w),
+                None => bad("an integer"),
+            },
+            "tags" | "aliases" => match string_list(&v) {
+                Some(list) if key == "tags" => b.tags = list,
+                Some(list) => b.aliases = list,
+                None => bad("a list of strings"),
+            },
+            "template" => match &v {
+                Value::String(s) => b.template = Some(s.clone()),
+                _ => bad("a string"),
+            },
+            "extra" => match &v {
+                Value::Mapping(_) => b.extra = v,
+                _ => bad("a mapping"),
+            },
+            _ => fields.push((key, v)),
+        }
+    }
+    if b.title.is_none() && !diags.iter().any(|d| d.message.starts_with("`title`")) {
+        diags.push(
+            err(
+                split.yaml_line.saturating_sub(1).max(1),
+                1,
+                "missing `title` in front-matter".into(),
+            )
+            .with_hint("add a line `title: ...` between the `---` lines"),
+        );
+    }
+    let route = match route(rel, collections, b.slug.as_deref()) {
+        Ok(r) => Some(r),
+        Err(m) => {
+            let at = if b.slug.is_some() {
+                pos.value("slug")
+            } else {
+                yaml::Pos { line: 1, col: 1 }
+            };
+            diags.push(err(at.line, at.col, m));
+            None
+        }
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let route = route.expect("route is set when there are no diagnostics");
+    Ok(Page {
+        source: source.to_path_buf(),
+        kind: route.kind,
+        slug: route.slug,
+        path: route.path,
+        title: b.title.unwrap_or_default(),
+        description: b.description,
+        date: b.date,
+        updated: b.updated,
+        draft: b.draft,
+        weight: b.weight,
+        tags: b.tags,
+        aliases: b.aliases,
+        template: b.template,
+        extra: b.extra,
+        fields,
+        body_offset,
+        body_line,
+        positions: pos,
+        text,
+    })
+}
+
+#[derive(Default)]
+struct Builtins {
+    title: Option<String>,
+    description: Option<String>,
+    date: Option<Date>,
+    updated: Option<Date>,
+    draft: bool,
+    slug: Option<String>,
+    weight: Option<i64>,
+    tags: Vec<String>,
+    aliases: Vec<String>,
+    template: Option<String>,
+    extra: Value,
+}
+
+fn string_list(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::Sequence(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => None,
+    }
+}
+
+impl Positions {
+    fn start_line(&self) -> usize {
+        self.value("").line
+    }
+}
+
+/// A non-Markdown file under `content/`, copied to the same path.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+    /// Output path relative to the output folder.
+    pub rel: String,
+}
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Parsed pages, sorted by source path. Drafts are included; the site
+    /// decides what to publish.
+    pub pages: Vec<Page>,
+    /// Files to copy as they are.
+    pub assets: Vec<Asset>,
+}
+
+/// Walks `content/` and parses every file. Problems of all files are
+/// returned together.
+pub fn load(config: &Config) -> (Loaded, Diagnostics) {
+    let root = &config.root;
+    let content = root.join("content");
+    let mut ds = Diagnostics::new();
+    let mut md_files = Vec::new();
+    let mut assets = Vec::new();
+    if !content.is_dir() {
+        ds.push(
+            Diagnostic::error("content", "no `content/` folder in the site")
+                .with_hint("create `content/_index.md` for the home page"),
+        );
+        return (Loaded::default(), ds);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for entry in walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden_or_temp(e.file_name()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                ds.push(Diagnostic::error(p, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let mut ft = entry.file_type();
+        if ft.is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    ft = match std::fs::metadata(path) {
+                        Ok(m) => m.file_type(),
+                        Err(_) => continue,
+                    };
+                    if ft.is_dir() {
+                        ds.push(
+                            Diagnostic::error(
+                                rel_to(root, path),
+                                "symlinked folders are not followed",
+                            )
+                            .warning(),
+                        );
+                        continue;
+                    }
+                }
+                _ => {
+                    ds.push(
+                        Diagnostic::error(
+                            rel_to(root, path),
+                            "symlink points outside the site (or nowhere) and is not followed",
+                        )
+                        .warning(),
+                    );
+                    continue;
+                }
+            }
+        }
+        if !ft.is_file() {
+            continue;
+        }
+        let rel = path.strip_prefix(&content).unwrap_or(path).to_path_buf();
+        if path.extension().is_some_and(|e| e == "md") {
+            md_files.push(rel);
+        } else if let Some(r) = rel.to_str() {
+            assets.push(Asset {
+                abs: path.to_path_buf(),
+                rel: r.replace('\\', "/"),
+            });
+        } else {
+            ds.push(
+                Diagnostic::error(rel_to(root, path), "file name is not valid UTF-8").warning(),
+            );
+        }
+    }
+    let names: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
+    let results: Vec<Result<Page, Vec<Diagnostic>>> = md_files
+        .par_iter()
+        .map(|rel| {
+            let source = Path::new("content").join(rel);
+            let text = read_text(&content.join(rel), &source)?;
+            parse_page(&source, rel, text, &names)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(d) => ds.extend(d),
+        }
+    }
+    (Loaded { pages, assets }, ds)
+}
+
+/// Reads a file as UTF-8, with errors that name the file and, for bad
+/// encoding, the place of the first bad byte.
+pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Vec<Diagnostic>> {
+    let fail = |m: String| vec![Diagnostic::error(shown, m)];
+    let meta = std::fs::metadata(abs).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "file is {} MB, over the {} MB limit for content files",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| fail(format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let (line, col) = crate::diagnostics::line_col(valid, valid.len());
+        vec![
+            Diagnostic::error_at(
+                shown,
+                line,
+                col,
+                "file is not valid UTF-8 (it may be Latin-1 or another legacy encoding)",
+            )
+            .with_hint("save the file as UTF-8"),
+        ]
+    })
+}
+
+/// Dot-files and editor leftovers are never content.
+pub fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
+    let Some(n) = name.to_str() else { return false };
+    n.starts_with('.')
+        || n.ends_with('~')
+        || n.ends_with(".swp")
+        || n.ends_with(".swx")
+        || n.ends_with(".bak")
+        || n.ends_with(".bck")
+        || n.contains("___jb_")
+        || n == "4913"
+}
+
+/// `path` relative to `root` when it is under it.
+pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLLS: [&str; 2] = ["roles", "kpis"];
+
+    fn r(path: &str, slug: Option<&str>) -> Result<(PageKind, String), String> {
+        route(Path::new(path), &COLLS, slug).map(|r| (r.kind, r.path))
+    }
+
+    #[test]
+    fn url_mapping_follows_the_spec() {
+        assert_eq!(r("_index.md", None).unwrap(), (PageKind::Home, "".into()));
+        assert_eq!(
+            r("roles/_index.md", None).unwrap(),
+            (PageKind::Collection("roles".into()), "roles/".into())
+        );
+        assert_eq!(
+            r("roles/product-owner.md", None).unwrap(),
+            (
+                PageKind::Entry("roles".into()),
+                "roles/product-owner/".into()
+            )
+        );
+        assert_eq!(
+            r("roles/po.md", Some("product-owner")).unwrap(),
+            (
+                PageKind::Entry("roles".into()),
+                "roles/product-owner/".into()
+            )
+        );
+        assert_eq!(
+            r("about.md", None).unwrap(),
+            (PageKind::Plain, "about/".into())
+        );
+        assert_eq!(
+            r("guides/x/How To.md", None).unwrap(),
+            (PageKind::Plain, "guides/x/how-to/".into())
+        );
+        assert_eq!(
+            r("misc/_index.md", None).unwrap(),
+            (PageKind::Plain, "misc/".into())
+        );
+        // Deeper files inside a collection folder are plain pages.
+        assert_eq!(
+            r("roles/x/y.md", None).unwrap(),
+            (PageKind::Plain, "roles/x/y/".into())
+        );
+    }
+
+    #[test]
+    fn unusable_names_are_errors() {
+        assert!(r("roles/!!!.md", None).is_err());
+        assert!(r("roles/_index.md", Some("x")).is_err());
+    }
+
+    fn page(text: &str) -> Result<Page, Vec<String>> {
+        parse_page(
+            Path::new("content/roles/pm.md"),
+            Path::new("roles/pm.md"),
+            text.into(),
+            &COLLS,
+        )
+        .map_err(|ds| {
+            ds.iter()
+                .map(|d| d.to_string().lines().next().unwrap().to_string())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn builtin_keys_are_typed() {
+        let p = page(
+            "---\ntitle: PM\ndate: 2024-02-29\ntags: [a, b]\nweight: 3\nfocus: x\n---\n# Hi\n",
+        )
+        .unwrap();
+        assert_eq!(p.title, "PM");
+        assert_eq!(p.date, Some(Date("2024-02-29".into())));
+        assert_eq!(p.tags, ["a", "b"]);
+        assert_eq!(p.weight, Some(3));
+        assert_eq!(p.fields[0].0, "focus");
+        assert_eq!(p.body(), "# Hi\n");
+        assert_eq!(p.body_line, 8);
+    }
+
+    #[test]
+    fn builtin_type_errors_point_at_values() {
+        let errs =
+            page("---\ntitle: [a]\ndate: 2023-02-30\ndraft: yes\nslug: ../x\n---\n").unwrap_err();
+        assert_eq!(
+            errs,
+            [
+                "content/roles/pm.md:2:8: `title` must be a string, found a list",
+                "content/roles/pm.md:3:7: `date` value `2023-02-30` is not a date",
+                "content/roles/pm.md:4:8: `draft` must be `true` or `false`, found a string",
+                "content/roles/pm.md:5:7: slug `../x` must be lowercase letters, digits, `-` and `_` only",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_title_and_split_errors() {
+        assert_eq!(
+            page("---\ndescription: x\n---\n").unwrap_err(),
+            ["content/roles/pm.md:1:1: missing `title` in front-matter"]
+        );
+        assert_eq!(
+            page("---\ntitle: x\n").unwrap_err(),
+            ["content/roles/pm.md:1:1: front-matter opened with `---` is never closed"]
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let p = page("\u{feff}---\r\ntitle: PM\r\n---\r\nBody\r\n").unwrap();
+        assert_eq!(p.title, "PM");
+        assert_eq!(p.body(), "Body\r\n");
+    }
+
+    #[test]
+    fn dates() {
+        assert!(Date::parse("2024-01-31").is_some());
+        assert!(Date::parse("2024-01-31T10:00:00Z").is_some());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2024-13-01").is_none());
+        assert!(Date::parse("31/01/2024").is_none());
+    }
+}

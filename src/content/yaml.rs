@@ -1,0 +1,400 @@
+//! Every YAML call of cairn lives here.
+//!
+//! Front-matter is parsed twice over the same text, for two different jobs:
+//!
+//! 1. `serde_yaml` (the `yaml_serde` continuation of serde_yaml, on libyaml)
+//!    produces the values. It is parsed into a generic [`Value`] first, so a
+//!    syntax error is reported where libyaml actually found it rather than at
+//!    an earlier position where a typed deserialisation happened to fail.
+//! 2. `saphyr-parser`, an event parser that keeps a span for every node,
+//!    records where each key and value starts. serde_yaml alone gives no
+//!    positions for values, and a schema error must point at the offending
+//!    key or list item.
+//!
+//! All positions are 1-based and counted from the start of the file, not of
+//! the front-matter.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser};
+pub use serde_yaml::{Mapping, Value};
+
+/// Where a node starts in the file: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub col: usize,
+}
+
+/// Positions of the nodes of one front-matter, by path.
+///
+/// A path is the chain of mapping keys and sequence indexes from the top,
+/// joined by `/`: `kpis` is the top-level key `kpis`, `kpis/1` its second
+/// item, `salary/min` a nested key.
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    keys: HashMap<String, Pos>,
+    values: HashMap<String, Pos>,
+    start: Pos,
+}
+
+impl Positions {
+    /// Where the key at `path` is written, else where the front-matter starts.
+    pub fn key(&self, path: &str) -> Pos {
+        self.keys.get(path).copied().unwrap_or(self.start)
+    }
+
+    /// Where the value at `path` starts, falling back to its key, then to the
+    /// nearest enclosing node.
+    pub fn value(&self, path: &str) -> Pos {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.values.get(p).or_else(|| self.keys.get(p)) {
+                return *pos;
+            }
+            match p.rsplit_once('/') {
+                Some((parent, _)) => p = parent,
+                None => return self.start,
+            }
+        }
+    }
+}
+
+/// A YAML problem at a place in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// Where it is.
+    pub pos: Pos,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The parsed front-matter: a mapping and where each node is.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// Top-level keys and their values, in file order.
+    pub map: Mapping,
+    /// Where every key and value is.
+    pub positions: Positions,
+}
+
+/// Upper bound on nesting, far beyond any real front-matter; keeps hostile
+/// input from exhausting the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Parses front-matter text that starts at `first_line` of its file.
+pub fn parse_front_matter(yaml: &str, first_line: usize) -> Result<FrontMatter, YamlError> {
+    let start = Pos {
+        line: first_line.saturating_sub(1).max(1),
+        col: 1,
+    };
+    // Positions first: it also finds duplicate keys and excessive nesting,
+    // which libyaml would report late (duplicates) or not at all.
+    let positions = scan_positions(yaml, first_line, start)?;
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => return Err(translate_error(&e, first_line, start)),
+    };
+    let map = match value {
+        Value::Null => Mapping::new(),
+        Value::Mapping(m) => m,
+        other => {
+            return Err(YamlError {
+                pos: positions.value(""),
+                message: format!(
+                    "front-matter must be a mapping of `key: value` lines, found {}",
+                    kind_name(&other)
+                ),
+            });
+        }
+    };
+    Ok(FrontMatter { map, positions })
+}
+
+fn translate_error(e: &serde_yaml::Error, first_line: usize, start: Pos) -> YamlError {
+    let pos = e.location().map_or(start, |l| Pos {
+        line: l.line() + first_line - 1,
+        col: l.column(),
+    });
+    let raw = e.to_string();
+    // libyaml writes "... at line 3 column 2, while parsing ... at line 2
+    // column 4": drop the primary position (it is in the prefix) and shift
+    // the others to file lines.
+    let mut msg = String::new();
+    let mut rest = raw.as_str();
+    let mut first = true;
+    while let Some(i) = rest.find(" at line ") {
+        msg.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let tail = &after[digits.len()..];
+        let (col_text, tail) = match tail.strip_prefix(" column ") {
+            Some(t) => {
+                let c: String = t.chars().take_while(char::is_ascii_digit).collect();
+                let rest = &t[c.len()..];
+                (Some(c), rest)
+            }
+            None => (None, tail),
+        };
+        if !first {
+            let n: usize = digits.parse().unwrap_or(0);
+            msg.push_str(&format!(" at line {}", n + first_line - 1));
+            if let Some(c) = col_text {
+                msg.push_str(&format!(" column {c}"));
+            }
+        }
+        first = false;
+        rest = tail;
+    }
+    msg.push_str(rest);
+    if msg.contains("duplicate entry") {
+        msg = msg.replace("duplicate entry with key", "duplicate key");
+    }
+    YamlError {
+        pos,
+        message: format!("invalid YAML front-matter: {msg}"),
+    }
+}
+
+/// A short name for the kind of a value, for error messages.
+pub fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+enum Frame {
+    Map {
+        path: String,
+        key: Option<String>,
+        seen: HashMap<String, Pos>,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
+    /// A non-scalar mapping key: its contents are not tracked.
+    ComplexKey,
+}
+
+fn join(parent: &str, seg: &str) -> String {
+    if parent.is_empty() {
+        seg.to_string()
+    } else {
+        format!("{parent}/{seg}")
+    }
+}
+
+fn scan_positions(yaml: &str, first_line: usize, start: Pos) -> Result<Positions, YamlError> {
+    let mut out = Positions {
+        start,
+        ..Positions::default()
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    let to_pos = |line: usize, col: usize| Pos {
+        line: line + first_line - 1,
+        col: col + 1,
+    };
+    for item in Parser::new_from_str(yaml) {
+        // A scan error is left to libyaml, whose messages users know; the
+        // positions found so far stay usable.
+        let Ok((event, span)) = item else { break };
+        let pos = to_pos(span.start.line(), span.start.col());
+        let is_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(..)
+        );
+        if is_node {
+            // Where does this node sit: as a key, or as a value at a path?
+            let mut as_key = None;
+            let path = match stack.last_mut() {
+                None => String::new(),
+                Some(Frame::Map { path, key, seen }) => match key.take() {
+                    None => {
+                        let name = match &event {
+                            Event::Scalar(s, ..) => s.to_string(),
+                            _ => "?".to_string(),
+                        };
+                        if let Some(first) = seen.get(&name) {
+                            return Err(YamlError {
+                                pos,
+                                message: format!(
+                                    "duplicate key `{name}` (first set at line {})",
+                                    first.line
+                                ),
+                            });
+                        }
+                        seen.insert(name.clone(), pos);
+                        as_key = Some(join(path, &name));
+                        *key = Some(name);
+                        String::new()
+                    }
+                    Some(k) => join(path, &k),
+                },
+                Some(Frame::Seq { path, index }) => {
+                    let p = join(path, &index.to_string());
+                    *index += 1;
+                    p
+                }
+                Some(Frame::ComplexKey) => String::new(),
+            };
+            // A key whose value is pending keeps `key` set; a value clears it.
+            if as_key.is_none()
+                && let Some(Frame::Map { key, .. }) = stack.last_mut()
+            {
+                *key = None;
+            }
+            let in_complex_key = matches!(stack.last(), Some(Frame::ComplexKey));
+            match &as_key {
+                Some(k) => {
+                    out.keys.insert(k.clone(), pos);
+                }
+                None if !in_complex_key => {
+                    out.values.insert(path.clone(), pos);
+                }
+                None => {}
+            }
+            let container_path = if as_key.is_some() || in_complex_key {
+                None
+            } else {
+                Some(path)
+            };
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(YamlError {
+                            pos,
+                            message: format!(
+                                "front-matter is nested more than {MAX_DEPTH} levels deep"
+                            ),
+                        });
+                    }
+                    let frame = match (container_path, matches!(event, Event::MappingStart(..))) {
+                        (None, _) => Frame::ComplexKey,
+                        (Some(path), true) => Frame::Map {
+                            path,
+                            key: None,
+                            seen: HashMap::new(),
+                        },
+                        (Some(path), false) => Frame::Seq { path, index: 0 },
+                    };
+                    stack.push(frame);
+                }
+                _ => {}
+            }
+        } else if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+            stack.pop();
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: usize, col: usize) -> Pos {
+        Pos { line, col }
+    }
+
+    #[test]
+    fn syntax_error_lines_count_from_the_start_of_the_file() {
+        // Front-matter starts at line 2 of the file.
+        let e = parse_front_matter("title: A\nkpis: [a, b\nsummary: x\n", 2).unwrap_err();
+        // libyaml notices the unclosed list at the `:` of the next key.
+        assert_eq!(e.pos, pos(4, 8));
+        assert_eq!(
+            e.message,
+            "invalid YAML front-matter: did not find expected ',' or ']', while parsing a flow sequence at line 3 column 7"
+        );
+    }
+
+    #[test]
+    fn mapping_value_in_wrong_place() {
+        let e = parse_front_matter("title: x\n  bad: y: z\n", 2).unwrap_err();
+        assert_eq!(e.pos, pos(3, 6));
+        assert!(
+            e.message.contains("mapping values are not allowed"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn key_and_value_positions() {
+        let fm = parse_front_matter(
+            "title: PO\nkpis:\n  - nps\n  - kpi-velocty\nsalary: { min: 1, max: 2 }\nlist: [a, b]\n",
+            2,
+        )
+        .unwrap();
+        let p = &fm.positions;
+        assert_eq!(p.key("title"), pos(2, 1));
+        assert_eq!(p.value("title"), pos(2, 8));
+        assert_eq!(p.key("kpis"), pos(3, 1));
+        assert_eq!(p.value("kpis/1"), pos(5, 5));
+        assert_eq!(p.value("salary/max"), pos(6, 24));
+        assert_eq!(p.value("list/1"), pos(7, 11));
+        // Unknown paths fall back to the nearest known ancestor.
+        assert_eq!(p.value("list/9"), pos(7, 7));
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error_at_the_second_key() {
+        let e = parse_front_matter("title: a\ndesc: b\ntitle: c\n", 2).unwrap_err();
+        assert_eq!(e.pos, pos(4, 1));
+        assert_eq!(e.message, "duplicate key `title` (first set at line 2)");
+    }
+
+    #[test]
+    fn empty_front_matter_is_an_empty_mapping() {
+        assert!(parse_front_matter("", 2).unwrap().map.is_empty());
+    }
+
+    #[test]
+    fn non_mapping_front_matter() {
+        let e = parse_front_matter("- a\n- b\n", 2).unwrap_err();
+        assert!(e.message.contains("found a list"));
+        assert_eq!(e.pos, pos(2, 1));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let yaml = format!("a: {}{}\n", "[".repeat(500), "]".repeat(500));
+        let e = parse_front_matter(&yaml, 2).unwrap_err();
+        assert!(
+            e.message.contains("nest") || e.message.contains("recursion"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
+            yaml.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let t = std::time::Instant::now();
+        assert!(parse_front_matter(&yaml, 2).is_err());
+        assert!(t.elapsed().as_secs() < 5);
+    }
+}

@@ -1,0 +1,27 @@
+//! cairn: a static site generator for typed knowledge bases about product
+//! careers.
+//!
+//! The pipeline, one way, each stage a module with plain-data input and
+//! output (I/O only at the two ends):
+//!
+//! ```text
+//!  site.toml ──► config ──┐
+//!                         ├──► site::Site::load ──► site::Site::render ──► output::sync
+//!  content/*.md ─► content┘      (validate)          (markdown + render)     (atomic writes,
+//!                 (frontmatter,                                               stale removal)
+//!                  yaml)
+//! ```
+//!
+//! Every stage collects [`diagnostics::Diagnostic`]s instead of stopping at
+//! the first problem; the CLI prints them all and exits 1.
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;

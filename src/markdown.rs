@@ -1,0 +1,243 @@
+//! Markdown to HTML, with stable heading ids, a table of contents and a word
+//! count. Pure: a string in, a [`Rendered`] out.
+//!
+//! Extensions: tables, footnotes, strikethrough, task lists and explicit
+//! heading ids (`## Title {#my-id}`). Raw HTML in Markdown passes through
+//! unchanged, as in Zola and Hugo's "unsafe" mode: content is written by the
+//! site's own authors, and knowledge bases often need a `<details>` or a
+//! `<kbd>`. Template syntax in Markdown (`{{ ... }}`, `{% ... %}`) is never
+//! evaluated: it is text.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::slug::slugify;
+
+/// One heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// The heading's id (the URL fragment).
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+    /// 1 to 6.
+    pub level: u8,
+    /// Lower-level headings under this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Nested headings.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id in the page, in order.
+    pub ids: Vec<String>,
+    /// Words of text (code included).
+    pub word_count: usize,
+    /// Text of the first paragraph, for descriptions.
+    pub summary: String,
+}
+
+/// Minutes needed to read `words` at 200 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Renders `text` to HTML.
+pub fn render(text: &str) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(text, options()).collect();
+    let mut out = Rendered::default();
+    let mut flat: Vec<(u8, String, String)> = Vec::new();
+    let mut i = 0;
+    let mut paragraph_depth = 0usize;
+    let mut summary_done = false;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = *level;
+                let explicit = id.as_ref().map(|s| s.to_string());
+                let start = i;
+                let mut title = String::new();
+                i += 1;
+                while i < events.len() && !matches!(events[i], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[i] {
+                        title.push_str(t);
+                    }
+                    i += 1;
+                }
+                let base = explicit.unwrap_or_else(|| {
+                    let s = slugify(&title);
+                    if s.is_empty() {
+                        "section".to_string()
+                    } else {
+                        s
+                    }
+                });
+                let id = unique_id(&base, &out.ids);
+                out.ids.push(id.clone());
+                out.word_count += title.split_whitespace().count();
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                    *slot = Some(CowStr::from(id.clone()));
+                }
+                // A hover anchor at the end of the heading.
+                let anchor = format!(
+                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+                    escape_attr(&id)
+                );
+                events.insert(i, Event::InlineHtml(CowStr::from(anchor)));
+                i += 1;
+                flat.push((level_num(level), id, title.trim().to_string()));
+            }
+            Event::Start(Tag::Paragraph) => paragraph_depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                if !out.summary.is_empty() {
+                    summary_done = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                out.word_count += t.split_whitespace().count();
+                if paragraph_depth > 0 && !summary_done {
+                    out.summary.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 && !summary_done => {
+                out.summary.push(' ');
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.summary = out.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.toc = nest(&flat);
+    out.html.reserve(text.len() * 3 / 2);
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn unique_id(base: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !taken.contains(c))
+        .expect("an unused suffix exists")
+}
+
+fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut out: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        let entry = TocEntry {
+            id: id.clone(),
+            title: title.clone(),
+            level: *level,
+            children: Vec::new(),
+        };
+        insert(&mut out, entry);
+    }
+    out
+}
+
+fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    match list.last_mut() {
+        Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+        _ => list.push(entry),
+    }
+}
+
+/// Escapes text for an HTML attribute or text node.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_are_stable_and_unique() {
+        let r =
+            render("# Overview\n\n## Key Stakeholders\n\n## Overview\n\n## Overview {#custom}\n");
+        assert_eq!(
+            r.ids,
+            ["overview", "key-stakeholders", "overview-1", "custom"]
+        );
+        assert!(r.html.contains("<h2 id=\"key-stakeholders\">Key Stakeholders<a class=\"anchor\" href=\"#key-stakeholders\""));
+    }
+
+    #[test]
+    fn toc_is_nested() {
+        let r = render("## A\n### A1\n### A2\n## B\n#### B1\n");
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+        assert_eq!(r.toc[1].children[0].title, "B1");
+        assert_eq!(r.toc[1].children[0].level, 4);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r =
+            render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ [^1]\n\n[^1]: note\n\n- [x] done\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn template_syntax_is_text_and_raw_html_passes() {
+        let r = render("{{ config }} {% include \"x\" %}\n\n<kbd>K</kbd>\n");
+        assert!(r.html.contains("{{ config }} {% include \"x\" %}"));
+        assert!(r.html.contains("<kbd>K</kbd>"));
+    }
+
+    #[test]
+    fn word_count_and_summary() {
+        let r = render("# Title here\n\nFirst para\nline two.\n\nSecond para.\n");
+        assert_eq!(r.summary, "First para line two.");
+        assert_eq!(r.word_count, 2 + 4 + 2);
+        assert_eq!(reading_time(r.word_count), 1);
+        assert_eq!(reading_time(401), 3);
+    }
+
+    #[test]
+    fn code_fence_language_is_escaped() {
+        let r = render("```\"><script>\nx\n```\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn pathological_input_is_fast() {
+        let text = "[ (](".repeat(20000);
+        let t = std::time::Instant::now();
+        render(&text);
+        assert!(t.elapsed().as_secs() < 5);
+    }
+}

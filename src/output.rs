@@ -1,0 +1,433 @@
+//! Writing the output folder: guarded, synchronised, atomic per file.
+//!
+//! The whole site is rendered in memory before this module runs, so a build
+//! that fails never reaches it and the previous output stays byte for byte as
+//! it was. Then the folder is synchronised rather than recreated:
+//!
+//! - a file is written only when its bytes changed, through a temporary file
+//!   in `.cairn-tmp/` renamed into place, so no reader and no killed build
+//!   ever sees a half-written file;
+//! - files that cairn wrote before (listed in the manifest `.cairn-manifest`)
+//!   and no longer produces are removed; nothing else is ever deleted.
+//!
+//! The manifest is also the ownership marker: cairn refuses to write into a
+//! non-empty folder without one unless `--force` is given. Before any file is
+//! written, the manifest is extended with the new paths, so a build killed
+//! half-way still knows every file it may have written.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+/// The manifest of files cairn wrote, one path per line.
+pub const MANIFEST: &str = ".cairn-manifest";
+/// Where files are written before being renamed into place.
+pub const TMP_DIR: &str = ".cairn-tmp";
+const MANIFEST_HEADER: &str = "# files written by cairn; do not edit";
+
+/// The bytes of one output file.
+#[derive(Debug, Clone)]
+pub enum Data {
+    /// Rendered in memory.
+    Bytes(Vec<u8>),
+    /// Embedded in the binary (the default theme's static files).
+    Static(&'static [u8]),
+    /// Copied from a file on disk when written.
+    File(PathBuf),
+}
+
+/// One file of the output, at a `/`-separated path relative to the output
+/// folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Relative path, `roles/pm/index.html`.
+    pub rel: String,
+    /// Its content.
+    pub data: Data,
+}
+
+/// What a sync did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncStats {
+    /// Files whose bytes changed or that are new.
+    pub written: usize,
+    /// Files already as they should be.
+    pub unchanged: usize,
+    /// Stale files removed.
+    pub removed: usize,
+}
+
+/// Checks that `out` is a safe place to write the site rooted at `root`.
+/// Returns the message of the refusal.
+pub fn guard(root: &Path, out: &Path, force: bool) -> Result<(), String> {
+    let root = absolute(root);
+    let out = absolute(out);
+    let shown = out.display();
+    if out == root {
+        return Err(format!("output folder `{shown}` is the site root"));
+    }
+    if root.starts_with(&out) {
+        return Err(format!("output folder `{shown}` contains the site itself"));
+    }
+    if out.join("content").exists() || out.join(crate::config::CONFIG_FILE).exists() {
+        return Err(format!(
+            "output folder `{shown}` contains `content/` or `site.toml`"
+        ));
+    }
+    for inner in ["content", "static", "templates", "themes"] {
+        if out.starts_with(root.join(inner)) {
+            return Err(format!("output folder `{shown}` lies inside `{inner}/`"));
+        }
+    }
+    if out.is_file() {
+        return Err(format!("output path `{shown}` is a file"));
+    }
+    if !force && !out.join(MANIFEST).is_file() {
+        let non_empty = fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
+        if non_empty {
+            return Err(format!(
+                "output folder `{shown}` is not empty and was not created by cairn; use `--force` to write into it anyway (cairn will still only remove files it wrote)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Makes a path absolute and resolves `.`/`..` and symlinks of the part that
+/// exists, so that two spellings of one folder compare equal.
+pub fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // Canonicalise the longest existing prefix, then append the rest.
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return normalize(&out);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return normalize(&p),
+        }
+    }
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A relative output path that cannot leave the output folder.
+fn safe_rel(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(rel);
+    if rel.is_empty() || rel.contains('\0') || rel.contains('\\') {
+        return None;
+    }
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| p.to_path_buf())
+}
+
+fn read_manifest(out: &Path) -> HashSet<String> {
+    fs::read_to_string(out.join(MANIFEST))
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn write_manifest(out: &Path, paths: &mut Vec<&str>) -> io::Result<()> {
+    paths.sort_unstable();
+    paths.dedup();
+    let mut text = String::from(MANIFEST_HEADER);
+    text.push('\n');
+    for p in paths.iter() {
+        text.push_str(p);
+        text.push('\n');
+    }
+    let tmp = out.join(TMP_DIR).join("manifest");
+    write_new(&tmp, text.as_bytes())?;
+    fs::rename(&tmp, out.join(MANIFEST))
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::File::create(path)?;
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+fn same_bytes(target: &Path, data: &Data) -> bool {
+    let Ok(meta) = fs::symlink_metadata(target) else {
+        return false;
+    };
+    if !meta.is_file() {
+        return false;
+    }
+    let expected_len = match data {
+        Data::Bytes(b) => b.len() as u64,
+        Data::Static(b) => b.len() as u64,
+        Data::File(p) => match fs::metadata(p) {
+            Ok(m) => m.len(),
+            Err(_) => return false,
+        },
+    };
+    if meta.len() != expected_len {
+        return false;
+    }
+    let Ok(existing) = fs::read(target) else {
+        return false;
+    };
+    match data {
+        Data::Bytes(b) => existing == *b,
+        Data::Static(b) => existing == *b,
+        Data::File(p) => fs::read(p).is_ok_and(|b| b == existing),
+    }
+}
+
+/// Synchronises `out` with `files`. The caller has already run [`guard`].
+pub fn sync(out: &Path, files: &[OutputFile]) -> io::Result<SyncStats> {
+    let err = |m: String| io::Error::other(m);
+    fs::create_dir_all(out).map_err(|e| err(format!("cannot create `{}`: {e}", out.display())))?;
+    let out = out.canonicalize()?;
+    let tmp_dir = out.join(TMP_DIR);
+    // Leftovers of a killed build are ours: clear them.
+    if tmp_dir.exists() {
+        fs::remove_dir_all(&tmp_dir)?;
+    }
+    fs::create_dir_all(&tmp_dir)?;
+
+    let old = read_manifest(&out);
+    let mut rels: Vec<(&OutputFile, PathBuf)> = Vec::with_capacity(files.len());
+    for f in files {
+        let rel = safe_rel(&f.rel).ok_or_else(|| {
+            err(format!(
+                "refusing to write outside the output folder: `{}`",
+                f.rel
+            ))
+        })?;
+        rels.push((f, rel));
+    }
+    let mut union: Vec<&str> = old
+        .iter()
+        .map(String::as_str)
+        .chain(files.iter().map(|f| f.rel.as_str()))
+        .collect();
+    write_manifest(&out, &mut union)?;
+
+    // Folders first (sequentially: cheap, and lets us check each one once).
+    let mut dirs: Vec<&Path> = rels
+        .iter()
+        .filter_map(|(_, r)| r.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for d in dirs {
+        let full = out.join(d);
+        // A file of ours standing where a folder must go is stale: remove it.
+        if let Ok(m) = fs::symlink_metadata(&full)
+            && !m.is_dir()
+        {
+            let rel = d.to_string_lossy().replace('\\', "/");
+            if old.contains(&rel) {
+                fs::remove_file(&full)?;
+            } else {
+                return Err(err(format!(
+                    "`{}` is in the way of a folder cairn needs",
+                    full.display()
+                )));
+            }
+        }
+        fs::create_dir_all(&full)?;
+        // Never follow a symlinked folder out of the output.
+        if !full.canonicalize()?.starts_with(&out) {
+            return Err(err(format!(
+                "`{}` leads outside the output folder",
+                full.display()
+            )));
+        }
+    }
+
+    let written = AtomicUsize::new(0);
+    let counter = AtomicUsize::new(0);
+    rels.par_iter().try_for_each(|(f, rel)| -> io::Result<()> {
+        let target = out.join(rel);
+        if same_bytes(&target, &f.data) {
+            return Ok(());
+        }
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            return Err(err(format!(
+                "`{}` is a folder; cairn needs to write a file there",
+                target.display()
+            )));
+        }
+        let tmp = tmp_dir.join(counter.fetch_add(1, Ordering::Relaxed).to_string());
+        match &f.data {
+            Data::Bytes(b) => write_new(&tmp, b)?,
+            Data::Static(b) => write_new(&tmp, b)?,
+            Data::File(p) => {
+                fs::copy(p, &tmp)
+                    .map_err(|e| err(format!("cannot copy `{}`: {e}", p.display())))?;
+            }
+        }
+        fs::rename(&tmp, &target)?;
+        written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    })?;
+
+    let new: HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let mut removed = 0;
+    let mut stale: Vec<&String> = old.iter().filter(|p| !new.contains(p.as_str())).collect();
+    stale.sort();
+    for rel in stale {
+        let Some(relp) = safe_rel(rel) else { continue };
+        let target = out.join(&relp);
+        match fs::symlink_metadata(&target) {
+            Ok(m) if !m.is_dir() => {
+                fs::remove_file(&target)?;
+                removed += 1;
+                // Remove folders left empty, up to the output root.
+                let mut dir = relp.parent();
+                while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                    if fs::remove_dir(out.join(d)).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut now: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    write_manifest(&out, &mut now)?;
+    fs::remove_dir_all(&tmp_dir)?;
+    let written = written.into_inner();
+    Ok(SyncStats {
+        written,
+        unchanged: files.len() - written,
+        removed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(rel: &str, s: &str) -> OutputFile {
+        OutputFile {
+            rel: rel.into(),
+            data: Data::Bytes(s.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn rel_paths_cannot_escape() {
+        assert!(safe_rel("a/b/index.html").is_some());
+        assert!(safe_rel("../x").is_none());
+        assert!(safe_rel("/etc/passwd").is_none());
+        assert!(safe_rel("a/../../x").is_none());
+        assert!(safe_rel("a\\..\\x").is_none());
+        assert!(safe_rel("").is_none());
+    }
+
+    #[test]
+    fn sync_writes_changes_and_removes_only_its_own_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = sync(
+            &out,
+            &[file("a/index.html", "A"), file("b/index.html", "B")],
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            SyncStats {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
+        fs::write(out.join("user.txt"), "mine").unwrap();
+        fs::create_dir_all(out.join(".git")).unwrap();
+        let s = sync(&out, &[file("a/index.html", "A2")]).unwrap();
+        assert_eq!(
+            s,
+            SyncStats {
+                written: 1,
+                unchanged: 0,
+                removed: 1
+            }
+        );
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A2");
+        assert!(
+            !out.join("b").exists(),
+            "empty folder of a stale file is removed"
+        );
+        assert!(out.join("user.txt").exists());
+        assert!(out.join(".git").exists());
+        assert!(!out.join(TMP_DIR).exists());
+        let s = sync(&out, &[file("a/index.html", "A2")]).unwrap();
+        assert_eq!(
+            s,
+            SyncStats {
+                written: 0,
+                unchanged: 1,
+                removed: 0
+            }
+        );
+    }
+
+    #[test]
+    fn guard_refuses_dangerous_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::write(root.join("site.toml"), "").unwrap();
+        assert!(guard(&root, &root, true).unwrap_err().contains("site root"));
+        assert!(
+            guard(&root, dir.path(), true)
+                .unwrap_err()
+                .contains("contains the site")
+        );
+        assert!(
+            guard(&root, &root.join("content/out"), true)
+                .unwrap_err()
+                .contains("inside `content/`")
+        );
+        assert!(guard(&root, &root.join("public"), false).is_ok());
+        let other = dir.path().join("other");
+        fs::create_dir_all(&other).unwrap();
+        fs::write(other.join("x"), "").unwrap();
+        assert!(guard(&root, &other, false).unwrap_err().contains("--force"));
+        assert!(guard(&root, &other, true).is_ok());
+        assert!(guard(&root, &root.join("content/../public"), false).is_ok());
+    }
+}

@@ -1,0 +1,293 @@
+//! Templates: loading the theme and the site's overrides into Tera, the
+//! filters and functions cairn adds, and turning Tera's errors into
+//! diagnostics that name the template file, line and column.
+//!
+//! Template lookup, file by file: the site's `templates/` first, then
+//! `themes/<theme>/templates/` under the site root, then (for the `default`
+//! theme only) the copy of `themes/default/` compiled into the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Data, OutputFile};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/theme.rs"));
+}
+
+/// The default theme's files as compiled into the binary.
+pub fn embedded_theme() -> &'static [(&'static str, &'static [u8])] {
+    embedded::DEFAULT_THEME
+}
+
+/// Where a theme comes from.
+#[derive(Debug, Clone)]
+enum ThemeDir {
+    Disk(PathBuf),
+    Embedded,
+}
+
+fn theme_dir(config: &Config) -> Result<ThemeDir, Diagnostic> {
+    let dir = config.root.join("themes").join(&config.theme);
+    if dir.is_dir() {
+        Ok(ThemeDir::Disk(dir))
+    } else if config.theme == "default" {
+        Ok(ThemeDir::Embedded)
+    } else {
+        Err(Diagnostic::error(
+            CONFIG_FILE,
+            format!("theme `{}` not found in `themes/`", config.theme),
+        )
+        .with_hint("remove `theme` to use the built-in default theme"))
+    }
+}
+
+/// A template's text and the path shown in its errors.
+struct Source {
+    shown: PathBuf,
+    text: String,
+}
+
+/// Files under `sub` (`templates` or `static`) of the theme, then of the site,
+/// the site's replacing the theme's of the same relative path. Values are the
+/// path shown to users and the data.
+fn layered_files(
+    config: &Config,
+    sub: &str,
+    ds: &mut Diagnostics,
+) -> BTreeMap<String, (PathBuf, Data)> {
+    let mut files = BTreeMap::new();
+    match theme_dir(config) {
+        Ok(ThemeDir::Embedded) => {
+            let prefix = format!("{sub}/");
+            for (rel, bytes) in embedded_theme() {
+                if let Some(r) = rel.strip_prefix(&prefix) {
+                    files.insert(
+                        r.to_string(),
+                        (
+                            PathBuf::from(format!("themes/default/{rel} (built in)")),
+                            Data::Static(bytes),
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(ThemeDir::Disk(dir)) => walk_into(&config.root, &dir.join(sub), &mut files, ds),
+        Err(d) => ds.push(d),
+    }
+    walk_into(&config.root, &config.root.join(sub), &mut files, ds);
+    files
+}
+
+fn walk_into(
+    root: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, (PathBuf, Data)>,
+    ds: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !crate::content::is_hidden_or_temp(e.file_name()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), |p| crate::content::rel_to(root, p));
+                ds.push(Diagnostic::error(p, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let shown = crate::content::rel_to(root, path);
+        if entry.file_type().is_symlink() {
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|t| t.starts_with(&canonical_root));
+            if !inside || path.is_dir() {
+                ds.push(
+                    Diagnostic::error(
+                        &shown,
+                        "symlink points outside the site (or to a folder) and is not followed",
+                    )
+                    .warning(),
+                );
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel) = path.strip_prefix(dir).ok().and_then(Path::to_str) else {
+            ds.push(Diagnostic::error(&shown, "file name is not valid UTF-8").warning());
+            continue;
+        };
+        files.insert(
+            rel.replace('\\', "/"),
+            (shown, Data::File(path.to_path_buf())),
+        );
+    }
+}
+
+/// The static files to copy: the theme's `static/`, overridden by the site's.
+pub fn static_files(config: &Config, ds: &mut Diagnostics) -> Vec<OutputFile> {
+    layered_files(config, "static", ds)
+        .into_iter()
+        .map(|(rel, (_, data))| OutputFile { rel, data })
+        .collect()
+}
+
+/// Loads every template into one Tera instance. All template errors are
+/// reported, each at its file, line and column.
+pub fn load_templates(config: &Config) -> Result<Tera, Diagnostics> {
+    let mut ds = Diagnostics::new();
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    for (name, (shown, data)) in layered_files(config, "templates", &mut ds) {
+        let text = match data {
+            Data::Static(b) => String::from_utf8_lossy(b).into_owned(),
+            Data::File(p) => match crate::content::read_text(&p, &shown) {
+                Ok(t) => t,
+                Err(d) => {
+                    ds.extend(d);
+                    continue;
+                }
+            },
+            Data::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+        };
+        sources.insert(name, Source { shown, text });
+    }
+    // Syntax errors one template at a time, so that all are reported.
+    for (name, src) in &sources {
+        let mut probe = Tera::new();
+        if let Err(e) = probe.add_raw_template(name, &src.text)
+            && matches!(e.kind(), ErrorKind::SyntaxError(_))
+        {
+            ds.push(template_error(&e, &sources));
+        }
+    }
+    if ds.has_errors() {
+        return Err(ds);
+    }
+    let mut tera = Tera::new();
+    register(&mut tera, config);
+    if let Err(e) =
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
+    {
+        ds.push(template_error(&e, &sources));
+        return Err(ds);
+    }
+    for required in ["index.html", "collection.html", "page.html", "404.html"] {
+        if !tera.contains_template(required) {
+            ds.push(Diagnostic::error(
+                format!("templates/{required}"),
+                format!("template `{required}` is missing from the theme and the site"),
+            ));
+        }
+    }
+    if ds.has_errors() {
+        return Err(ds);
+    }
+    Ok(tera)
+}
+
+/// Converts a Tera error into a diagnostic at the template's file and place.
+fn template_error(e: &tera::Error, sources: &BTreeMap<String, Source>) -> Diagnostic {
+    let shown = |name: &str| {
+        sources.get(name).map_or_else(
+            || PathBuf::from(format!("templates/{name}")),
+            |s| s.shown.clone(),
+        )
+    };
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let d = Diagnostic::error_at(
+                shown(r.filename()),
+                span.start_line,
+                span.start_col + 1,
+                r.message().to_string(),
+            );
+            match sources.get(r.filename()) {
+                Some(s) => d.with_source(&s.text),
+                None => d,
+            }
+        }
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            Diagnostic::error(shown(tpl), e.to_string())
+        }
+        ErrorKind::MissingParent { current, .. } => {
+            Diagnostic::error(shown(current), e.to_string())
+        }
+        _ => Diagnostic::error("templates", e.to_string()),
+    }
+}
+
+/// Renders `template` with `ctx`; errors name the template file and the page
+/// being rendered.
+pub fn render_page(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    page_source: &Path,
+) -> Result<String, Diagnostic> {
+    tera.render(template, ctx).map_err(|e| {
+        let mut d = match e.kind() {
+            ErrorKind::RenderingError(r) => {
+                let span = r.span();
+                Diagnostic::error_at(
+                    PathBuf::from("templates").join(r.filename()),
+                    span.start_line,
+                    span.start_col + 1,
+                    r.message().to_string(),
+                )
+            }
+            _ => Diagnostic::error(PathBuf::from("templates").join(template), e.to_string()),
+        };
+        d.message = format!(
+            "{} (while rendering `{}`)",
+            d.message,
+            page_source.display()
+        );
+        d
+    })
+}
+
+fn register(tera: &mut Tera, config: &Config) {
+    let base_path = config.base_path.clone();
+    // `get_url(path="style.css")` -> `/sub/style.css`: root-relative, with
+    // the base URL's subpath.
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_theme_has_the_required_templates() {
+        let names: Vec<&str> = embedded_theme().iter().map(|(n, _)| *n).collect();
+        for t in [
+            "templates/base.html",
+            "templates/index.html",
+            "templates/page.html",
+            "templates/404.html",
+        ] {
+            assert!(names.contains(&t), "{t} missing from {names:?}");
+        }
+    }
+}
