@@ -1,0 +1,160 @@
+//! A good site builds: the output tree, URL mapping, key HTML, drafts,
+//! base URL subpaths, static files and template overrides.
+
+use crate::util::TestSite;
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main> element");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+#[test]
+fn basic_site_output_tree() {
+    let site = TestSite::fixture("basic");
+    let run = site.cairn(&["build"]);
+    run.success();
+    assert!(run.stdout.starts_with("built "), "{}", run.stdout);
+    let files: Vec<String> = site.tree("public").into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            ".cairn-manifest",
+            "404.html",
+            "about/index.html",
+            "extra.css",
+            "index.html",
+            "kpis/index.html",
+            "kpis/net-promoter-score/index.html",
+            "roles/diagram.png",
+            "roles/index.html",
+            "roles/product-manager/index.html",
+            "roles/product-owner/index.html",
+            "style.css",
+        ]
+    );
+}
+
+#[test]
+fn entry_page_html() {
+    let site = TestSite::fixture("basic");
+    site.cairn(&["build"]).success();
+    let html = site.read("public/roles/product-owner/index.html");
+    assert!(html.contains("<title>Product Owner · Basic</title>"));
+    assert!(html.contains(r#"<link rel="canonical" href="https://example.org/roles/product-owner/">"#));
+    assert!(html.contains(r#"<html lang="en">"#));
+    insta::assert_snapshot!(main_of(&html));
+}
+
+#[test]
+fn collection_page_sorts_by_weight_and_skips_drafts() {
+    let site = TestSite::fixture("basic");
+    site.cairn(&["build"]).success();
+    let html = site.read("public/roles/index.html");
+    let pm = html.find("Product Manager").unwrap();
+    let po = html.find("Product Owner").unwrap();
+    assert!(pm < po, "weight 1 before weight 2");
+    assert!(html.contains("Roles intro."));
+    assert!(!html.contains("Secret Role"));
+    assert!(!site.path("public/roles/secret").exists());
+}
+
+#[test]
+fn drafts_flag_publishes_drafts() {
+    let site = TestSite::fixture("basic");
+    site.cairn(&["build", "--drafts"]).success();
+    assert!(site.read("public/roles/secret/index.html").contains("Not published."));
+}
+
+#[test]
+fn home_links_resolve_to_files() {
+    let site = TestSite::fixture("basic");
+    site.cairn(&["build"]).success();
+    let html = site.read("public/index.html");
+    let mut n = 0;
+    for part in html.split("href=\"").skip(1) {
+        let href = &part[..part.find('"').unwrap()];
+        if href.starts_with('/') {
+            let rel = href.trim_start_matches('/');
+            let path = if rel.is_empty() || rel.ends_with('/') { format!("public/{rel}index.html") } else { format!("public/{rel}") };
+            assert!(site.path(&path).exists(), "{href} -> {path} missing");
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "home page links to the collections and entries");
+}
+
+#[test]
+fn base_url_subpath_prefixes_every_link() {
+    let site = TestSite::fixture("basic");
+    site.cairn(&["build", "--base-url", "https://me.github.io/atlas"]).success();
+    let html = site.read("public/roles/product-owner/index.html");
+    assert!(html.contains(r#"href="/atlas/style.css""#));
+    assert!(html.contains(r#"href="/atlas/roles/""#));
+    assert!(html.contains(r#"href="https://me.github.io/atlas/roles/product-owner/""#));
+    assert!(!html.contains(r#"href="/roles/"#));
+}
+
+#[test]
+fn headings_get_unique_ids_and_the_toc_needs_three() {
+    let site = TestSite::fixture("basic");
+    site.cairn(&["build"]).success();
+    let po = site.read("public/roles/product-owner/index.html");
+    assert!(po.contains(r#"<h2 id="overview">"#) && po.contains(r#"<h2 id="overview-1">"#));
+    assert!(!po.contains(r#"class="toc""#), "two headings: no TOC");
+    let about = site.read("public/about/index.html");
+    assert!(about.contains(r#"<nav class="toc" aria-label="On this page">"#));
+}
+
+#[test]
+fn site_templates_and_static_override_the_theme() {
+    let site = TestSite::fixture("basic")
+        .file("templates/page.html", "{% extends \"base.html\" %}{% block content %}CUSTOM {{ page.title }}{% endblock content %}")
+        .file("static/style.css", "/* mine */");
+    site.cairn(&["build"]).success();
+    assert!(site.read("public/about/index.html").contains("CUSTOM About"));
+    assert_eq!(site.read("public/style.css"), "/* mine */");
+    // The theme's other templates still apply.
+    assert!(site.read("public/roles/index.html").contains("Roles intro."));
+}
+
+#[test]
+fn a_themes_folder_replaces_the_embedded_theme() {
+    let site = TestSite::fixture("basic");
+    for t in ["base.html", "index.html", "collection.html", "page.html", "404.html"] {
+        site.write(&format!("themes/plain/templates/{t}"), &format!("{t}:{{{{ page.title }}}}"));
+    }
+    site.write("themes/plain/static/plain.css", "p{}");
+    let toml = site.read("site.toml").replace("description =", "theme = \"plain\"\ndescription =");
+    site.write("site.toml", &toml);
+    site.cairn(&["build"]).success();
+    assert_eq!(site.read("public/about/index.html"), "page.html:About");
+    assert!(site.path("public/plain.css").exists());
+    assert!(!site.path("public/style.css").exists());
+}
+
+#[test]
+fn an_unknown_theme_is_an_error() {
+    let site = TestSite::fixture("basic");
+    let toml = site.read("site.toml").replace("description =", "theme = \"nope\"\ndescription =");
+    site.write("site.toml", &toml);
+    let run = site.cairn(&["build"]);
+    run.failure();
+    assert!(run.stderr.contains("site.toml: theme `nope` not found in `themes/`"), "{}", run.stderr);
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    let run = site.cairn(&["check"]);
+    run.success();
+    assert!(run.stdout.contains("no errors"));
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn bom_and_crlf_files_build() {
+    let site = TestSite::fixture("basic").file("content/crlf.md", "\u{feff}---\r\ntitle: Windows\r\n---\r\n\r\n## Saved on Windows\r\n");
+    site.cairn(&["build"]).success();
+    assert!(site.read("public/crlf/index.html").contains(r#"<h2 id="saved-on-windows">"#));
+}

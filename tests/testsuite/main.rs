@@ -1,0 +1,8 @@
+//! Integration tests: the `cairn` binary run on small fixture sites, one
+//! tiny site per case (see `util.rs` for the builder).
+
+mod build;
+mod errors;
+mod init;
+mod output;
+mod util;
