@@ -269,7 +269,13 @@ pub fn parse_page(
     };
     let fm = match yaml::parse_front_matter(split.yaml, split.yaml_line) {
         Ok(fm) => fm,
-        Err(e) => return Err(vec![err(e.pos.line, e.pos.col, e.message)]),
+        Err(e) => {
+            let d = err(e.pos.line, e.pos.col, e.message);
+            return Err(vec![match e.hint {
+                Some(h) => d.with_hint(h),
+                None => d,
+            }]);
+        }
     };
     let (body_offset, body_line) = (split.body_offset, split.body_line);
     let pos = fm.positions;

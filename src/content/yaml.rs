@@ -69,6 +69,8 @@ pub struct YamlError {
     pub pos: Pos,
     /// What is wrong.
     pub message: String,
+    /// How to fix it, for the common mistakes.
+    pub hint: Option<&'static str>,
 }
 
 /// The parsed front-matter: a mapping and where each node is.
@@ -107,6 +109,7 @@ pub fn parse_front_matter(yaml: &str, first_line: usize) -> Result<FrontMatter, 
                     "front-matter must be a mapping of `key: value` lines, found {}",
                     kind_name(&other)
                 ),
+                hint: None,
             });
         }
     };
@@ -152,9 +155,18 @@ fn translate_error(e: &serde_yaml::Error, first_line: usize, start: Pos) -> Yaml
     if msg.contains("duplicate entry") {
         msg = msg.replace("duplicate entry with key", "duplicate key");
     }
+    let hint = if msg.contains("mapping values are not allowed") {
+        Some("a value that contains `: ` must be quoted: `key: \"text: more text\"`")
+    } else if msg.contains("cannot start any token") && msg.contains("scanning for the next token")
+    {
+        Some("YAML does not allow tabs for indentation; indent with spaces")
+    } else {
+        None
+    };
     YamlError {
         pos,
         message: format!("invalid YAML front-matter: {msg}"),
+        hint,
     }
 }
 
@@ -234,6 +246,7 @@ fn scan_positions(yaml: &str, first_line: usize, start: Pos) -> Result<Positions
                                     "duplicate key `{name}` (first set at line {})",
                                     first.line
                                 ),
+                                hint: None,
                             });
                         }
                         seen.insert(name.clone(), pos);
@@ -279,6 +292,7 @@ fn scan_positions(yaml: &str, first_line: usize, start: Pos) -> Result<Positions
                             message: format!(
                                 "front-matter is nested more than {MAX_DEPTH} levels deep"
                             ),
+                            hint: None,
                         });
                     }
                     let frame = match (container_path, matches!(event, Event::MappingStart(..))) {
@@ -330,6 +344,13 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn unquoted_colon_gets_a_hint() {
+        let e = parse_front_matter("title: x\nfocus: The why: markets\n", 2).unwrap_err();
+        assert_eq!(e.pos, pos(3, 15));
+        assert!(e.hint.unwrap().contains("must be quoted"));
     }
 
     #[test]

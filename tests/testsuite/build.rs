@@ -41,7 +41,9 @@ fn entry_page_html() {
     site.cairn(&["build"]).success();
     let html = site.read("public/roles/product-owner/index.html");
     assert!(html.contains("<title>Product Owner · Basic</title>"));
-    assert!(html.contains(r#"<link rel="canonical" href="https://example.org/roles/product-owner/">"#));
+    assert!(
+        html.contains(r#"<link rel="canonical" href="https://example.org/roles/product-owner/">"#)
+    );
     assert!(html.contains(r#"<html lang="en">"#));
     insta::assert_snapshot!(main_of(&html));
 }
@@ -63,7 +65,10 @@ fn collection_page_sorts_by_weight_and_skips_drafts() {
 fn drafts_flag_publishes_drafts() {
     let site = TestSite::fixture("basic");
     site.cairn(&["build", "--drafts"]).success();
-    assert!(site.read("public/roles/secret/index.html").contains("Not published."));
+    assert!(
+        site.read("public/roles/secret/index.html")
+            .contains("Not published.")
+    );
 }
 
 #[test]
@@ -76,7 +81,11 @@ fn home_links_resolve_to_files() {
         let href = &part[..part.find('"').unwrap()];
         if href.starts_with('/') {
             let rel = href.trim_start_matches('/');
-            let path = if rel.is_empty() || rel.ends_with('/') { format!("public/{rel}index.html") } else { format!("public/{rel}") };
+            let path = if rel.is_empty() || rel.ends_with('/') {
+                format!("public/{rel}index.html")
+            } else {
+                format!("public/{rel}")
+            };
             assert!(site.path(&path).exists(), "{href} -> {path} missing");
             n += 1;
         }
@@ -87,7 +96,8 @@ fn home_links_resolve_to_files() {
 #[test]
 fn base_url_subpath_prefixes_every_link() {
     let site = TestSite::fixture("basic");
-    site.cairn(&["build", "--base-url", "https://me.github.io/atlas"]).success();
+    site.cairn(&["build", "--base-url", "https://me.github.io/atlas"])
+        .success();
     let html = site.read("public/roles/product-owner/index.html");
     assert!(html.contains(r#"href="/atlas/style.css""#));
     assert!(html.contains(r#"href="/atlas/roles/""#));
@@ -112,20 +122,37 @@ fn site_templates_and_static_override_the_theme() {
         .file("templates/page.html", "{% extends \"base.html\" %}{% block content %}CUSTOM {{ page.title }}{% endblock content %}")
         .file("static/style.css", "/* mine */");
     site.cairn(&["build"]).success();
-    assert!(site.read("public/about/index.html").contains("CUSTOM About"));
+    assert!(
+        site.read("public/about/index.html")
+            .contains("CUSTOM About")
+    );
     assert_eq!(site.read("public/style.css"), "/* mine */");
     // The theme's other templates still apply.
-    assert!(site.read("public/roles/index.html").contains("Roles intro."));
+    assert!(
+        site.read("public/roles/index.html")
+            .contains("Roles intro.")
+    );
 }
 
 #[test]
 fn a_themes_folder_replaces_the_embedded_theme() {
     let site = TestSite::fixture("basic");
-    for t in ["base.html", "index.html", "collection.html", "page.html", "404.html"] {
-        site.write(&format!("themes/plain/templates/{t}"), &format!("{t}:{{{{ page.title }}}}"));
+    for t in [
+        "base.html",
+        "index.html",
+        "collection.html",
+        "page.html",
+        "404.html",
+    ] {
+        site.write(
+            &format!("themes/plain/templates/{t}"),
+            &format!("{t}:{{{{ page.title }}}}"),
+        );
     }
     site.write("themes/plain/static/plain.css", "p{}");
-    let toml = site.read("site.toml").replace("description =", "theme = \"plain\"\ndescription =");
+    let toml = site
+        .read("site.toml")
+        .replace("description =", "theme = \"plain\"\ndescription =");
     site.write("site.toml", &toml);
     site.cairn(&["build"]).success();
     assert_eq!(site.read("public/about/index.html"), "page.html:About");
@@ -136,11 +163,18 @@ fn a_themes_folder_replaces_the_embedded_theme() {
 #[test]
 fn an_unknown_theme_is_an_error() {
     let site = TestSite::fixture("basic");
-    let toml = site.read("site.toml").replace("description =", "theme = \"nope\"\ndescription =");
+    let toml = site
+        .read("site.toml")
+        .replace("description =", "theme = \"nope\"\ndescription =");
     site.write("site.toml", &toml);
     let run = site.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("site.toml: theme `nope` not found in `themes/`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("site.toml: theme `nope` not found in `themes/`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -154,7 +188,13 @@ fn check_writes_nothing() {
 
 #[test]
 fn bom_and_crlf_files_build() {
-    let site = TestSite::fixture("basic").file("content/crlf.md", "\u{feff}---\r\ntitle: Windows\r\n---\r\n\r\n## Saved on Windows\r\n");
+    let site = TestSite::fixture("basic").file(
+        "content/crlf.md",
+        "\u{feff}---\r\ntitle: Windows\r\n---\r\n\r\n## Saved on Windows\r\n",
+    );
     site.cairn(&["build"]).success();
-    assert!(site.read("public/crlf/index.html").contains(r#"<h2 id="saved-on-windows">"#));
+    assert!(
+        site.read("public/crlf/index.html")
+            .contains(r#"<h2 id="saved-on-windows">"#)
+    );
 }

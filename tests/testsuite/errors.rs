@@ -5,12 +5,17 @@ use crate::util::TestSite;
 const CONFIG: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n[collections.roles]\n";
 
 fn site() -> TestSite {
-    TestSite::empty().file("site.toml", CONFIG).file("content/_index.md", "---\ntitle: Home\n---\n")
+    TestSite::empty()
+        .file("site.toml", CONFIG)
+        .file("content/_index.md", "---\ntitle: Home\n---\n")
 }
 
 #[test]
 fn yaml_syntax_error_at_its_line_in_the_file() {
-    let s = site().file("content/roles/pm.md", "---\ntitle: PM\nstakeholders: [a, b\nsummary: x\n---\nBody\n");
+    let s = site().file(
+        "content/roles/pm.md",
+        "---\ntitle: PM\nstakeholders: [a, b\nsummary: x\n---\nBody\n",
+    );
     let run = s.cairn(&["build"]);
     run.failure();
     insta::assert_snapshot!(run.stderr);
@@ -19,8 +24,14 @@ fn yaml_syntax_error_at_its_line_in_the_file() {
 #[test]
 fn every_error_of_every_file_is_reported_sorted() {
     let s = site()
-        .file("content/roles/b.md", "---\ntitle: B\ndate: 2024-02-30\n---\n")
-        .file("content/roles/a.md", "---\ntitle: [x]\nweight: heavy\n---\n")
+        .file(
+            "content/roles/b.md",
+            "---\ntitle: B\ndate: 2024-02-30\n---\n",
+        )
+        .file(
+            "content/roles/a.md",
+            "---\ntitle: [x]\nweight: heavy\n---\n",
+        )
         .file("content/roles/c.md", "---\ntitle: C\n")
         .file("content/plain.md", "no front matter\n");
     let run = s.cairn(&["build"]);
@@ -35,7 +46,11 @@ fn every_error_of_every_file_is_reported_sorted() {
             "content/roles/c.md:1:1: front-matter opened with `---` is never closed",
         ]
     );
-    assert!(run.stderr.ends_with("error: build failed with 5 errors\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("error: build failed with 5 errors\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -46,7 +61,9 @@ fn latin1_file_is_named() {
     run.failure();
     assert_eq!(
         run.error_lines(),
-        ["content/roles/cafe.md:2:11: file is not valid UTF-8 (it may be Latin-1 or another legacy encoding)"]
+        [
+            "content/roles/cafe.md:2:11: file is not valid UTF-8 (it may be Latin-1 or another legacy encoding)"
+        ]
     );
 }
 
@@ -55,7 +72,10 @@ fn toml_front_matter_gets_a_clear_error() {
     let s = site().file("content/x.md", "+++\ntitle = \"x\"\n+++\n");
     let run = s.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("content/x.md:1:1: TOML front-matter (`+++`) is not supported"));
+    assert!(
+        run.stderr
+            .contains("content/x.md:1:1: TOML front-matter (`+++`) is not supported")
+    );
     assert!(run.stderr.contains("help: write the front-matter as YAML"));
 }
 
@@ -64,7 +84,10 @@ fn duplicate_keys_are_errors() {
     let s = site().file("content/x.md", "---\ntitle: a\ntitle: b\n---\n");
     let run = s.cairn(&["build"]);
     run.failure();
-    assert_eq!(run.error_lines(), ["content/x.md:3:1: duplicate key `title` (first set at line 2)"]);
+    assert_eq!(
+        run.error_lines(),
+        ["content/x.md:3:1: duplicate key `title` (first set at line 2)"]
+    );
 }
 
 #[test]
@@ -73,7 +96,10 @@ fn template_syntax_error_names_template_line_and_column() {
     let run = s.cairn(&["build"]);
     run.failure();
     // Tera notices the unclosed `{{` where the next tag starts.
-    assert_eq!(run.error_lines(), ["templates/page.html:4:1: Found `{` but expected }}."]);
+    assert_eq!(
+        run.error_lines(),
+        ["templates/page.html:4:1: Found `{` but expected }}."]
+    );
 }
 
 #[test]
@@ -83,8 +109,17 @@ fn template_rendering_error_names_the_page() {
         .file("content/roles/pm.md", "---\ntitle: PM\n---\n");
     let run = s.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("templates/page.html:1:"), "{}", run.stderr);
-    assert!(run.stderr.contains("(while rendering `content/roles/pm.md`)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/page.html:1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("(while rendering `content/roles/pm.md`)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -92,14 +127,20 @@ fn missing_template_named_in_front_matter() {
     let s = site().file("content/x.md", "---\ntitle: X\ntemplate: fancy.html\n---\n");
     let run = s.cairn(&["build"]);
     run.failure();
-    assert_eq!(run.error_lines(), ["content/x.md:3:11: template `fancy.html` not found"]);
+    assert_eq!(
+        run.error_lines(),
+        ["content/x.md:3:11: template `fancy.html` not found"]
+    );
 }
 
 #[test]
 fn two_files_with_one_output_path() {
     let s = site()
         .file("content/roles/pm.md", "---\ntitle: PM\n---\n")
-        .file("content/roles/product-manager.md", "---\ntitle: PM2\nslug: pm\n---\n");
+        .file(
+            "content/roles/product-manager.md",
+            "---\ntitle: PM2\nslug: pm\n---\n",
+        );
     let run = s.cairn(&["build"]);
     run.failure();
     assert!(
@@ -125,7 +166,11 @@ fn missing_site_toml() {
     let s = TestSite::empty();
     let run = s.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.starts_with("site.toml: no `site.toml` in `.`"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("site.toml: no `site.toml` in `.`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -144,5 +189,10 @@ fn huge_file_is_refused_quickly() {
     s.write("content/big.md", &big);
     let run = s.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("content/big.md: file is 10 MB, over the 8 MB limit"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/big.md: file is 10 MB, over the 8 MB limit"),
+        "{}",
+        run.stderr
+    );
 }

@@ -9,8 +9,14 @@ fn init_then_build() {
     run.success();
     let run = s.cairn(&["build", "--root", "new-site"]);
     run.success();
-    assert!(s.path("new-site/public/roles/product-manager/index.html").exists());
-    assert!(s.path("new-site/public/kpis/net-promoter-score/index.html").exists());
+    assert!(
+        s.path("new-site/public/roles/product-manager/index.html")
+            .exists()
+    );
+    assert!(
+        s.path("new-site/public/kpis/net-promoter-score/index.html")
+            .exists()
+    );
 }
 
 #[test]

@@ -9,7 +9,10 @@ fn failed_build_leaves_previous_output_byte_for_byte() {
     let before = s.tree("public");
     // Change one page (would be rewritten) and break another.
     s.write("content/about.md", "---\ntitle: About changed\n---\n");
-    s.write("content/roles/product-manager.md", "---\ntitle: [broken\n---\n");
+    s.write(
+        "content/roles/product-manager.md",
+        "---\ntitle: [broken\n---\n",
+    );
     s.cairn(&["build"]).failure();
     assert_eq!(s.tree("public"), before);
 }
@@ -36,7 +39,10 @@ fn unchanged_rebuild_writes_nothing_and_stale_files_go() {
 fn rebuild_equals_clean_build() {
     let s = TestSite::fixture("basic");
     s.cairn(&["build"]).success();
-    s.write("content/roles/new-role.md", "---\ntitle: New Role\n---\nHi\n");
+    s.write(
+        "content/roles/new-role.md",
+        "---\ntitle: New Role\n---\nHi\n",
+    );
     s.remove("content/kpis/nps.md");
     s.write("content/about.md", "---\ntitle: About two\n---\nChanged\n");
     s.cairn(&["build"]).success();
@@ -55,11 +61,20 @@ fn output_guards() {
     };
     refuse(&["build", "--output", "."], "is the site root");
     refuse(&["build", "--output", ".."], "contains the site itself");
-    refuse(&["build", "--output", "content/out"], "lies inside `content/`");
+    refuse(
+        &["build", "--output", "content/out"],
+        "lies inside `content/`",
+    );
     s.write("elsewhere/site.toml", "");
-    refuse(&["build", "--output", "elsewhere"], "contains `content/` or `site.toml`");
+    refuse(
+        &["build", "--output", "elsewhere"],
+        "contains `content/` or `site.toml`",
+    );
     s.write("mine/photo.jpg", "x");
-    refuse(&["build", "--output", "mine"], "not empty and was not created by cairn");
+    refuse(
+        &["build", "--output", "mine"],
+        "not empty and was not created by cairn",
+    );
     // --force overrides only the last case, and keeps the foreign file.
     s.cairn(&["build", "--output", "mine", "--force"]).success();
     assert_eq!(s.read("mine/photo.jpg"), "x");

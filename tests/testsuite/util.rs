@@ -23,13 +23,21 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn success(&self) -> &Self {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn failure(&self) -> &Self {
-        assert_eq!(self.code, 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -37,7 +45,11 @@ impl Run {
     pub fn error_lines(&self) -> Vec<&str> {
         self.stderr
             .lines()
-            .filter(|l| !l.starts_with(' ') && !l.starts_with(|c: char| c.is_ascii_digit()) && !l.starts_with("error:"))
+            .filter(|l| {
+                !l.starts_with(' ')
+                    && !l.starts_with(|c: char| c.is_ascii_digit())
+                    && !l.starts_with("error:")
+            })
             .collect()
     }
 }
@@ -132,13 +144,19 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in rd {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Generate a synthetic product-career knowledge base of N pages for benchmarks.
+
+Usage: gen_site.py N OUT_DIR [--hugo]
+
+The cairn site has typed collections (roles, kpis, frameworks) with refs
+between them, tags, and Markdown bodies with headings, lists, tables and
+links. Output is deterministic for a given N.
+"""
+import os
+import random
+import shutil
+import sys
+
+WORDS = ("product owner manager backlog sprint roadmap vision market customer "
+         "team velocity revenue churn retention metric strategy stakeholder "
+         "delivery story acceptance criteria release discovery research "
+         "experiment hypothesis outcome growth pricing segment funnel").split()
+
+
+def para(rng, n):
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def body(rng, links):
+    out = []
+    for h in range(4):
+        out.append(f"## {rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {h}\n")
+        out.append(para(rng, 60) + "\n")
+        out.append("".join(f"- {para(rng, 8)}\n" for _ in range(4)))
+        out.append("| Dimension | Value |\n|---|---|\n" + "".join(
+            f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} |\n" for _ in range(3)))
+        out.append(f"See also [{links[h % len(links)][1]}]({links[h % len(links)][0]}).\n")
+        out.append(para(rng, 80) + "\n")
+    return "\n".join(out)
+
+
+def main():
+    n = int(sys.argv[1])
+    out = sys.argv[2]
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    rng = random.Random(42)
+    n_kpis = max(1, n // 10)
+    n_fw = max(1, n // 20)
+    n_roles = max(1, n - n_kpis - n_fw - 1)
+    os.makedirs(f"{out}/content/roles")
+    os.makedirs(f"{out}/content/kpis")
+    os.makedirs(f"{out}/content/frameworks")
+    with open(f"{out}/site.toml", "w") as f:
+        f.write('''title = "Generated Atlas"
+base_url = "https://example.org/"
+search = false
+
+[collections.roles]
+title = "Roles"
+[collections.roles.fields]
+summary = { type = "string", required = true }
+stakeholders = { type = "list" }
+kpis = { type = "refs", to = "kpis" }
+salary = { type = "range", unit = "USD" }
+track = { type = "enum", values = ["strategy", "execution"] }
+
+[collections.kpis]
+title = "KPIs"
+[collections.kpis.fields]
+summary = { type = "string", required = true }
+owners = { type = "refs", to = "roles" }
+
+[collections.frameworks]
+title = "Frameworks"
+[collections.frameworks.fields]
+summary = { type = "string", required = true }
+''')
+    with open(f"{out}/content/_index.md", "w") as f:
+        f.write("---\ntitle: Generated Atlas\n---\n\nA generated site.\n")
+    links = [("/roles/role-0/", "Role 0"), ("/kpis/kpi-0/", "KPI 0")]
+    for i in range(n_kpis):
+        with open(f"{out}/content/kpis/kpi-{i}.md", "w") as f:
+            owners = ", ".join(f"role-{rng.randrange(n_roles)}" for _ in range(2))
+            f.write(f"---\ntitle: KPI {i}\nsummary: {para(rng, 8)}\nowners: [{owners}]\n"
+                    f"tags: [{rng.choice(WORDS)}]\n---\n\n{body(rng, links)}")
+    for i in range(n_fw):
+        with open(f"{out}/content/frameworks/fw-{i}.md", "w") as f:
+            f.write(f"---\ntitle: Framework {i}\nsummary: {para(rng, 8)}\n---\n\n{body(rng, links)}")
+    for i in range(n_roles):
+        with open(f"{out}/content/roles/role-{i}.md", "w") as f:
+            kpis = ", ".join(f"kpi-{rng.randrange(n_kpis)}" for _ in range(3))
+            lo = rng.randrange(60, 150) * 1000
+            f.write(f"---\ntitle: Role {i}\nsummary: {para(rng, 10)}\n"
+                    f"stakeholders: [Engineering, Sales, Design]\nkpis: [{kpis}]\n"
+                    f"salary: {{ min: {lo}, max: {lo + 30000} }}\n"
+                    f"track: {rng.choice(['strategy', 'execution'])}\n"
+                    f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\n---\n\n{body(rng, links)}")
+
+
+if __name__ == "__main__":
+    main()
