@@ -1,6 +1,7 @@
 //! A good site builds: the output tree, URL mapping, key HTML, drafts,
 //! base URL subpaths, static files and template overrides.
 
+use crate::shipped::internal_targets;
 use crate::util::TestSite;
 
 fn main_of(html: &str) -> &str {
@@ -75,22 +76,11 @@ fn drafts_flag_publishes_drafts() {
 fn home_links_resolve_to_files() {
     let site = TestSite::fixture("basic");
     site.cairn(&["build"]).success();
-    let html = site.read("public/index.html");
-    let mut n = 0;
-    for part in html.split("href=\"").skip(1) {
-        let href = &part[..part.find('"').unwrap()];
-        if href.starts_with('/') {
-            let rel = href.trim_start_matches('/');
-            let path = if rel.is_empty() || rel.ends_with('/') {
-                format!("public/{rel}index.html")
-            } else {
-                format!("public/{rel}")
-            };
-            assert!(site.path(&path).exists(), "{href} -> {path} missing");
-            n += 1;
-        }
+    let targets = internal_targets(&site.read("public/index.html"));
+    assert!(targets.len() >= 5, "home page links to the collections and entries");
+    for t in targets {
+        assert!(site.path(&format!("public/{t}")).exists(), "{t} missing");
     }
-    assert!(n >= 5, "home page links to the collections and entries");
 }
 
 #[test]

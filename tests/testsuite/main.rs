@@ -5,4 +5,5 @@ mod build;
 mod errors;
 mod init;
 mod output;
+mod shipped;
 mod util;
