@@ -204,16 +204,22 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// The name in `candidates` closest to `name`, if it is close enough to be a
-/// likely typo (edit distance at most a third of the name, and at least 1).
+/// likely typo: an edit distance of at most a third of the name (at least
+/// 1), or names at least 60% alike (`kpi-velocty` -> `team-velocity`).
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
+        .filter(|c| *c != name)
         .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| {
+            let longest = len.max(c.chars().count()).max(1);
+            *d <= limit || (*d as f64) <= 0.4 * longest as f64
+        })
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
@@ -296,5 +302,8 @@ mod tests {
         assert_eq!(did_you_mean("scpoe", names), Some("scope"));
         assert_eq!(did_you_mean("focsu", names), Some("focus"));
         assert_eq!(did_you_mean("zzzzzz", names), None);
+        let kpis = ["team-velocity", "net-promoter-score", "cycle-time"];
+        assert_eq!(did_you_mean("kpi-velocty", kpis), Some("team-velocity"));
+        assert_eq!(did_you_mean("revenue", kpis), None);
     }
 }

@@ -23,5 +23,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod site;
 pub mod slug;
+pub mod values;

@@ -130,6 +130,24 @@ pub fn render(text: &str) -> Rendered {
     out
 }
 
+/// Renders a short piece of inline Markdown (a `text` field): the HTML of a
+/// single paragraph without its `<p>` wrapper.
+pub fn render_inline(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    html::push_html(
+        &mut html,
+        Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH),
+    );
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
 fn unique_id(base: &str, taken: &[String]) -> String {
     if !taken.iter().any(|t| t == base) {
         return base.to_string();
@@ -225,6 +243,15 @@ mod tests {
         assert_eq!(r.word_count, 2 + 4 + 2);
         assert_eq!(reading_time(r.word_count), 1);
         assert_eq!(reading_time(401), 3);
+    }
+
+    #[test]
+    fn inline_markdown() {
+        assert_eq!(
+            render_inline("The **why** and `what`"),
+            "The <strong>why</strong> and <code>what</code>"
+        );
+        assert_eq!(render_inline("a\n\nb"), "<p>a</p>\n<p>b</p>");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! failure in any stage before the write leaves the output folder untouched.
 //! `cairn check` is the same pipeline stopped before the write.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,6 +21,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, TocEntry};
 use crate::output::{self, Data, OutputFile, SyncStats};
 use crate::render;
+use crate::schema::{self, EntryIndex, FieldValue, TypedFields};
+use crate::values::{self, FieldRow, FieldsView, PageLookup, Resolved};
 
 /// What the CLI asks of a build.
 #[derive(Debug, Clone, Default)]
@@ -46,8 +48,33 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Content files copied as they are.
     pub assets: Vec<Asset>,
+    /// The checked typed fields of each page (same order as `pages`).
+    pub typed: Vec<TypedFields>,
+    /// Published entries by collection and slug.
+    pub index: EntryIndex,
+    /// Who refers to each page (same order as `pages`).
+    pub backlinks: Vec<Vec<Backlink>>,
     /// Warnings found while loading.
     pub warnings: Diagnostics,
+}
+
+/// An entry that refers to a page through a typed field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backlink {
+    /// The referring entry's title.
+    pub title: String,
+    /// Its root-relative URL.
+    pub url: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its collection.
+    pub collection: String,
+    /// The title of its collection.
+    pub collection_title: String,
+    /// The label of the referring field.
+    pub field: String,
+    /// The key of the referring field.
+    pub field_name: String,
 }
 
 /// What a finished build did.
@@ -85,19 +112,49 @@ impl Site {
             };
         }
         let (loaded, mut ds) = timed("load content", || content::load(&config));
+        let drafts: HashSet<(String, String)> = loaded
+            .pages
+            .iter()
+            .filter(|p| p.draft && !opts.drafts)
+            .filter_map(|p| match &p.kind {
+                PageKind::Entry(c) => Some((c.clone(), p.slug.clone())),
+                _ => None,
+            })
+            .collect();
         let pages: Vec<Page> = loaded
             .pages
             .into_iter()
             .filter(|p| opts.drafts || !p.draft)
             .collect();
         check_paths(&pages, &mut ds);
+        let typed: Vec<TypedFields> = timed("validate", || {
+            let results: Vec<_> = pages
+                .par_iter()
+                .map(|p| schema::check_page(p, &config))
+                .collect();
+            results
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_or_else(|d| {
+                        ds.extend(d);
+                        Vec::new()
+                    })
+                })
+                .collect()
+        });
+        let index = EntryIndex::new(&pages, drafts);
+        schema::check_refs(&pages, &typed, &config, &index, &mut ds);
         if ds.has_errors() {
             return Err(ds);
         }
+        let backlinks = backlinks(&config, &pages, &typed, &index);
         Ok(Site {
             config,
             pages,
             assets: loaded.assets,
+            typed,
+            index,
+            backlinks,
             warnings: ds,
         })
     }
@@ -112,7 +169,26 @@ impl Site {
                 .map(|p| markdown::render(p.body()))
                 .collect()
         });
-        let globals = Globals::new(self);
+        let lookup = PageLookup {
+            pages: &self.pages,
+            index: &self.index,
+            base_path: &self.config.base_path,
+        };
+        let views: Vec<FieldsView> = timed("fields", || {
+            self.pages
+                .par_iter()
+                .zip(&self.typed)
+                .map(
+                    |(p, t)| match p.collection().and_then(|c| self.config.collection(c)) {
+                        Some(coll) if matches!(p.kind, PageKind::Entry(_)) => {
+                            values::view(coll, t, &lookup)
+                        }
+                        _ => FieldsView::default(),
+                    },
+                )
+                .collect()
+        });
+        let globals = Globals::new(self, &views);
         let mut tera = tera;
         tera.global_context().insert("site", &globals.site);
         tera.global_context()
@@ -189,7 +265,7 @@ impl Site {
 
         let rendered: Vec<Result<OutputFile, Diagnostic>> = timed("render", || {
             jobs.par_iter()
-                .map(|job| self.render_job(&tera, job, &bodies, &globals))
+                .map(|job| self.render_job(&tera, job, &bodies, &views, &globals))
                 .collect()
         });
         let mut files = Vec::with_capacity(rendered.len() + self.assets.len());
@@ -225,11 +301,18 @@ impl Site {
         tera: &Tera,
         job: &Job,
         bodies: &[markdown::Rendered],
+        views: &[FieldsView],
         g: &Globals,
     ) -> Result<OutputFile, Diagnostic> {
         let mut ctx = Context::new();
         let page_ctx = match job.page {
-            Some(i) => PageCtx::new(&self.pages[i], &bodies[i], &self.config),
+            Some(i) => PageCtx::new(
+                &self.pages[i],
+                &bodies[i],
+                &views[i],
+                &self.backlinks[i],
+                &self.config,
+            ),
             None => PageCtx::generated(&self.config, job),
         };
         ctx.insert("page", &page_ctx);
@@ -360,7 +443,7 @@ struct Globals<'a> {
 }
 
 impl<'a> Globals<'a> {
-    fn new(site: &'a Site) -> Self {
+    fn new(site: &'a Site, views: &'a [FieldsView]) -> Self {
         let c = &site.config;
         let collections = c
             .collections
@@ -369,8 +452,9 @@ impl<'a> Globals<'a> {
                 let mut entries: Vec<EntryCtx> = site
                     .pages
                     .iter()
-                    .filter(|p| p.kind == PageKind::Entry(coll.name.clone()))
-                    .map(|p| EntryCtx::new(p, c))
+                    .zip(views)
+                    .filter(|(p, _)| p.kind == PageKind::Entry(coll.name.clone()))
+                    .map(|(p, v)| EntryCtx::new(p, v, c))
                     .collect();
                 sort_entries(&mut entries, coll.sort_by);
                 CollectionCtx {
@@ -447,8 +531,96 @@ struct CollectionPageCtx<'a> {
     content: &'a str,
 }
 
-/// The front-matter fields of a page as a map, in file order.
-struct FieldsCtx<'a>(&'a [(String, Value)]);
+/// The typed fields of a page as a map, in declaration order.
+struct FieldsCtx<'a>(&'a [(String, Resolved)]);
+
+/// Backlinks grouped by the collection and field they come from.
+#[derive(Serialize)]
+struct BacklinkGroup<'a> {
+    collection: &'a str,
+    collection_title: &'a str,
+    field: &'a str,
+    entries: Vec<&'a Backlink>,
+}
+
+fn group_backlinks(list: &[Backlink]) -> Vec<BacklinkGroup<'_>> {
+    let mut groups: Vec<BacklinkGroup> = Vec::new();
+    for b in list {
+        match groups.last_mut() {
+            Some(g) if g.collection == b.collection && g.field == b.field => g.entries.push(b),
+            _ => groups.push(BacklinkGroup {
+                collection: &b.collection,
+                collection_title: &b.collection_title,
+                field: &b.field,
+                entries: vec![b],
+            }),
+        }
+    }
+    groups
+}
+
+/// Who refers to each page through typed fields, sorted by the referring
+/// collection and field (declaration order), then title.
+fn backlinks(
+    config: &Config,
+    pages: &[Page],
+    typed: &[TypedFields],
+    index: &EntryIndex,
+) -> Vec<Vec<Backlink>> {
+    let mut out: Vec<Vec<(usize, usize, Backlink)>> = vec![Vec::new(); pages.len()];
+    for (page, fields) in pages.iter().zip(typed) {
+        let Some((ci, coll)) = page.collection().and_then(|c| {
+            config
+                .collections
+                .iter()
+                .enumerate()
+                .find(|(_, x)| x.name == c)
+        }) else {
+            continue;
+        };
+        for (name, value) in fields {
+            let Some((fi, def)) = coll
+                .fields
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.name == *name)
+            else {
+                continue;
+            };
+            let Some(to) = def.to.as_deref() else {
+                continue;
+            };
+            let slugs: Vec<&String> = match value {
+                FieldValue::Ref(s) => vec![s],
+                FieldValue::Refs(l) => l.iter().collect(),
+                _ => continue,
+            };
+            for slug in slugs {
+                let Some(j) = index.get(to, slug) else {
+                    continue;
+                };
+                let b = Backlink {
+                    title: page.title.clone(),
+                    url: format!("{}{}", config.base_path, page.path),
+                    slug: page.slug.clone(),
+                    collection: coll.name.clone(),
+                    collection_title: coll.title.clone(),
+                    field: def.label.clone(),
+                    field_name: def.name.clone(),
+                };
+                if !out[j].iter().any(|(_, _, x)| *x == b) {
+                    out[j].push((ci, fi, b));
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|mut v| {
+            v.sort_by_cached_key(|(ci, fi, b)| (*ci, *fi, b.title.to_lowercase()));
+            v.into_iter().map(|(_, _, b)| b).collect()
+        })
+        .collect()
+}
 
 impl Serialize for FieldsCtx<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -473,10 +645,11 @@ struct EntryCtx<'a> {
     weight: Option<i64>,
     tags: &'a [String],
     fields: FieldsCtx<'a>,
+    field_list: &'a [FieldRow],
 }
 
 impl<'a> EntryCtx<'a> {
-    fn new(p: &'a Page, c: &Config) -> Self {
+    fn new(p: &'a Page, v: &'a FieldsView, c: &Config) -> Self {
         EntryCtx {
             title: &p.title,
             slug: &p.slug,
@@ -488,7 +661,8 @@ impl<'a> EntryCtx<'a> {
             updated: p.updated.as_ref(),
             weight: p.weight,
             tags: &p.tags,
-            fields: FieldsCtx(&p.fields),
+            fields: FieldsCtx(&v.values),
+            field_list: &v.list,
         }
     }
 }
@@ -513,14 +687,22 @@ struct PageCtx<'a> {
     collection: Option<&'a str>,
     kind: &'static str,
     fields: FieldsCtx<'a>,
-    backlinks: Vec<()>,
+    field_list: &'a [FieldRow],
+    backlinks: &'a [Backlink],
+    backlink_groups: Vec<BacklinkGroup<'a>>,
     extra: &'a Value,
 }
 
 static NO_VALUE: Value = Value::Null;
 
 impl<'a> PageCtx<'a> {
-    fn new(p: &'a Page, body: &'a markdown::Rendered, c: &Config) -> Self {
+    fn new(
+        p: &'a Page,
+        body: &'a markdown::Rendered,
+        view: &'a FieldsView,
+        backlinks: &'a [Backlink],
+        c: &Config,
+    ) -> Self {
         PageCtx {
             title: &p.title,
             description: p.description.as_deref(),
@@ -539,8 +721,10 @@ impl<'a> PageCtx<'a> {
             tags: &p.tags,
             collection: p.collection(),
             kind: kind_name(&p.kind),
-            fields: FieldsCtx(&p.fields),
-            backlinks: Vec::new(),
+            fields: FieldsCtx(&view.values),
+            field_list: &view.list,
+            backlinks,
+            backlink_groups: group_backlinks(backlinks),
             extra: &p.extra,
         }
     }
@@ -576,7 +760,9 @@ impl<'a> PageCtx<'a> {
             collection: job.collection.as_deref(),
             kind,
             fields: FieldsCtx(&[]),
-            backlinks: Vec::new(),
+            field_list: &[],
+            backlinks: &[],
+            backlink_groups: Vec::new(),
             extra: &NO_VALUE,
         }
     }

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod init;
+mod new;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Load, validate and render the site without writing anything
     Check(check::CheckArgs),
+    /// Create content/COLLECTION/<slug>.md with every field of the collection's schema
+    New(new::NewArgs),
 }
 
 /// The `--root` flag shared by every command that works on a site.
@@ -46,6 +49,7 @@ pub fn run() -> ExitCode {
         Command::Init(a) => init::run(a),
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
+        Command::New(a) => new::run(a),
     }
 }
 

@@ -77,7 +77,10 @@ fn home_links_resolve_to_files() {
     let site = TestSite::fixture("basic");
     site.cairn(&["build"]).success();
     let targets = internal_targets(&site.read("public/index.html"));
-    assert!(targets.len() >= 5, "home page links to the collections and entries");
+    assert!(
+        targets.len() >= 5,
+        "home page links to the collections and entries"
+    );
     for t in targets {
         assert!(site.path(&format!("public/{t}")).exists(), "{t} missing");
     }

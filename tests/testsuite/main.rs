@@ -6,4 +6,5 @@ mod errors;
 mod init;
 mod output;
 mod shipped;
+mod typed;
 mod util;

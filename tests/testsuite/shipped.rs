@@ -38,11 +38,18 @@ fn shipped_site_builds_and_home_links_resolve() {
     let s = shipped_site();
     let run = s.cairn(&["build"]);
     run.success();
-    assert!(run.stderr.is_empty(), "no warnings expected: {}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "no warnings expected: {}",
+        run.stderr
+    );
     let home = s.read("public/index.html");
     let targets = internal_targets(&home);
     assert!(targets.len() >= 10, "{targets:?}");
     for t in targets {
-        assert!(s.path(&format!("public/{t}")).exists(), "home links to missing {t}");
+        assert!(
+            s.path(&format!("public/{t}")).exists(),
+            "home links to missing {t}"
+        );
     }
 }

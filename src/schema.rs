@@ -1,0 +1,643 @@
+//! Typed collections: every entry's front-matter checked against the fields
+//! its collection declares in `site.toml`.
+//!
+//! [`check_page`] turns the raw YAML values of one page into typed
+//! [`FieldValue`]s, reporting each problem at the key or value that causes it
+//! (unknown keys with the nearest declared name, wrong types, missing
+//! required fields, enum values, ranges). [`check_refs`] runs once all pages
+//! are known and checks that every `ref`/`refs` names a published entry of
+//! its target collection.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::config::{Collection, Config, FieldDef, FieldType};
+use crate::content::yaml::{Pos, Value, kind_name};
+use crate::content::{BUILTIN_KEYS, Date, Page, PageKind};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+
+/// A checked field value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    /// `string`, `enum` and `url`.
+    String(String),
+    /// `text`: the Markdown source (rendered when the page is rendered).
+    Text(String),
+    /// `int`.
+    Int(i64),
+    /// `float`.
+    Float(f64),
+    /// `bool`.
+    Bool(bool),
+    /// `date`.
+    Date(Date),
+    /// `list`.
+    List(Vec<String>),
+    /// `ref`: the slug.
+    Ref(String),
+    /// `refs`: the slugs.
+    Refs(Vec<String>),
+    /// `range`.
+    Range {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+        /// Unit, from the entry or else the field declaration.
+        unit: Option<String>,
+    },
+}
+
+/// The typed fields of one page, in declaration order (unset ones left out).
+pub type TypedFields = Vec<(String, FieldValue)>;
+
+/// Checks the raw fields of `page` against its collection. Pages outside a
+/// collection, and collection pages (`_index.md`), may only use built-in
+/// keys.
+pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let coll = match &page.kind {
+        PageKind::Entry(c) => config.collection(c),
+        _ => None,
+    };
+    let Some(coll) = coll else {
+        for (key, _) in &page.fields {
+            let mut d = page.error_at(page.positions.key(key), format!("unknown key `{key}`"));
+            d = match did_you_mean(key, BUILTIN_KEYS) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`? typed fields are only allowed on the entries of a collection")),
+                None => d.with_hint(format!(
+                    "only entries of a collection have typed fields; this page may use {}",
+                    BUILTIN_KEYS.map(|k| format!("`{k}`")).join(", ")
+                )),
+            };
+            diags.push(d);
+        }
+        return if diags.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(diags)
+        };
+    };
+    let mut values: HashMap<&str, &Value> = HashMap::new();
+    for (key, value) in &page.fields {
+        if coll.field(key).is_some() {
+            values.insert(key, value);
+            continue;
+        }
+        let names = coll
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(BUILTIN_KEYS);
+        let mut msg = format!("unknown key `{key}` in collection `{}`", coll.name);
+        if let Some(s) = did_you_mean(key, names) {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        let mut d = page.error_at(page.positions.key(key), msg);
+        if !coll.fields.is_empty() {
+            let declared: Vec<String> = coll
+                .fields
+                .iter()
+                .map(|f| format!("`{}`", f.name))
+                .collect();
+            d = d.with_hint(format!(
+                "`{}` declares {}; put free-form data under `extra`",
+                coll.name,
+                declared.join(", ")
+            ));
+        } else {
+            d = d.with_hint(format!(
+                "`{}` declares no fields; put free-form data under `extra`",
+                coll.name
+            ));
+        }
+        diags.push(d);
+    }
+    let mut typed = Vec::new();
+    for def in &coll.fields {
+        match values.get(def.name.as_str()) {
+            None | Some(Value::Null) => {
+                if def.required {
+                    let at = if values.contains_key(def.name.as_str()) {
+                        page.positions.key(&def.name)
+                    } else {
+                        Pos { line: 1, col: 1 }
+                    };
+                    diags.push(
+                        page.error_at(
+                            at,
+                            format!("missing required field `{}` ({})", def.name, type_desc(def)),
+                        )
+                        .with_hint(format!("add `{}: ...` to the front-matter", def.name)),
+                    );
+                }
+            }
+            Some(v) => match check_value(def, v, page) {
+                Ok(fv) => typed.push((def.name.clone(), fv)),
+                Err(mut ds) => diags.append(&mut ds),
+            },
+        }
+    }
+    if diags.is_empty() {
+        Ok(typed)
+    } else {
+        Err(diags)
+    }
+}
+
+/// A short description of a field's type for messages.
+pub fn type_desc(def: &FieldDef) -> String {
+    match def.ty {
+        FieldType::String => "a string".into(),
+        FieldType::Text => "a string of inline Markdown".into(),
+        FieldType::Int => "an integer".into(),
+        FieldType::Float => "a number".into(),
+        FieldType::Bool => "`true` or `false`".into(),
+        FieldType::Date => "a date, YYYY-MM-DD".into(),
+        FieldType::Url => "a URL".into(),
+        FieldType::List => "a list of strings".into(),
+        FieldType::Enum => format!("one of {}", quoted_list(&def.values)),
+        FieldType::Ref => format!(
+            "the slug of an entry of `{}`",
+            def.to.as_deref().unwrap_or("?")
+        ),
+        FieldType::Refs => format!(
+            "a list of slugs of entries of `{}`",
+            def.to.as_deref().unwrap_or("?")
+        ),
+        FieldType::Range => format!(
+            "a range `{{ min: ..., max: ... }}`{}",
+            def.unit
+                .as_ref()
+                .map(|u| format!(" in {u}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn quoted_list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
+    let name = &def.name;
+    let at = page.positions.value(name);
+    let wrong = |found: &Value| {
+        let mut d = page.error_at(
+            at,
+            format!(
+                "`{name}` must be {}, found {}",
+                type_desc(def),
+                kind_name(found)
+            ),
+        );
+        if matches!(def.ty, FieldType::String | FieldType::Text)
+            && !matches!(found, Value::Sequence(_) | Value::Mapping(_))
+        {
+            d = d.with_hint("quote the value to make it a string");
+        }
+        vec![d]
+    };
+    let string = |v: &Value| -> Option<String> { v.as_str().map(str::to_string) };
+    match def.ty {
+        FieldType::String | FieldType::Text => {
+            let s = string(v).ok_or_else(|| wrong(v))?;
+            if def.required && s.trim().is_empty() {
+                return Err(vec![
+                    page.error_at(at, format!("required field `{name}` is empty")),
+                ]);
+            }
+            Ok(if def.ty == FieldType::Text {
+                FieldValue::Text(s)
+            } else {
+                FieldValue::String(s)
+            })
+        }
+        FieldType::Int => v.as_i64().map(FieldValue::Int).ok_or_else(|| wrong(v)),
+        FieldType::Float => v.as_f64().map(FieldValue::Float).ok_or_else(|| wrong(v)),
+        FieldType::Bool => v.as_bool().map(FieldValue::Bool).ok_or_else(|| wrong(v)),
+        FieldType::Date => {
+            let s = string(v).ok_or_else(|| wrong(v))?;
+            Date::parse(&s).map(FieldValue::Date).ok_or_else(|| {
+                vec![
+                    page.error_at(at, format!("`{name}` value `{s}` is not a date"))
+                        .with_hint("write dates as YYYY-MM-DD"),
+                ]
+            })
+        }
+        FieldType::Url => {
+            let s = string(v).ok_or_else(|| wrong(v))?;
+            if is_url(&s) {
+                Ok(FieldValue::String(s))
+            } else {
+                Err(vec![
+                    page.error_at(at, format!("`{name}` value `{s}` is not a URL"))
+                        .with_hint("use an absolute `https://...` URL, a `mailto:` address or a root-relative `/path`"),
+                ])
+            }
+        }
+        FieldType::Enum => {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Bool(_) | Value::Number(_) => return Err(wrong(v)),
+                _ => return Err(wrong(v)),
+            };
+            if def.values.contains(&s) {
+                Ok(FieldValue::String(s))
+            } else {
+                let mut msg = format!("`{s}` is not a value of `{name}`");
+                if let Some(sug) = did_you_mean(&s, def.values.iter().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `{sug}`?)"));
+                }
+                Err(vec![page.error_at(at, msg).with_hint(format!(
+                    "use one of {}",
+                    quoted_list(&def.values)
+                ))])
+            }
+        }
+        FieldType::Ref => string(v).map(FieldValue::Ref).ok_or_else(|| wrong(v)),
+        FieldType::List | FieldType::Refs => {
+            let Value::Sequence(items) = v else {
+                let mut d = wrong(v);
+                if v.is_string() {
+                    d[0] = d.remove(0).with_hint(format!(
+                        "write a list: `{name}: [{}]`",
+                        v.as_str().unwrap_or_default()
+                    ));
+                }
+                return Err(d);
+            };
+            let mut out = Vec::with_capacity(items.len());
+            let mut errs = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(s) => out.push(s.to_string()),
+                    None => errs.push(page.error_at(
+                        page.positions.value(&format!("{name}/{i}")),
+                        format!(
+                            "item {} of `{name}` must be a string, found {}",
+                            i + 1,
+                            kind_name(item)
+                        ),
+                    )),
+                }
+            }
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            if def.required && out.is_empty() {
+                return Err(vec![
+                    page.error_at(at, format!("required field `{name}` is empty")),
+                ]);
+            }
+            Ok(if def.ty == FieldType::Refs {
+                FieldValue::Refs(out)
+            } else {
+                FieldValue::List(out)
+            })
+        }
+        FieldType::Range => check_range(def, v, page),
+    }
+}
+
+fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
+    let name = &def.name;
+    let Value::Mapping(m) = v else {
+        return Err(vec![
+            page.error_at(
+                page.positions.value(name),
+                format!(
+                    "`{name}` must be {}, found {}",
+                    type_desc(def),
+                    kind_name(v)
+                ),
+            )
+            .with_hint(format!("write `{name}: {{ min: 90000, max: 120000 }}`")),
+        ]);
+    };
+    let mut errs = Vec::new();
+    let mut min = None;
+    let mut max = None;
+    let mut unit = def.unit.clone();
+    for (k, val) in m {
+        let key = k.as_str().unwrap_or("?");
+        let path = format!("{name}/{key}");
+        match key {
+            "min" | "max" => match val.as_f64() {
+                Some(n) if key == "min" => min = Some(n),
+                Some(n) => max = Some(n),
+                None => errs.push(page.error_at(
+                    page.positions.value(&path),
+                    format!("`{name}.{key}` must be a number, found {}", kind_name(val)),
+                )),
+            },
+            "unit" => match val.as_str() {
+                Some(u) => unit = Some(u.to_string()),
+                None => errs.push(page.error_at(
+                    page.positions.value(&path),
+                    format!("`{name}.unit` must be a string"),
+                )),
+            },
+            other => {
+                let mut msg = format!("unknown key `{other}` in range `{name}`");
+                if let Some(s) = did_you_mean(other, ["min", "max", "unit"]) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                errs.push(page.error_at(page.positions.key(&path), msg));
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let (Some(min), Some(max)) = (min, max) else {
+        let missing = if min.is_none() { "min" } else { "max" };
+        return Err(vec![page.error_at(
+            page.positions.value(name),
+            format!("range `{name}` has no `{missing}`"),
+        )]);
+    };
+    if min > max {
+        return Err(vec![page.error_at(
+            page.positions.value(&format!("{name}/min")),
+            format!(
+                "range `{name}` has `min` ({}) greater than `max` ({})",
+                fmt_num(min),
+                fmt_num(max)
+            ),
+        )]);
+    }
+    Ok(FieldValue::Range { min, max, unit })
+}
+
+/// A number without a needless `.0`.
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let with_host = |p: &str| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    };
+    (with_host("https://")
+        || with_host("http://")
+        || lower.starts_with("mailto:")
+        || (s.starts_with('/') && !s.starts_with("//")))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The published entries, by collection and slug, and the draft ones (left
+/// out of this build), for reference checks.
+#[derive(Debug, Default)]
+pub struct EntryIndex {
+    published: HashMap<String, HashMap<String, usize>>,
+    drafts: HashSet<(String, String)>,
+}
+
+impl EntryIndex {
+    /// Indexes the entries of `pages`; `drafts` are (collection, slug) of
+    /// entries left out because they are drafts.
+    pub fn new(pages: &[Page], drafts: HashSet<(String, String)>) -> Self {
+        let mut published: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        for (i, p) in pages.iter().enumerate() {
+            if let PageKind::Entry(c) = &p.kind {
+                published
+                    .entry(c.clone())
+                    .or_default()
+                    .insert(p.slug.clone(), i);
+            }
+        }
+        EntryIndex { published, drafts }
+    }
+
+    /// The page index of entry `slug` of `collection`.
+    pub fn get(&self, collection: &str, slug: &str) -> Option<usize> {
+        self.published.get(collection)?.get(slug).copied()
+    }
+
+    /// The error message for a reference that does not resolve.
+    pub fn missing(&self, collection: &str, slug: &str) -> String {
+        if self
+            .drafts
+            .contains(&(collection.to_string(), slug.to_string()))
+        {
+            return format!(
+                "entry `{slug}` in collection `{collection}` is a draft (build with `--drafts` to include it)"
+            );
+        }
+        let mut msg = format!("unknown entry `{slug}` in collection `{collection}`");
+        let slugs = self
+            .published
+            .get(collection)
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str));
+        if let Some(s) = did_you_mean(slug, slugs) {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        msg
+    }
+}
+
+/// Checks that every `ref`/`refs` of every page names a published entry.
+pub fn check_refs(
+    pages: &[Page],
+    typed: &[TypedFields],
+    config: &Config,
+    index: &EntryIndex,
+    ds: &mut Diagnostics,
+) {
+    for (page, fields) in pages.iter().zip(typed) {
+        let Some(coll) = page.collection().and_then(|c| config.collection(c)) else {
+            continue;
+        };
+        for (name, value) in fields {
+            let Some(to) = coll.field(name).and_then(|d| d.to.as_deref()) else {
+                continue;
+            };
+            let slugs: Vec<(String, &String)> = match value {
+                FieldValue::Ref(s) => vec![(name.clone(), s)],
+                FieldValue::Refs(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (format!("{name}/{i}"), s))
+                    .collect(),
+                _ => continue,
+            };
+            for (path, slug) in slugs {
+                if index.get(to, slug).is_none() {
+                    ds.push(page.error_at(page.positions.value(&path), index.missing(to, slug)));
+                }
+            }
+        }
+    }
+}
+
+/// A field declared by `coll`, by name.
+pub fn field<'a>(coll: &'a Collection, name: &str) -> Option<&'a FieldDef> {
+    coll.field(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const TOML: &str = r#"title = "T"
+base_url = "https://x.org/"
+[collections.roles.fields]
+scope = { type = "string", required = true }
+focus = { type = "text" }
+years = { type = "int" }
+ratio = { type = "float" }
+remote = { type = "bool" }
+since = { type = "date" }
+home = { type = "url" }
+skills = { type = "list" }
+track = { type = "enum", values = ["strategy", "execution"] }
+boss = { type = "ref", to = "roles" }
+kpis = { type = "refs", to = "kpis" }
+salary = { type = "range", unit = "USD" }
+[collections.kpis]
+"#;
+
+    fn config() -> Config {
+        Config::parse(TOML, Path::new("/s")).unwrap()
+    }
+
+    fn check(front: &str) -> Result<TypedFields, Vec<String>> {
+        let text = format!("---\ntitle: T\n{front}---\n");
+        let page = crate::content::parse_page(
+            Path::new("content/roles/x.md"),
+            Path::new("roles/x.md"),
+            text,
+            &["roles", "kpis"],
+        )
+        .unwrap();
+        check_page(&page, &config()).map_err(|ds| {
+            ds.iter()
+                .map(|d| d.to_string().lines().next().unwrap().to_string())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn every_type_accepts_good_values() {
+        let t = check(
+            "scope: Team\nfocus: \"*why*\"\nyears: 3\nratio: 0.5\nremote: true\nsince: 2024-01-02\nhome: https://x.org/a\nskills: [a, b]\ntrack: strategy\nboss: y\nkpis: [nps]\nsalary: { min: 1, max: 2 }\n",
+        )
+        .unwrap();
+        let names: Vec<&str> = t.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "scope", "focus", "years", "ratio", "remote", "since", "home", "skills", "track",
+                "boss", "kpis", "salary"
+            ]
+        );
+        assert_eq!(t[2].1, FieldValue::Int(3));
+        assert_eq!(t[3].1, FieldValue::Float(0.5));
+        assert_eq!(
+            t[11].1,
+            FieldValue::Range {
+                min: 1.0,
+                max: 2.0,
+                unit: Some("USD".into())
+            }
+        );
+    }
+
+    #[test]
+    fn wrong_types_point_at_values() {
+        assert_eq!(
+            check("scope: [a]\nyears: many\nremote: 1\nsince: 2024-13-01\nhome: javascript:alert(1)\nskills: [a, 3]\n").unwrap_err(),
+            [
+                "content/roles/x.md:3:8: `scope` must be a string, found a list",
+                "content/roles/x.md:4:8: `years` must be an integer, found a string",
+                "content/roles/x.md:5:9: `remote` must be `true` or `false`, found an integer",
+                "content/roles/x.md:6:8: `since` value `2024-13-01` is not a date",
+                "content/roles/x.md:7:7: `home` value `javascript:alert(1)` is not a URL",
+                "content/roles/x.md:8:13: item 2 of `skills` must be a string, found an integer",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest_field() {
+        assert_eq!(
+            check("scpoe: x\n").unwrap_err(),
+            [
+                "content/roles/x.md:3:1: unknown key `scpoe` in collection `roles` (did you mean `scope`?)",
+                "content/roles/x.md:1:1: missing required field `scope` (a string)",
+            ]
+        );
+    }
+
+    #[test]
+    fn required_enum_and_range_rules() {
+        assert_eq!(
+            check("scope: \"\"\ntrack: stratgy\nsalary: { min: 5, max: 2 }\n").unwrap_err(),
+            [
+                "content/roles/x.md:3:8: required field `scope` is empty",
+                "content/roles/x.md:4:8: `stratgy` is not a value of `track` (did you mean `strategy`?)",
+                "content/roles/x.md:5:16: range `salary` has `min` (5) greater than `max` (2)",
+            ]
+        );
+        assert_eq!(
+            check("scope: x\nsalary: { min: 5, maxi: 9 }\n").unwrap_err(),
+            ["content/roles/x.md:4:19: unknown key `maxi` in range `salary` (did you mean `max`?)"]
+        );
+    }
+
+    #[test]
+    fn null_means_unset_for_optional_fields() {
+        let t = check("scope: x\ntrack:\nsalary:\n").unwrap();
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn plain_pages_may_only_use_builtin_keys() {
+        let page = crate::content::parse_page(
+            Path::new("content/about.md"),
+            Path::new("about.md"),
+            "---\ntitle: A\ntitel: B\n---\n".into(),
+            &["roles"],
+        )
+        .unwrap();
+        let errs = check_page(&page, &config()).unwrap_err();
+        assert_eq!(
+            errs[0].to_string().lines().next().unwrap(),
+            "content/about.md:3:1: unknown key `titel`"
+        );
+        assert!(
+            errs[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `title`?")
+        );
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_url("https://example.org/x"));
+        assert!(is_url("/roles/"));
+        assert!(is_url("mailto:a@b.c"));
+        assert!(!is_url("javascript:alert(1)"));
+        assert!(!is_url("//evil.org"));
+        assert!(!is_url("https://"));
+        assert!(!is_url("example.org"));
+    }
+}
