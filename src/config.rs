@@ -67,7 +67,7 @@ struct RawConfig {
     #[serde(default)]
     collections: Ordered<Spanned<String>, Spanned<RawCollection>>,
     #[serde(default)]
-    comparisons: Vec<Spanned<toml::Table>>,
+    comparisons: Vec<Spanned<RawComparison>>,
     #[serde(default)]
     charts: Vec<Spanned<toml::Table>>,
     #[serde(default)]
@@ -97,6 +97,15 @@ struct RawCollection {
     kind: Option<Spanned<String>>,
     #[serde(default)]
     fields: Ordered<Spanned<String>, Spanned<RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComparison {
+    collection: Spanned<String>,
+    items: Spanned<Vec<Spanned<String>>>,
+    fields: Option<Vec<Spanned<String>>>,
+    title: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -239,6 +248,21 @@ impl Collection {
     }
 }
 
+/// One `[[comparisons]]` block.
+#[derive(Debug, Clone)]
+pub struct ComparisonDef {
+    /// The collection compared.
+    pub collection: String,
+    /// Entry slugs, with where each is written.
+    pub items: Vec<(String, Pos)>,
+    /// Fields to compare (default: all declared fields, in order).
+    pub fields: Vec<String>,
+    /// Title; default "A vs B" from the entries' titles.
+    pub title: Option<String>,
+    /// Where the block's `items` are written.
+    pub pos: Pos,
+}
+
 /// The resolved site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -262,8 +286,9 @@ pub struct Config {
     pub search: bool,
     /// Typed collections in declaration order.
     pub collections: Vec<Collection>,
-    /// `[[comparisons]]` blocks, kept raw until comparisons are resolved.
-    pub comparisons: Vec<(Pos, toml::Table)>,
+    /// `[[comparisons]]` blocks, checked against the schema; their items
+    /// are checked once the content is loaded.
+    pub comparisons: Vec<ComparisonDef>,
     /// `[[charts]]` blocks, kept raw until charts are resolved.
     pub charts: Vec<(Pos, toml::Table)>,
     /// Free-form `[extra]` table.
@@ -471,6 +496,69 @@ impl Config {
             }
         }
 
+        let mut comparisons = Vec::new();
+        for c in &raw.comparisons {
+            let c = c.get_ref();
+            let name = c.collection.get_ref();
+            let Some(coll) = collections.iter().find(|x| &x.name == name) else {
+                let mut d = err(
+                    at(c.collection.span()),
+                    format!("comparison names a missing collection `{name}`"),
+                );
+                if let Some(s) = did_you_mean(name, names.iter().copied()) {
+                    d = d.with_hint(format!("did you mean `{s}`?"));
+                }
+                ds.push(d);
+                continue;
+            };
+            let items: Vec<(String, Pos)> = c
+                .items
+                .get_ref()
+                .iter()
+                .map(|i| (i.get_ref().clone(), at(i.span())))
+                .collect();
+            if items.len() < 2 {
+                ds.push(err(
+                    at(c.items.span()),
+                    "a comparison needs at least two `items`".to_string(),
+                ));
+            }
+            for (i, (slug, pos)) in items.iter().enumerate() {
+                if items[..i].iter().any(|(s, _)| s == slug) {
+                    ds.push(err(
+                        *pos,
+                        format!("`{slug}` is listed twice in this comparison"),
+                    ));
+                }
+            }
+            let fields = match &c.fields {
+                None => coll.fields.iter().map(|f| f.name.clone()).collect(),
+                Some(list) => {
+                    for f in list {
+                        if coll.field(f.get_ref()).is_none() {
+                            let mut msg =
+                                format!("collection `{name}` has no field `{}`", f.get_ref());
+                            if let Some(s) = did_you_mean(
+                                f.get_ref(),
+                                coll.fields.iter().map(|x| x.name.as_str()),
+                            ) {
+                                msg.push_str(&format!(" (did you mean `{s}`?)"));
+                            }
+                            ds.push(err(at(f.span()), msg));
+                        }
+                    }
+                    list.iter().map(|f| f.get_ref().clone()).collect()
+                }
+            };
+            comparisons.push(ComparisonDef {
+                collection: name.clone(),
+                items,
+                fields,
+                title: c.title.clone(),
+                pos: at(c.items.span()),
+            });
+        }
+
         let theme = raw.theme.get_ref().clone();
         if !is_safe_segment(&theme) {
             ds.push(err(
@@ -492,11 +580,7 @@ impl Config {
             output_dir: root.join(raw.output_dir),
             search: raw.search,
             collections,
-            comparisons: raw
-                .comparisons
-                .into_iter()
-                .map(|t| (at(t.span()), t.into_inner()))
-                .collect(),
+            comparisons,
             charts: raw
                 .charts
                 .into_iter()

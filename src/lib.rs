@@ -17,13 +17,16 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod pages;
 pub mod render;
 pub mod schema;
+pub mod shortcodes;
 pub mod site;
 pub mod slug;
 pub mod values;

@@ -2,6 +2,7 @@
 //! tiny site per case (see `util.rs` for the builder).
 
 mod build;
+mod compare;
 mod errors;
 mod init;
 mod output;
