@@ -21,6 +21,7 @@ pub mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod pages;

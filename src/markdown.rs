@@ -8,7 +8,7 @@
 //! `<kbd>`. Template syntax in Markdown (`{{ ... }}`, `{% ... %}`) is never
 //! evaluated: it is text.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 use crate::slug::slugify;
@@ -39,6 +39,59 @@ pub struct Rendered {
     pub word_count: usize,
     /// Text of the first paragraph, for descriptions.
     pub summary: String,
+    /// Resolved internal links (`@/` and wikilinks), for fragment checks
+    /// and backlinks.
+    pub links: Vec<LinkRef>,
+    /// Internal links that did not resolve: (byte offset, message).
+    pub link_errors: Vec<(usize, String)>,
+}
+
+/// How an internal link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[slug]]`, `[[collection/slug]]`.
+    Wiki,
+    /// `[text](@/path.md)`.
+    ContentPath,
+}
+
+/// Where an internal link leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Root-relative URL of the page.
+    pub url: String,
+    /// The page's title (the text of a wikilink without a label).
+    pub title: String,
+    /// The page's index in the site.
+    pub page: usize,
+}
+
+/// Resolves internal links for [`render_with`].
+pub trait LinkResolver {
+    /// Resolves `dest` (without its `#fragment`); the message of the error
+    /// otherwise.
+    fn resolve(&self, kind: LinkKind, dest: &str) -> Result<Target, String>;
+}
+
+/// A resolver for text with no site around it: every internal link is an
+/// error.
+pub struct NoLinks;
+
+impl LinkResolver for NoLinks {
+    fn resolve(&self, _: LinkKind, dest: &str) -> Result<Target, String> {
+        Err(format!("cannot resolve `{dest}` outside a site"))
+    }
+}
+
+/// An internal link found in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The target page, or `None` for a link within the same page.
+    pub page: Option<usize>,
+    /// The `#fragment`, if any.
+    pub fragment: Option<String>,
+    /// Byte offset of the link in the text.
+    pub offset: usize,
 }
 
 /// Minutes needed to read `words` at 200 words a minute, at least one.
@@ -52,15 +105,24 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-/// Renders `text` to HTML.
+/// Renders `text` to HTML with no internal links to resolve.
 pub fn render(text: &str) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(text, options()).collect();
+    render_with(text, &NoLinks)
+}
+
+/// Renders `text` to HTML, resolving `@/` links and wikilinks.
+pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
+    let (mut events, mut offsets): (Vec<Event>, Vec<usize>) = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .map(|(e, r)| (e, r.start))
+        .unzip();
     let mut out = Rendered::default();
     let mut flat: Vec<(u8, String, String)> = Vec::new();
     let mut i = 0;
@@ -100,8 +162,69 @@ pub fn render(text: &str) -> Rendered {
                     escape_attr(&id)
                 );
                 events.insert(i, Event::InlineHtml(CowStr::from(anchor)));
+                offsets.insert(i, offsets[i - 1]);
                 i += 1;
                 flat.push((level_num(level), id, title.trim().to_string()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if matches!(link_type, LinkType::WikiLink { .. }) || dest_url.starts_with("@/") => {
+                let offset = offsets[i];
+                let wiki = match link_type {
+                    LinkType::WikiLink { has_pothole } => Some(*has_pothole),
+                    _ => None,
+                };
+                let dest = if wiki.is_some() {
+                    dest_url.to_string()
+                } else {
+                    dest_url[2..].to_string()
+                };
+                let (path, fragment) = match dest.split_once('#') {
+                    Some((p, f)) => (p.trim().to_string(), Some(f.trim().to_string())),
+                    None => (dest.trim().to_string(), None),
+                };
+                let kind = if wiki.is_some() {
+                    LinkKind::Wiki
+                } else {
+                    LinkKind::ContentPath
+                };
+                let resolved = if path.is_empty() && fragment.is_some() {
+                    Ok(None)
+                } else {
+                    resolver.resolve(kind, &path).map(Some)
+                };
+                match resolved {
+                    Ok(target) => {
+                        let base = target.as_ref().map_or("", |t| t.url.as_str());
+                        let url = match &fragment {
+                            Some(f) => format!("{base}#{f}"),
+                            None => base.to_string(),
+                        };
+                        if let Event::Start(Tag::Link {
+                            dest_url,
+                            link_type,
+                            ..
+                        }) = &mut events[i]
+                        {
+                            *dest_url = CowStr::from(url);
+                            *link_type = LinkType::Inline;
+                        }
+                        // A wikilink without a label shows the target's title.
+                        if let (Some(false), Some(t)) = (wiki, &target)
+                            && let Some(Event::Text(label)) = events.get_mut(i + 1)
+                        {
+                            *label = CowStr::from(t.title.clone());
+                        }
+                        out.links.push(LinkRef {
+                            page: target.map(|t| t.page),
+                            fragment,
+                            offset,
+                        });
+                    }
+                    Err(msg) => out.link_errors.push((offset, msg)),
+                }
             }
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {

@@ -38,6 +38,12 @@ enum Job {
     Compare(usize),
     /// `/compare/`, the list of comparisons.
     CompareIndex,
+    /// `/tags/`.
+    Tags,
+    /// `/tags/<slug>/` (index into the site's tags).
+    Tag(usize),
+    /// A redirect page for an alias (index into the site's aliases).
+    Alias(usize),
 }
 
 /// Everything computed once per build and shared by every page.
@@ -49,6 +55,26 @@ struct Shared<'a> {
     tables: &'a [TableCtx],
     /// For each page, the comparisons it appears in.
     appears_in: &'a [Vec<ComparisonLink>],
+    /// For each page, typed references and body links to it.
+    backlinks: Vec<Vec<Backlink>>,
+    /// For each page, breadcrumbs and neighbours.
+    nav: Vec<Nav>,
+}
+
+/// A link with a title, for breadcrumbs, neighbours and tags.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+/// Where a page sits: its breadcrumbs and, for entries, the previous and
+/// next entries of its collection in `sort_by` order.
+#[derive(Debug, Clone, Default, Serialize)]
+struct Nav {
+    breadcrumbs: Vec<Crumb>,
+    previous: Option<Crumb>,
+    next: Option<Crumb>,
 }
 
 /// A link to a comparison page.
@@ -59,7 +85,7 @@ struct ComparisonLink {
 }
 
 /// Renders every output file of `site` in memory.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
     let config = &site.config;
     let mut tera = timed("templates", || render::load_templates(config))?;
     let mut ds = Diagnostics::new();
@@ -108,7 +134,8 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
         }
         tables.push(t);
     }
-    let globals = Globals::new(site, &views, &tables);
+    let order = collection_order(site);
+    let globals = Globals::new(site, &views, &tables, &order);
     tera.global_context().insert("site", &globals.site);
     tera.global_context()
         .insert("collections", &globals.collections);
@@ -122,6 +149,8 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
         views: &views,
         tables: &tables,
         appears_in: &appears_in,
+        backlinks: Vec::new(),
+        nav: navigation(site, &order),
     };
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
         site.pages
@@ -139,10 +168,18 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
         })
         .collect();
 
+    if !ds.has_errors() {
+        check_fragments(site, &shared.bodies, &mut ds);
+    }
+    shared.backlinks = merge_backlinks(site, &shared.bodies);
+
     let jobs = jobs(&shared, &mut ds);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = timed("render", || {
         jobs.par_iter()
-            .map(|(job, template, rel)| render_job(&shared, &globals, job, template, rel))
+            .map(|(job, template, rel)| match job {
+                Job::Alias(n) => Ok(alias_page(site, *n, rel)),
+                _ => render_job(&shared, &globals, job, template, rel),
+            })
             .collect()
     });
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len());
@@ -157,20 +194,223 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
         rel: a.rel.clone(),
         data: Data::File(a.abs.clone()),
     }));
-    let taken: HashMap<&str, ()> = files.iter().map(|f| (f.rel.as_str(), ())).collect();
-    for s in &statics {
-        if taken.contains_key(s.rel.as_str()) {
-            ds.push(Diagnostic::error(
-                &s.rel,
-                format!("static file `{}` collides with a generated page", s.rel),
-            ));
-        }
-    }
+    check_collisions(site, &jobs, &statics, &mut ds);
     files.extend(statics);
+    if !ds.has_errors() {
+        timed("check links", || {
+            check_rendered_links(site, &jobs, &files, &mut ds)
+        });
+    }
     if ds.has_errors() {
         return Err(ds);
     }
-    Ok(files)
+    Ok((files, ds))
+}
+
+/// Every `#fragment` of an `@/` link or wikilink must name a heading of its
+/// target page.
+fn check_fragments(site: &Site, bodies: &[markdown::Rendered], ds: &mut Diagnostics) {
+    for (i, body) in bodies.iter().enumerate() {
+        for l in &body.links {
+            let Some(f) = &l.fragment else { continue };
+            let t = l.page.unwrap_or(i);
+            let ids = &bodies[t].ids;
+            if f.is_empty() || ids.iter().any(|id| id == f) {
+                continue;
+            }
+            let page = &site.pages[i];
+            let mut msg = format!(
+                "link to a missing heading `#{f}` in `{}`",
+                site.pages[t].source.display()
+            );
+            if let Some(s) = did_you_mean(f, ids.iter().map(String::as_str)) {
+                msg.push_str(&format!(" (did you mean `#{s}`?)"));
+            }
+            ds.push(page.error_at(body_pos(page, l.offset), msg));
+        }
+    }
+}
+
+/// Typed backlinks plus pages whose text links here, without duplicates: a
+/// page that both refers and links here is listed once, by its field.
+fn merge_backlinks(site: &Site, bodies: &[markdown::Rendered]) -> Vec<Vec<Backlink>> {
+    let config = &site.config;
+    let mut out = site.backlinks.clone();
+    let mut mentions: Vec<Vec<Backlink>> = vec![Vec::new(); site.pages.len()];
+    for (i, body) in bodies.iter().enumerate() {
+        let from = &site.pages[i];
+        let url = format!("{}{}", config.base_path, from.path);
+        for j in body.links.iter().filter_map(|l| l.page).filter(|&j| j != i) {
+            if out[j].iter().chain(&mentions[j]).any(|b| b.url == url) {
+                continue;
+            }
+            let (collection, collection_title) =
+                match from.collection().and_then(|c| config.collection(c)) {
+                    Some(c) if matches!(from.kind, PageKind::Entry(_)) => {
+                        (c.name.clone(), c.title.clone())
+                    }
+                    _ => (String::new(), "Pages".to_string()),
+                };
+            mentions[j].push(Backlink {
+                title: from.title.clone(),
+                url: url.clone(),
+                slug: from.slug.clone(),
+                collection,
+                collection_title,
+                field: "Mentioned in".to_string(),
+                field_name: String::new(),
+            });
+        }
+    }
+    for (list, mut extra) in out.iter_mut().zip(mentions) {
+        extra.sort_by_cached_key(|b| {
+            (
+                b.collection.is_empty(),
+                b.collection.clone(),
+                b.title.to_lowercase(),
+            )
+        });
+        list.extend(extra);
+    }
+    out
+}
+
+/// Breadcrumbs (home, collection or parent folders, page) and previous/next
+/// entries in collection order.
+fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
+    let config = &site.config;
+    let crumb = |i: usize| Crumb {
+        title: site.pages[i].title.clone(),
+        url: format!("{}{}", config.base_path, site.pages[i].path),
+    };
+    let home_title = site
+        .pages
+        .iter()
+        .find(|p| p.kind == PageKind::Home)
+        .map_or_else(|| config.title.clone(), |p| p.title.clone());
+    let home = Crumb {
+        title: home_title,
+        url: config.base_path.clone(),
+    };
+    let mut nav: Vec<Nav> = vec![Nav::default(); site.pages.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        if page.kind == PageKind::Home {
+            continue;
+        }
+        let mut crumbs = vec![home.clone()];
+        // Every ancestor folder that has a page of its own.
+        let segments: Vec<&str> = page.path.trim_end_matches('/').split('/').collect();
+        for n in 1..segments.len() {
+            let ancestor = segments[..n].join("/");
+            if let Some(&a) = site.links.by_path.get(&ancestor) {
+                crumbs.push(crumb(a));
+            } else if let Some(c) = config.collection(&ancestor) {
+                crumbs.push(Crumb {
+                    title: c.title.clone(),
+                    url: format!("{}{}/", config.base_path, c.name),
+                });
+            }
+        }
+        crumbs.push(crumb(i));
+        nav[i].breadcrumbs = crumbs;
+    }
+    for list in order {
+        for (k, &i) in list.iter().enumerate() {
+            nav[i].previous = k.checked_sub(1).map(|p| crumb(list[p]));
+            nav[i].next = list.get(k + 1).map(|&n| crumb(n));
+        }
+    }
+    nav
+}
+
+/// The source a generated output comes from, for messages.
+fn job_source(site: &Site, job: &Job) -> String {
+    match job {
+        Job::Page(i) => site.pages[*i].source.display().to_string(),
+        Job::Alias(a) => format!(
+            "{} (alias)",
+            site.pages[site.aliases[*a].1].source.display()
+        ),
+        Job::Compare(_) => crate::config::CONFIG_FILE.to_string(),
+        Job::Tag(t) => format!("tag `{}`", site.tags[*t].name),
+        Job::Collection(c) => format!("collection `{c}`"),
+        Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags => "(generated)".to_string(),
+    }
+}
+
+/// Scans the rendered HTML for internal links that lead nowhere (written by
+/// templates and shortcodes as well as by Markdown).
+fn check_rendered_links(
+    site: &Site,
+    jobs: &[(Job, String, String)],
+    files: &[OutputFile],
+    ds: &mut Diagnostics,
+) {
+    let by_rel: HashMap<&str, &Job> = jobs.iter().map(|(j, _, rel)| (rel.as_str(), j)).collect();
+    let pages: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|f| f.rel.ends_with(".html"))
+        .filter(|f| !matches!(by_rel.get(f.rel.as_str()), Some(Job::Alias(_))))
+        .filter_map(|f| match &f.data {
+            Data::Bytes(b) => std::str::from_utf8(b).ok().map(|s| (f.rel.as_str(), s)),
+            _ => None,
+        })
+        .collect();
+    let all: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    for b in crate::linkcheck::check(&pages, &all, &site.config.base_path) {
+        let rel = pages[b.page].0;
+        let (source, note) = match by_rel.get(rel) {
+            Some(job @ Job::Page(_)) => (job_source(site, job), ""),
+            Some(job) => (job_source(site, job), ""),
+            None => (rel.to_string(), ""),
+        };
+        ds.push(
+            Diagnostic::error(source, format!("broken link `{}` on `/{rel}`: {}{note}", b.link, b.message))
+                .with_hint("the link is written by a template or shortcode, or is a plain Markdown link; fix its target"),
+        );
+    }
+}
+
+/// Two outputs at one path, or at paths that differ only in case (they
+/// collide on case-insensitive hosts), are errors naming both sources.
+fn check_collisions(
+    site: &Site,
+    jobs: &[(Job, String, String)],
+    statics: &[OutputFile],
+    ds: &mut Diagnostics,
+) {
+    let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    let entries = jobs
+        .iter()
+        .map(|(job, _, rel)| (rel.clone(), job_source(site, job)))
+        .chain(statics.iter().map(|f| {
+            let src = match &f.data {
+                Data::File(p) => crate::content::rel_to(&site.config.root, p)
+                    .display()
+                    .to_string(),
+                _ => format!("themes/{}/static/{} (built in)", site.config.theme, f.rel),
+            };
+            (f.rel.clone(), src)
+        }));
+    for (rel, source) in entries {
+        let key = rel.to_lowercase();
+        match seen.get(&key) {
+            Some((first_rel, first)) => {
+                let what = if *first_rel == rel {
+                    "the same output"
+                } else {
+                    "outputs that differ only in case"
+                };
+                ds.push(
+                    Diagnostic::error(source.clone(), format!("`{first}` and `{source}` both write {what} `/{rel}`"))
+                        .with_hint("change a slug, an alias or a file name so that each output has its own path"),
+                );
+            }
+            None => {
+                seen.insert(key, (rel, source));
+            }
+        }
+    }
 }
 
 /// The template of a content page.
@@ -240,9 +480,34 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
             "compare/index.html".into(),
         ));
     }
+    let tag_templates =
+        sh.tera.contains_template("tags.html") && sh.tera.contains_template("tag.html");
+    if !site.tags.is_empty() && !tag_templates {
+        ds.push(
+            Diagnostic::error(
+                format!("themes/{}/templates", site.config.theme),
+                "the theme has no `tags.html` and `tag.html`, so no tag pages are written",
+            )
+            .warning(),
+        );
+    }
+    if !site.tags.is_empty() && tag_templates {
+        jobs.push((Job::Tags, "tags.html".into(), "tags/index.html".into()));
+        for (n, t) in site.tags.iter().enumerate() {
+            jobs.push((
+                Job::Tag(n),
+                "tag.html".into(),
+                format!("tags/{}/index.html", t.slug),
+            ));
+        }
+    }
+    for (n, (rel, _)) in site.aliases.iter().enumerate() {
+        jobs.push((Job::Alias(n), String::new(), rel.clone()));
+    }
     jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
-    for (_, template, rel) in &jobs {
-        if !sh.tera.contains_template(template) && !ds.has_errors() {
+    jobs.retain(|(_, template, rel)| {
+        let missing = !template.is_empty() && !sh.tera.contains_template(template);
+        if missing {
             ds.push(Diagnostic::error(
                 format!("templates/{template}"),
                 format!(
@@ -250,8 +515,72 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
                 ),
             ));
         }
-    }
+        !missing
+    });
     jobs
+}
+
+/// A redirect page: meta refresh plus a canonical link to the new URL.
+fn alias_page(site: &Site, n: usize, rel: &str) -> OutputFile {
+    let config = &site.config;
+    let page = &site.pages[site.aliases[n].1];
+    let url = markdown::escape_attr(&format!("{}{}", config.base_path, page.path));
+    let permalink = markdown::escape_attr(&format!("{}{}", config.base_url, page.path));
+    let title = markdown::escape_attr(&page.title);
+    let html = format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
+        lang = markdown::escape_attr(&config.language),
+    );
+    OutputFile {
+        rel: rel.to_string(),
+        data: Data::Bytes(html.into_bytes()),
+    }
+}
+
+/// A tag as templates see it.
+#[derive(Serialize)]
+struct TagCtx<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+    pages: Vec<TaggedPage<'a>>,
+}
+
+#[derive(Serialize)]
+struct TaggedPage<'a> {
+    title: &'a str,
+    url: String,
+    collection: Option<&'a str>,
+    description: Option<&'a str>,
+}
+
+fn tag_ctx<'a>(site: &'a Site, t: &'a crate::site::TagInfo, with_pages: bool) -> TagCtx<'a> {
+    let base = &site.config.base_path;
+    let mut pages: Vec<TaggedPage> = if with_pages {
+        t.pages
+            .iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                TaggedPage {
+                    title: &p.title,
+                    url: format!("{base}{}", p.path),
+                    collection: p.collection(),
+                    description: p.description.as_deref(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    pages.sort_by_cached_key(|p| p.title.to_lowercase());
+    TagCtx {
+        name: &t.name,
+        slug: &t.slug,
+        url: format!("{base}tags/{}/", t.slug),
+        count: t.pages.len(),
+        pages,
+    }
 }
 
 fn render_job(
@@ -268,14 +597,15 @@ fn render_job(
         Job::Page(i) => {
             let i = *i;
             let p = &site.pages[i];
-            let ctx = PageCtx::new(
+            let mut ctx = PageCtx::new(
                 p,
                 &sh.bodies[i],
                 &sh.views[i],
-                &site.backlinks[i],
+                &sh.backlinks[i],
                 &sh.appears_in[i],
                 config,
             );
+            ctx.nav = Some(&sh.nav[i]);
             (ctx, p.source.clone())
         }
         Job::Collection(name) => {
@@ -313,6 +643,23 @@ fn render_job(
             PageCtx::generated(config, "Comparisons", "comparisons", "compare/", None),
             PathBuf::from(rel),
         ),
+        Job::Tags => {
+            let tags: Vec<TagCtx> = site.tags.iter().map(|t| tag_ctx(site, t, false)).collect();
+            ctx.insert("tags", &tags);
+            (
+                PageCtx::generated(config, "Tags", "tags", "tags/", None),
+                PathBuf::from(rel),
+            )
+        }
+        Job::Tag(n) => {
+            let t = &site.tags[*n];
+            ctx.insert("tag", &tag_ctx(site, t, true));
+            (
+                PageCtx::generated(config, &t.name, "tag", &format!("tags/{}/", t.slug), None),
+                PathBuf::from(rel),
+            )
+        }
+        Job::Alias(_) => unreachable!("alias pages are not templated"),
     };
     ctx.insert("page", &page_ctx);
     let collection_name = match job {
@@ -347,54 +694,61 @@ fn placeholder(n: usize) -> String {
     format!("\u{E000}{n}\u{E001}")
 }
 
-/// Renders a page's Markdown, expanding shortcodes. Shortcode problems are
-/// errors at the call's line and column in the file.
+/// Renders a page's Markdown, expanding shortcodes and resolving internal
+/// links. Shortcode and link problems are errors at their line and column
+/// in the file.
 fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagnostic>> {
     let body = page.body();
     let (calls, errors) = shortcodes::find_calls(body);
-    let at = |offset: usize| {
-        let (line, col) = line_col(body, offset);
-        crate::content::yaml::Pos {
-            line: line + page.body_line - 1,
-            col,
-        }
-    };
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
             page.error_at(
-                at(e.offset),
+                body_pos(page, e.offset),
                 format!("invalid shortcode call: {}", e.message),
             )
         })
         .collect();
-    if calls.is_empty() {
-        return if diags.is_empty() {
-            Ok(markdown::render(body))
-        } else {
-            Err(diags)
-        };
-    }
+    // Offsets in the text given to the Markdown renderer, mapped back to the
+    // body: each placeholder shortens or lengthens the text after it.
+    let mut shifts: Vec<(usize, isize)> = Vec::with_capacity(calls.len());
     let mut source = String::with_capacity(body.len());
     let mut outputs = Vec::with_capacity(calls.len());
     let mut last = 0;
     for (n, call) in calls.iter().enumerate() {
         source.push_str(&body[last..call.range.start]);
-        source.push_str(&placeholder(n));
+        let mark = placeholder(n);
+        source.push_str(&mark);
+        shifts.push((
+            source.len(),
+            call.range.end as isize - source.len() as isize,
+        ));
         last = call.range.end;
         match render_shortcode(sh, call, page) {
             Ok(html) => outputs.push(html),
             Err(msg) => {
-                diags.push(page.error_at(at(call.range.start), msg));
+                diags.push(page.error_at(body_pos(page, call.range.start), msg));
                 outputs.push(String::new());
             }
         }
     }
     source.push_str(&body[last..]);
+    let resolver = SiteLinks::new(sh.site);
+    let mut r = markdown::render_with(&source, &resolver);
+    let to_body = |offset: usize| {
+        let k = shifts.partition_point(|(end, _)| *end <= offset);
+        let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
+        (offset as isize + delta).max(0) as usize
+    };
+    for (offset, msg) in &r.link_errors {
+        diags.push(page.error_at(body_pos(page, to_body(*offset)), msg.clone()));
+    }
+    for l in &mut r.links {
+        l.offset = to_body(l.offset);
+    }
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut r = markdown::render(&source);
     for (n, html) in outputs.iter().enumerate() {
         let mark = placeholder(n);
         // A call alone in its paragraph replaces the paragraph, so that
@@ -408,6 +762,106 @@ fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagn
         r.summary = r.summary.replace(&mark, "");
     }
     Ok(r)
+}
+
+/// The file position of a byte offset in a page's body.
+fn body_pos(page: &Page, offset: usize) -> crate::content::yaml::Pos {
+    let (line, col) = line_col(page.body(), offset);
+    crate::content::yaml::Pos {
+        line: line + page.body_line - 1,
+        col,
+    }
+}
+
+/// Resolves `@/` links and wikilinks against the site's pages.
+struct SiteLinks<'a> {
+    site: &'a Site,
+}
+
+impl<'a> SiteLinks<'a> {
+    fn new(site: &'a Site) -> Self {
+        SiteLinks { site }
+    }
+
+    fn target(&self, i: usize) -> markdown::Target {
+        let p = &self.site.pages[i];
+        markdown::Target {
+            url: format!("{}{}", self.site.config.base_path, p.path),
+            title: p.title.clone(),
+            page: i,
+        }
+    }
+}
+
+impl markdown::LinkResolver for SiteLinks<'_> {
+    fn resolve(&self, kind: markdown::LinkKind, dest: &str) -> Result<markdown::Target, String> {
+        let links = &self.site.links;
+        match kind {
+            markdown::LinkKind::ContentPath => {
+                let dest = dest.trim_start_matches('/');
+                if let Some(&i) = links.by_source.get(dest) {
+                    return Ok(self.target(i));
+                }
+                if links.draft_sources.contains(dest) {
+                    return Err(format!(
+                        "link to a draft: `content/{dest}` (build with `--drafts` to include it)"
+                    ));
+                }
+                let mut msg = format!("link to a missing file `content/{dest}`");
+                if let Some(s) = did_you_mean(dest, links.by_source.keys().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `@/{s}`?)"));
+                }
+                Err(msg)
+            }
+            markdown::LinkKind::Wiki if dest.contains('/') => {
+                let path = dest.trim_matches('/');
+                if let Some(&i) = links.by_path.get(path) {
+                    return Ok(self.target(i));
+                }
+                if links.draft_paths.contains(path) {
+                    return Err(format!(
+                        "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
+                    ));
+                }
+                let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
+                if let Some(s) = did_you_mean(path, links.by_path.keys().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                }
+                Err(msg)
+            }
+            markdown::LinkKind::Wiki => match links.by_slug.get(dest).map(Vec::as_slice) {
+                Some([i]) => Ok(self.target(*i)),
+                Some(many) if many.len() > 1 => {
+                    let pages = &self.site.pages;
+                    let sources: Vec<String> = many
+                        .iter()
+                        .map(|&i| format!("`{}`", pages[i].source.display()))
+                        .collect();
+                    let forms: Vec<String> = many
+                        .iter()
+                        .map(|&i| format!("`[[{}]]`", pages[i].path.trim_end_matches('/')))
+                        .collect();
+                    Err(format!(
+                        "wikilink `[[{dest}]]` is ambiguous: it matches {}; write {}",
+                        sources.join(" and "),
+                        forms.join(" or ")
+                    ))
+                }
+                _ => {
+                    if links.draft_slugs.contains(dest) {
+                        return Err(format!(
+                            "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
+                        ));
+                    }
+                    let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
+                    if let Some(s) = did_you_mean(dest, links.by_slug.keys().map(String::as_str)) {
+                        msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                    }
+                    Err(msg)
+                }
+            },
+        }
+    }
 }
 
 fn str_arg<'a>(call: &'a Call, key: &str) -> Result<Option<&'a str>, String> {
@@ -572,20 +1026,22 @@ struct Globals<'a> {
 }
 
 impl<'a> Globals<'a> {
-    fn new(site: &'a Site, views: &'a [FieldsView], comparisons: &'a [TableCtx]) -> Self {
+    fn new(
+        site: &'a Site,
+        views: &'a [FieldsView],
+        comparisons: &'a [TableCtx],
+        order: &[Vec<usize>],
+    ) -> Self {
         let c = &site.config;
         let collections = c
             .collections
             .iter()
-            .map(|coll| {
-                let mut entries: Vec<EntryCtx> = site
-                    .pages
+            .zip(order)
+            .map(|(coll, order)| {
+                let entries: Vec<EntryCtx> = order
                     .iter()
-                    .zip(views)
-                    .filter(|(p, _)| p.kind == PageKind::Entry(coll.name.clone()))
-                    .map(|(p, v)| EntryCtx::new(p, v, c))
+                    .map(|&i| EntryCtx::new(&site.pages[i], &views[i], c))
                     .collect();
-                sort_entries(&mut entries, coll.sort_by);
                 CollectionCtx {
                     name: &coll.name,
                     title: &coll.title,
@@ -614,21 +1070,33 @@ impl<'a> Globals<'a> {
     }
 }
 
-fn sort_entries(entries: &mut [EntryCtx], by: SortBy) {
-    let title_key = |e: &EntryCtx| e.title.to_lowercase();
-    match by {
-        SortBy::Title => entries.sort_by_cached_key(title_key),
-        SortBy::Date => entries.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| title_key(a).cmp(&title_key(b)))
-        }),
-        SortBy::Weight => entries.sort_by(|a, b| {
-            let w = |e: &EntryCtx| (e.weight.is_none(), e.weight);
-            w(a).cmp(&w(b))
-                .then_with(|| title_key(a).cmp(&title_key(b)))
-        }),
-    }
+/// The entries of each collection (config order), sorted by `sort_by`:
+/// title, date (newest first), or weight (lightest first); ties by title.
+fn collection_order(site: &Site) -> Vec<Vec<usize>> {
+    site.config
+        .collections
+        .iter()
+        .map(|coll| {
+            let mut idx: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].kind == PageKind::Entry(coll.name.clone()))
+                .collect();
+            let p = &site.pages;
+            let title = |i: usize| p[i].title.to_lowercase();
+            match coll.sort_by {
+                SortBy::Title => idx.sort_by_cached_key(|&i| title(i)),
+                SortBy::Date => idx.sort_by(|&a, &b| {
+                    p[b].date
+                        .cmp(&p[a].date)
+                        .then_with(|| title(a).cmp(&title(b)))
+                }),
+                SortBy::Weight => idx.sort_by(|&a, &b| {
+                    let w = |i: usize| (p[i].weight.is_none(), p[i].weight);
+                    w(a).cmp(&w(b)).then_with(|| title(a).cmp(&title(b)))
+                }),
+            }
+            idx
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -670,6 +1138,7 @@ struct BacklinkGroup<'a> {
     collection: &'a str,
     collection_title: &'a str,
     field: &'a str,
+    field_name: &'a str,
     entries: Vec<&'a Backlink>,
 }
 
@@ -677,11 +1146,18 @@ fn group_backlinks(list: &[Backlink]) -> Vec<BacklinkGroup<'_>> {
     let mut groups: Vec<BacklinkGroup> = Vec::new();
     for b in list {
         match groups.last_mut() {
-            Some(g) if g.collection == b.collection && g.field == b.field => g.entries.push(b),
+            Some(g)
+                if g.collection == b.collection
+                    && g.field_name == b.field_name
+                    && g.field == b.field =>
+            {
+                g.entries.push(b)
+            }
             _ => groups.push(BacklinkGroup {
                 collection: &b.collection,
                 collection_title: &b.collection_title,
                 field: &b.field,
+                field_name: &b.field_name,
                 entries: vec![b],
             }),
         }
@@ -760,6 +1236,9 @@ struct PageCtx<'a> {
     backlinks: &'a [Backlink],
     backlink_groups: Vec<BacklinkGroup<'a>>,
     comparisons: &'a [ComparisonLink],
+    tag_links: Vec<Crumb>,
+    #[serde(flatten)]
+    nav: Option<&'a Nav>,
     extra: &'a Value,
 }
 
@@ -797,6 +1276,15 @@ impl<'a> PageCtx<'a> {
             backlinks,
             backlink_groups: group_backlinks(backlinks),
             comparisons,
+            tag_links: p
+                .tags
+                .iter()
+                .map(|t| Crumb {
+                    title: t.clone(),
+                    url: format!("{}tags/{}/", c.base_path, crate::slug::slugify(t)),
+                })
+                .collect(),
+            nav: None,
             extra: &p.extra,
         }
     }
@@ -832,6 +1320,8 @@ impl<'a> PageCtx<'a> {
             backlinks: &[],
             backlink_groups: Vec::new(),
             comparisons: &[],
+            tag_links: Vec::new(),
+            nav: None,
             extra: &NO_VALUE,
         }
     }

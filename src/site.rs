@@ -52,8 +52,152 @@ pub struct Site {
     pub backlinks: Vec<Vec<Backlink>>,
     /// The `[[comparisons]]` whose items all exist.
     pub comparisons: Vec<compare::Comparison>,
+    /// Lookup tables for internal links.
+    pub links: LinkIndex,
+    /// Every tag, by slug.
+    pub tags: Vec<TagInfo>,
+    /// Redirect pages: (output path, page they lead to).
+    pub aliases: Vec<(String, usize)>,
     /// Warnings found while loading.
     pub warnings: Diagnostics,
+}
+
+/// A tag and the pages that carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagInfo {
+    /// The name as first written (by source path order).
+    pub name: String,
+    /// The URL segment, `/tags/<slug>/`.
+    pub slug: String,
+    /// The pages, in source order.
+    pub pages: Vec<usize>,
+}
+
+/// Groups tags by slug. Tags that differ only in spelling (`Product Owner`,
+/// `product-owner`) are merged with a warning; a tag with no letter or digit
+/// is an error.
+fn collect_tags(pages: &[Page], ds: &mut Diagnostics) -> Vec<TagInfo> {
+    let mut by_slug: std::collections::BTreeMap<String, TagInfo> =
+        std::collections::BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for (k, name) in p.tags.iter().enumerate() {
+            let at = p.positions.value(&format!("tags/{k}"));
+            let slug = crate::slug::slugify(name);
+            if slug.is_empty() {
+                ds.push(p.error_at(
+                    at,
+                    format!("tag `{name}` has no letter or digit to make a URL from"),
+                ));
+                continue;
+            }
+            let tag = by_slug.entry(slug.clone()).or_insert_with(|| TagInfo {
+                name: name.clone(),
+                slug: slug.clone(),
+                pages: Vec::new(),
+            });
+            if tag.name != *name {
+                ds.push(
+                    p.error_at(
+                        at,
+                        format!(
+                            "tag `{name}` is merged with `{}`: both make `/tags/{slug}/`",
+                            tag.name
+                        ),
+                    )
+                    .with_hint(format!("write `{}` everywhere to silence this", tag.name))
+                    .warning(),
+                );
+            }
+            if tag.pages.last() != Some(&i) {
+                tag.pages.push(i);
+            }
+        }
+    }
+    by_slug.into_values().collect()
+}
+
+/// The output paths of `aliases`: old URLs that redirect to their page.
+fn collect_aliases(pages: &[Page], ds: &mut Diagnostics) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        for (k, alias) in p.aliases.iter().enumerate() {
+            let at = p.positions.value(&format!("aliases/{k}"));
+            match alias_path(alias) {
+                Ok(rel) => out.push((rel, i)),
+                Err(m) => ds.push(p.error_at(at, format!("alias `{alias}` {m}"))),
+            }
+        }
+    }
+    out
+}
+
+/// `/old/path/` -> `old/path/index.html`; `/old.html` stays a file.
+pub fn alias_path(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    if trimmed.is_empty() {
+        return Err("is the site root".into());
+    }
+    if trimmed.contains(['\\', '\0', '?', '#', ':']) || trimmed.chars().any(char::is_control) {
+        return Err("must be a plain path like `/old/page/`".into());
+    }
+    let segments: Vec<&str> = trimmed.trim_end_matches('/').split('/').collect();
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
+        return Err("must not contain empty, `.` or `..` segments".into());
+    }
+    let joined = segments.join("/");
+    Ok(if trimmed.ends_with(".html") {
+        joined
+    } else {
+        format!("{joined}/index.html")
+    })
+}
+
+/// Lookup tables for `@/` links and wikilinks.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    /// Path under `content/` (`roles/pm.md`) -> page.
+    pub by_source: HashMap<String, usize>,
+    /// Output path without slashes (`roles/pm`) -> page.
+    pub by_path: HashMap<String, usize>,
+    /// Slug -> pages (more than one makes `[[slug]]` ambiguous).
+    pub by_slug: HashMap<String, Vec<usize>>,
+    /// The same keys for drafts left out of this build.
+    pub draft_sources: HashSet<String>,
+    /// Output paths of drafts.
+    pub draft_paths: HashSet<String>,
+    /// Slugs of drafts.
+    pub draft_slugs: HashSet<String>,
+}
+
+impl LinkIndex {
+    fn new(pages: &[Page], drafts: &[Page]) -> Self {
+        let source_key = |p: &Page| {
+            p.source
+                .strip_prefix("content")
+                .unwrap_or(&p.source)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        let mut ix = LinkIndex::default();
+        for (i, p) in pages.iter().enumerate() {
+            ix.by_source.insert(source_key(p), i);
+            if p.kind != PageKind::Home {
+                ix.by_path
+                    .insert(p.path.trim_end_matches('/').to_string(), i);
+                ix.by_slug.entry(p.slug.clone()).or_default().push(i);
+            }
+        }
+        for p in drafts {
+            ix.draft_sources.insert(source_key(p));
+            ix.draft_paths
+                .insert(p.path.trim_end_matches('/').to_string());
+            ix.draft_slugs.insert(p.slug.clone());
+        }
+        ix
+    }
 }
 
 /// An entry that refers to a page through a typed field.
@@ -119,11 +263,10 @@ impl Site {
                 _ => None,
             })
             .collect();
-        let pages: Vec<Page> = loaded
+        let (pages, drafted): (Vec<Page>, Vec<Page>) = loaded
             .pages
             .into_iter()
-            .filter(|p| opts.drafts || !p.draft)
-            .collect();
+            .partition(|p| opts.drafts || !p.draft);
         check_paths(&pages, &mut ds);
         let typed: Vec<TypedFields> = timed("validate", || {
             let results: Vec<_> = pages
@@ -150,6 +293,12 @@ impl Site {
             return Err(ds);
         }
         let backlinks = backlinks(&config, &pages, &typed, &index);
+        let links = LinkIndex::new(&pages, &drafted);
+        let tags = collect_tags(&pages, &mut ds);
+        let aliases = collect_aliases(&pages, &mut ds);
+        if ds.has_errors() {
+            return Err(ds);
+        }
         Ok(Site {
             config,
             pages,
@@ -158,13 +307,23 @@ impl Site {
             index,
             backlinks,
             comparisons,
+            links,
+            tags,
+            aliases,
             warnings: ds,
         })
     }
 
     /// Renders every output file in memory.
-    pub fn render(&self) -> Result<Vec<OutputFile>, Diagnostics> {
-        crate::pages::render(self)
+    /// Renders every output file in memory; returns the files and every
+    /// warning of the run (loading and rendering).
+    pub fn render(&self) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+        let with_load_warnings = |mut ds: Diagnostics| {
+            ds.extend(self.warnings.clone().sorted());
+            ds
+        };
+        let (files, warnings) = crate::pages::render(self).map_err(with_load_warnings)?;
+        Ok((files, with_load_warnings(warnings)))
     }
 }
 
@@ -220,10 +379,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         ds.push(Diagnostic::error(display_out(&site.config.root, &out), m));
         return Err(ds);
     }
-    let files = site.render().map_err(|mut ds| {
-        ds.extend(site.warnings.clone().sorted());
-        ds
-    })?;
+    let (files, warnings) = site.render()?;
     let sync = timed("write", || output::sync(&out, &files)).map_err(|e| {
         let mut ds = Diagnostics::new();
         ds.push(Diagnostic::error(
@@ -239,15 +395,15 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
             files: files.len(),
             sync,
         },
-        site.warnings,
+        warnings,
     ))
 }
 
 /// Loads and renders the site without writing anything.
 pub fn check(opts: &BuildOptions) -> Result<(usize, Diagnostics), Diagnostics> {
     let site = Site::load(opts)?;
-    let files = site.render()?;
-    Ok((files.len(), site.warnings))
+    let (files, warnings) = site.render()?;
+    Ok((files.len(), warnings))
 }
 
 fn display_out(root: &Path, out: &Path) -> PathBuf {
@@ -313,4 +469,20 @@ fn backlinks(
             v.into_iter().map(|(_, _, b)| b).collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_path("/old/po/").unwrap(), "old/po/index.html");
+        assert_eq!(alias_path("old/po").unwrap(), "old/po/index.html");
+        assert_eq!(alias_path("/legacy.html").unwrap(), "legacy.html");
+        assert!(alias_path("/").is_err());
+        assert!(alias_path("/../x/").is_err());
+        assert!(alias_path("/a//b/").is_err());
+        assert!(alias_path("https://x.org/").is_err());
+    }
 }

@@ -32,6 +32,8 @@ fn basic_site_output_tree() {
             "roles/product-manager/index.html",
             "roles/product-owner/index.html",
             "style.css",
+            "tags/agile/index.html",
+            "tags/index.html",
         ]
     );
 }

@@ -1,0 +1,266 @@
+//! Checking the rendered site: every internal `href`/`src` of every HTML
+//! page must lead to a file of the output, and every `#fragment` to an `id`
+//! in the target page. This catches broken links written by templates and
+//! shortcodes, which the Markdown-level checks cannot see.
+//!
+//! Pure: HTML strings and the set of output paths in, problems out.
+
+use std::collections::{HashMap, HashSet};
+
+/// One broken link found in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// Index of the page (in the slice given to [`check`]).
+    pub page: usize,
+    /// The link as written.
+    pub link: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Values of `attr="..."` (or `'...'`) in `html`, entity-decoded for `&amp;`.
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for quote in ['"', '\''] {
+        let pat = format!(" {attr}={quote}");
+        let mut i = 0;
+        while let Some(found) = html[i..].find(&pat) {
+            let start = i + found + pat.len();
+            match html[start..].find(quote) {
+                Some(len) => {
+                    out.push(&html[start..start + len]);
+                    i = start + len;
+                }
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// The `id`s defined in `html`.
+pub fn ids(html: &str) -> HashSet<String> {
+    let mut set: HashSet<String> = attr_values(html, "id")
+        .into_iter()
+        .map(decode_entities)
+        .collect();
+    set.extend(attr_values(html, "name").into_iter().map(decode_entities));
+    set
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether a link leaves the site (a scheme, or protocol-relative).
+fn is_external(link: &str) -> bool {
+    if link.starts_with("//") {
+        return true;
+    }
+    match link.find(':') {
+        Some(colon) => {
+            let scheme = &link[..colon];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && !link[..colon].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Resolves `link` found on the page at output path `page_rel` to an output
+/// path (and fragment). `None` for links this check does not follow.
+fn resolve(
+    link: &str,
+    page_rel: &str,
+    base_path: &str,
+) -> Option<Result<(String, Option<String>), String>> {
+    let link = decode_entities(link);
+    if link.is_empty() || is_external(&link) {
+        return None;
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(percent_decode(f))),
+        None => (link.clone(), None),
+    };
+    let path = path.split(['?']).next().unwrap_or_default().to_string();
+    let dir = page_rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = if path.is_empty() {
+        return Some(Ok((page_rel.to_string(), fragment)));
+    } else if let Some(abs) = path.strip_prefix('/') {
+        let base = base_path.trim_start_matches('/');
+        match abs.strip_prefix(base) {
+            Some(rest) => rest.to_string(),
+            None if format!("{abs}/") == base => String::new(),
+            None => {
+                return Some(Err(format!(
+                    "points outside the site's base path `{base_path}`"
+                )));
+            }
+        }
+    } else if dir.is_empty() {
+        path
+    } else {
+        format!("{dir}/{path}")
+    };
+    // Normalise `.` and `..`.
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err("climbs above the site root".into()));
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut rel = percent_decode(&parts.join("/"));
+    if joined.ends_with('/') || rel.is_empty() {
+        if !rel.is_empty() {
+            rel.push('/');
+        }
+        rel.push_str("index.html");
+    }
+    Some(Ok((rel, fragment)))
+}
+
+/// Checks every internal link of `pages` (output path, HTML) against the
+/// output paths in `files` and the ids of the target pages.
+pub fn check(pages: &[(&str, &str)], files: &HashSet<&str>, base_path: &str) -> Vec<Broken> {
+    use rayon::prelude::*;
+    let by_rel: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, (rel, _))| (*rel, i))
+        .collect();
+    let page_ids: Vec<HashSet<String>> = pages.par_iter().map(|(_, html)| ids(html)).collect();
+    pages
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, (rel, html))| {
+            let mut out = Vec::new();
+            let mut seen = HashSet::new();
+            for link in attr_values(html, "href")
+                .into_iter()
+                .chain(attr_values(html, "src"))
+            {
+                if !seen.insert(link) {
+                    continue;
+                }
+                let broken = |message: String| Broken {
+                    page: i,
+                    link: link.to_string(),
+                    message,
+                };
+                match resolve(link, rel, base_path) {
+                    None => {}
+                    Some(Err(m)) => out.push(broken(m)),
+                    Some(Ok((target, fragment))) => {
+                        // A folder link without its slash still works on
+                        // most hosts through a redirect; accept it if the
+                        // folder's index exists.
+                        let exists = files.contains(target.as_str())
+                            || files.contains(format!("{target}/index.html").as_str());
+                        if !exists {
+                            out.push(broken(format!(
+                                "leads to `/{target}`, which the site does not have"
+                            )));
+                            continue;
+                        }
+                        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                            let t = by_rel
+                                .get(target.as_str())
+                                .or_else(|| by_rel.get(format!("{target}/index.html").as_str()));
+                            if let Some(&t) = t
+                                && !page_ids[t].contains(&f)
+                            {
+                                out.push(broken(format!(
+                                    "has no target: `/{}` has no element with id `{f}`",
+                                    pages[t].0
+                                )));
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_absolute_and_fragments() {
+        let r = |l: &str| resolve(l, "roles/pm/index.html", "/atlas/");
+        assert_eq!(
+            r("/atlas/roles/po/"),
+            Some(Ok(("roles/po/index.html".into(), None)))
+        );
+        assert_eq!(r("/atlas/"), Some(Ok(("index.html".into(), None))));
+        assert_eq!(r("/atlas"), Some(Ok(("index.html".into(), None))));
+        assert_eq!(
+            r("../po/#x"),
+            Some(Ok(("roles/po/index.html".into(), Some("x".into()))))
+        );
+        assert_eq!(
+            r("#top"),
+            Some(Ok(("roles/pm/index.html".into(), Some("top".into()))))
+        );
+        assert_eq!(
+            r("/atlas/style.css?v=1"),
+            Some(Ok(("style.css".into(), None)))
+        );
+        assert_eq!(
+            r("/atlas/caf%C3%A9/"),
+            Some(Ok(("café/index.html".into(), None)))
+        );
+        assert!(r("/other/").unwrap().is_err());
+        assert!(r("../../../../x").unwrap().is_err());
+        assert_eq!(r("https://example.org/"), None);
+        assert_eq!(r("mailto:a@b.c"), None);
+        assert_eq!(r("//cdn.example.org/x.js"), None);
+    }
+
+    #[test]
+    fn finds_broken_links_and_fragments() {
+        let a = r##"<a href="/b/">ok</a><a href="/b/#there">ok</a><a href="/b/#nowhere">bad</a><img src="/missing.png"><a href="#self">self</a><h2 id="self">S</h2>"##;
+        let b = r#"<h2 id="there">T</h2><a href="https://x.org/">ext</a>"#;
+        let pages = [("index.html", a), ("b/index.html", b)];
+        let files: HashSet<&str> = ["index.html", "b/index.html"].into_iter().collect();
+        let broken = check(&pages, &files, "/");
+        let links: Vec<&str> = broken.iter().map(|b| b.link.as_str()).collect();
+        assert_eq!(links, ["/b/#nowhere", "/missing.png"]);
+        assert!(broken[0].message.contains("no element with id `nowhere`"));
+    }
+}
