@@ -249,7 +249,7 @@ fn merge_backlinks(site: &Site, bodies: &[markdown::Rendered]) -> Vec<Vec<Backli
                     Some(c) if matches!(from.kind, PageKind::Entry(_)) => {
                         (c.name.clone(), c.title.clone())
                     }
-                    _ => (String::new(), "Pages".to_string()),
+                    _ => (String::new(), "other pages".to_string()),
                 };
             mentions[j].push(Backlink {
                 title: from.title.clone(),

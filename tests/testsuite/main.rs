@@ -5,6 +5,7 @@ mod build;
 mod compare;
 mod errors;
 mod init;
+mod links;
 mod output;
 mod shipped;
 mod typed;
