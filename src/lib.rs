@@ -21,6 +21,7 @@ pub mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod external;
 pub mod linkcheck;
 pub mod markdown;
 pub mod output;

@@ -38,6 +38,19 @@ fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     out
 }
 
+/// The `http(s)` links of `html` (`href` and `src`), entity-decoded.
+pub fn external_links(html: &str) -> Vec<String> {
+    attr_values(html, "href")
+        .into_iter()
+        .chain(attr_values(html, "src"))
+        .map(decode_entities)
+        .filter(|l| {
+            let lower = l.to_ascii_lowercase();
+            lower.starts_with("http://") || lower.starts_with("https://")
+        })
+        .collect()
+}
+
 /// The `id`s defined in `html`.
 pub fn ids(html: &str) -> HashSet<String> {
     let mut set: HashSet<String> = attr_values(html, "id")

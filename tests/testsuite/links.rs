@@ -8,7 +8,10 @@ fn links() -> TestSite {
 }
 
 fn with_body(s: &TestSite, body: &str) {
-    s.write("content/about.md", &format!("---\ntitle: About\n---\n\n{body}"));
+    s.write(
+        "content/about.md",
+        &format!("---\ntitle: About\n---\n\n{body}"),
+    );
 }
 
 #[test]
@@ -54,7 +57,10 @@ fn broken_links_are_errors_at_their_place() {
         ]
     );
     // Headings are checked once every link resolves.
-    with_body(&s, "[b](@/roles/product-owner.md#nope)\n\nSee [[product-manager#dutie]].\n");
+    with_body(
+        &s,
+        "[b](@/roles/product-owner.md#nope)\n\nSee [[product-manager#dutie]].\n",
+    );
     let run = s.cairn(&["check"]);
     run.failure();
     assert_eq!(
@@ -68,7 +74,10 @@ fn broken_links_are_errors_at_their_place() {
 
 #[test]
 fn links_to_drafts_fail_unless_drafts_are_built() {
-    let s = links().file("content/secret.md", "---\ntitle: Secret\ndraft: true\n---\n");
+    let s = links().file(
+        "content/secret.md",
+        "---\ntitle: Secret\ndraft: true\n---\n",
+    );
     with_body(&s, "[s](@/secret.md) and [[secret]]\n");
     let run = s.cairn(&["check"]);
     run.failure();
@@ -84,7 +93,10 @@ fn links_to_drafts_fail_unless_drafts_are_built() {
 
 #[test]
 fn ambiguous_wikilink_lists_both() {
-    let s = links().file("content/kpis/product-owner.md", "---\ntitle: PO metric\n---\n");
+    let s = links().file(
+        "content/kpis/product-owner.md",
+        "---\ntitle: PO metric\n---\n",
+    );
     with_body(&s, "Ask the [[product-owner]].\n");
     let run = s.cairn(&["check"]);
     run.failure();
@@ -101,7 +113,10 @@ fn heading_ids_stay_unique() {
     s.cairn(&["build"]).success();
     let pm = s.read("public/roles/product-manager/index.html");
     assert!(pm.contains(r#"<h2 id="overview">"#) && pm.contains(r#"<h2 id="overview-1">"#));
-    assert!(pm.contains(r#"<nav class="toc" aria-label="On this page">"#), "three headings get a TOC");
+    assert!(
+        pm.contains(r#"<nav class="toc" aria-label="On this page">"#),
+        "three headings get a TOC"
+    );
     assert!(pm.contains(r##"<a class="anchor" href="#duties""##));
 }
 
@@ -111,15 +126,24 @@ fn body_links_are_backlinks_without_duplicates() {
         "templates/page.html",
         "{% for b in page.backlinks %}{{ b.title }}|{{ b.field }};{% endfor %}",
     );
-    s.write("content/kpis/velocity.md", "---\ntitle: Team velocity\n---\n\nOwned by the [[product-owner]].\n");
+    s.write(
+        "content/kpis/velocity.md",
+        "---\ntitle: Team velocity\n---\n\nOwned by the [[product-owner]].\n",
+    );
     s.cairn(&["build"]).success();
     // Velocity: the PO refers to it by field and links it in the text: once.
-    assert_eq!(s.read("public/kpis/velocity/index.html"), "Product Owner|Success metrics;");
+    assert_eq!(
+        s.read("public/kpis/velocity/index.html"),
+        "Product Owner|Success metrics;"
+    );
     assert_eq!(
         s.read("public/roles/product-owner/index.html"),
         "Team velocity|Mentioned in;Links home|Mentioned in;"
     );
-    assert_eq!(s.read("public/roles/product-manager/index.html"), "Product Owner|Mentioned in;");
+    assert_eq!(
+        s.read("public/roles/product-manager/index.html"),
+        "Product Owner|Mentioned in;"
+    );
 }
 
 #[test]
@@ -127,22 +151,35 @@ fn tags_pages_and_merging() {
     let s = links();
     s.cairn(&["build"]).success();
     let tags = s.read("public/tags/index.html");
-    assert!(tags.contains(r#"<a href="/kb/tags/agile/">Agile</a> <span class="count">(2)</span>"#), "{tags}");
+    assert!(
+        tags.contains(r#"<a href="/kb/tags/agile/">Agile</a> <span class="count">(2)</span>"#),
+        "{tags}"
+    );
     assert!(tags.contains(r#"<a href="/kb/tags/scrum/">Scrum</a> <span class="count">(2)</span>"#));
     let scrum = s.read("public/tags/scrum/index.html");
     assert!(scrum.contains(r#"<a href="/kb/roles/product-owner/">Product Owner</a>"#));
     assert!(scrum.contains(r#"<a href="/kb/kpis/velocity/">Team velocity</a>"#));
-    assert!(s.read("public/roles/product-owner/index.html").contains(r#"<a href="/kb/tags/agile/" rel="tag">Agile</a>"#));
+    assert!(
+        s.read("public/roles/product-owner/index.html")
+            .contains(r#"<a href="/kb/tags/agile/" rel="tag">Agile</a>"#)
+    );
     // Two spellings of one slug: merged, with a warning, written once.
-    let pm = s.read("content/roles/product-manager.md").replace("tags: [Agile]", "tags: [agile]");
+    let pm = s
+        .read("content/roles/product-manager.md")
+        .replace("tags: [Agile]", "tags: [agile]");
     s.write("content/roles/product-manager.md", &pm);
     let run = s.cairn(&["build"]);
     run.success();
     assert_eq!(
         run.error_lines(),
-        ["content/roles/product-owner.md:5:8: warning: tag `Agile` is merged with `agile`: both make `/tags/agile/`"]
+        [
+            "content/roles/product-owner.md:5:8: warning: tag `Agile` is merged with `agile`: both make `/tags/agile/`"
+        ]
     );
-    assert!(s.read("public/tags/agile/index.html").contains("Product Owner"));
+    assert!(
+        s.read("public/tags/agile/index.html")
+            .contains("Product Owner")
+    );
 }
 
 #[test]
@@ -150,39 +187,65 @@ fn aliases_redirect_and_collisions_are_errors() {
     let s = links();
     s.cairn(&["build"]).success();
     let po = s.read("public/po/index.html");
-    assert!(po.contains(r#"<meta http-equiv="refresh" content="0; url=/kb/roles/product-owner/">"#));
-    assert!(po.contains(r#"<link rel="canonical" href="https://example.org/kb/roles/product-owner/">"#));
+    assert!(
+        po.contains(r#"<meta http-equiv="refresh" content="0; url=/kb/roles/product-owner/">"#)
+    );
+    assert!(
+        po.contains(r#"<link rel="canonical" href="https://example.org/kb/roles/product-owner/">"#)
+    );
     assert!(s.path("public/old/product-owner.html").exists());
     // An alias on a real page.
-    s.write("content/kpis/velocity.md", "---\ntitle: Team velocity\naliases: [/roles/product-manager/]\n---\n");
-    let run = s.cairn(&["build"]);
-    run.failure();
-    assert_eq!(
-        run.error_lines(),
-        ["content/kpis/velocity.md (alias): `content/roles/product-manager.md` and `content/kpis/velocity.md (alias)` both write the same output `/roles/product-manager/index.html`"]
+    s.write(
+        "content/kpis/velocity.md",
+        "---\ntitle: Team velocity\naliases: [/roles/product-manager/]\n---\n",
     );
-    s.write("content/kpis/velocity.md", "---\ntitle: Team velocity\naliases: [../../etc/]\n---\n");
     let run = s.cairn(&["build"]);
     run.failure();
     assert_eq!(
         run.error_lines(),
-        ["content/kpis/velocity.md:3:11: alias `../../etc/` must not contain empty, `.` or `..` segments"]
+        [
+            "content/kpis/velocity.md (alias): `content/roles/product-manager.md` and `content/kpis/velocity.md (alias)` both write the same output `/roles/product-manager/index.html`"
+        ]
+    );
+    s.write(
+        "content/kpis/velocity.md",
+        "---\ntitle: Team velocity\naliases: [../../etc/]\n---\n",
+    );
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/kpis/velocity.md:3:11: alias `../../etc/` must not contain empty, `.` or `..` segments"
+        ]
     );
 }
 
 #[test]
 fn paths_differing_only_in_case_collide() {
-    let s = links().file("content/Roles-Guide.md", "---\ntitle: A\nslug: roles-guide\n---\n").file(
-        "content/roles-guide.md",
-        "---\ntitle: B\n---\n",
-    );
+    let s = links()
+        .file(
+            "content/Roles-Guide.md",
+            "---\ntitle: A\nslug: roles-guide\n---\n",
+        )
+        .file("content/roles-guide.md", "---\ntitle: B\n---\n");
     let run = s.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("map to the same output path `/roles-guide/`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("map to the same output path `/roles-guide/`"),
+        "{}",
+        run.stderr
+    );
     let s = links().file("static/Style.css", "x");
     let run = s.cairn(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("both write outputs that differ only in case `/style.css`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("both write outputs that differ only in case `/style.css`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -207,7 +270,13 @@ fn check_catches_broken_links_written_by_templates() {
     run.failure();
     let lines = run.error_lines();
     assert!(lines.contains(&"content/roles/product-owner.md: broken link `/kb/roles/ghost/` on `/roles/product-owner/index.html`: leads to `/roles/ghost/index.html`, which the site does not have"), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains("broken link `/kb/roles/product-owner/#missing-id`") && l.contains("no element with id `missing-id`")), "{lines:?}");
+    assert!(
+        lines.iter().any(
+            |l| l.contains("broken link `/kb/roles/product-owner/#missing-id`")
+                && l.contains("no element with id `missing-id`")
+        ),
+        "{lines:?}"
+    );
     // build runs the same check and writes nothing.
     s.cairn(&["build"]).failure();
     assert!(!s.path("public").exists());
@@ -218,6 +287,73 @@ fn check_catches_broken_links_written_by_templates() {
     run.failure();
     assert_eq!(
         run.error_lines(),
-        ["content/about.md: broken link `/kb/nowhere/` on `/about/index.html`: leads to `/nowhere/index.html`, which the site does not have"]
+        [
+            "content/about.md: broken link `/kb/nowhere/` on `/about/index.html`: leads to `/nowhere/index.html`, which the site does not have"
+        ]
+    );
+}
+
+/// A tiny HTTP server on a free local port: `/ok` answers 200, `/gone` 404,
+/// `/slow` waits three seconds. Returns the port.
+fn local_server() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                reader.read_line(&mut line).unwrap_or(0);
+                // Drain the headers.
+                let mut h = String::new();
+                while reader.read_line(&mut h).unwrap_or(0) > 2 {
+                    h.clear();
+                }
+                let status = if line.contains(" /ok ") {
+                    "200 OK"
+                } else if line.contains(" /slow ") {
+                    std::thread::sleep(std::time::Duration::from_secs(3));
+                    "200 OK"
+                } else {
+                    "404 Not Found"
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn external_links_are_checked_only_when_asked() {
+    let port = local_server();
+    let s = links();
+    with_body(
+        &s,
+        &format!(
+            "[ok](http://127.0.0.1:{port}/ok) [gone](http://127.0.0.1:{port}/gone) [slow](http://127.0.0.1:{port}/slow)\n"
+        ),
+    );
+    // The default needs no network and does not look.
+    s.cairn(&["check"]).success();
+    let run = s.cairn(&["check", "--external", "--timeout", "1"]);
+    run.failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            format!("content/about.md: external link `http://127.0.0.1:{port}/gone` is broken: answered 404").as_str(),
+            format!("content/about.md: external link `http://127.0.0.1:{port}/slow` is broken: timed out").as_str(),
+        ]
+    );
+    assert!(
+        run.stdout
+            .contains("external links: 3 checked on 1 host, 2 broken"),
+        "{}",
+        run.stdout
     );
 }
