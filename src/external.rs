@@ -57,6 +57,10 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Outcome {
     }
 }
 
+fn next_host(queue: &Mutex<Vec<Vec<String>>>) -> Option<Vec<String>> {
+    queue.lock().ok()?.pop()
+}
+
 /// Checks `links` (URL, where it appears). Fragments are ignored.
 pub fn check(links: &[(String, String)], timeout: Duration) -> Report {
     let mut by_url: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -85,10 +89,9 @@ pub fn check(links: &[(String, String)], timeout: Duration) -> Report {
     std::thread::scope(|s| {
         for _ in 0..PARALLEL_HOSTS.min(by_host.len()) {
             s.spawn(|| {
-                loop {
-                    let Some(urls) = queue.lock().map(|mut q| q.pop()).ok().flatten() else {
-                        break;
-                    };
+                // The lock is taken and released inside `next_host`, never
+                // held while a request is in flight.
+                while let Some(urls) = next_host(&queue) {
                     for url in urls {
                         let outcome = fetch(&agent, &url);
                         if let Ok(mut r) = results.lock() {
