@@ -337,6 +337,77 @@ pub fn sync(out: &Path, files: &[OutputFile]) -> io::Result<SyncStats> {
     })
 }
 
+/// Writes the files of `changed` and removes those of `removed`, for a
+/// watch-mode rebuild whose previous output is known to be on disk: no other
+/// file is read or compared. `all` is every file of the new build (for the
+/// manifest). Same guarantees as [`sync`]: atomic writes, and only files
+/// cairn wrote are removed.
+pub fn write_delta(
+    out: &Path,
+    all: &std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    changed: &[String],
+    removed: &[String],
+) -> io::Result<SyncStats> {
+    let err = |m: String| io::Error::other(m);
+    let out = out.canonicalize()?;
+    let tmp_dir = out.join(TMP_DIR);
+    fs::create_dir_all(&tmp_dir)?;
+    let owned = read_manifest(&out);
+    let mut union: Vec<&str> = owned
+        .iter()
+        .map(String::as_str)
+        .chain(changed.iter().map(String::as_str))
+        .collect();
+    write_manifest(&out, &mut union)?;
+    for (n, rel) in changed.iter().enumerate() {
+        let relp = safe_rel(rel).ok_or_else(|| {
+            err(format!(
+                "refusing to write outside the output folder: `{rel}`"
+            ))
+        })?;
+        let bytes = all
+            .get(rel)
+            .ok_or_else(|| err(format!("no data for `{rel}`")))?;
+        let target = out.join(&relp);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+            if !parent.canonicalize()?.starts_with(&out) {
+                return Err(err(format!(
+                    "`{}` leads outside the output folder",
+                    parent.display()
+                )));
+            }
+        }
+        let tmp = tmp_dir.join(n.to_string());
+        write_new(&tmp, bytes)?;
+        fs::rename(&tmp, &target)?;
+    }
+    let mut gone = 0;
+    for rel in removed.iter().filter(|r| owned.contains(*r)) {
+        let Some(relp) = safe_rel(rel) else { continue };
+        let target = out.join(&relp);
+        if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&target)?;
+            gone += 1;
+            let mut dir = relp.parent();
+            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                if fs::remove_dir(out.join(d)).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+    }
+    let mut now: Vec<&str> = all.keys().map(String::as_str).collect();
+    write_manifest(&out, &mut now)?;
+    fs::remove_dir_all(&tmp_dir)?;
+    Ok(SyncStats {
+        written: changed.len(),
+        unchanged: all.len() - changed.len(),
+        removed: gone,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

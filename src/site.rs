@@ -220,7 +220,7 @@ pub struct Backlink {
 }
 
 /// What a finished build did.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BuildReport {
     /// Pages rendered.
     pub pages: usize,
@@ -228,6 +228,8 @@ pub struct BuildReport {
     pub files: usize,
     /// What the write did.
     pub sync: SyncStats,
+    /// The output folder written.
+    pub output: PathBuf,
 }
 
 pub(crate) fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
@@ -394,6 +396,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
             pages,
             files: files.len(),
             sync,
+            output: out,
         },
         warnings,
     ))

@@ -5,6 +5,8 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod serve;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +33,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Create content/COLLECTION/<slug>.md with every field of the collection's schema
     New(new::NewArgs),
+    /// Build, then rebuild on every change to content, templates, static files and site.toml
+    Watch(watch::WatchArgs),
+    /// Serve the site locally from memory, rebuilding and reloading the browser on every change
+    Serve(serve::ServeArgs),
 }
 
 /// The `--root` flag shared by every command that works on a site.
@@ -50,6 +56,8 @@ pub fn run() -> ExitCode {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::New(a) => new::run(a),
+        Command::Watch(a) => watch::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 
@@ -61,6 +69,11 @@ pub(crate) fn report(ds: Diagnostics) -> (usize, usize) {
         eprintln!("{d}");
     }
     (errors, warnings)
+}
+
+/// Prints every diagnostic to stderr, sorted (for long-running commands).
+pub fn report_all(ds: Diagnostics) {
+    report(ds);
 }
 
 /// Prints diagnostics of a failed run and returns exit status 1.

@@ -6,6 +6,7 @@ mod compare;
 mod errors;
 mod init;
 mod links;
+mod live;
 mod output;
 mod shipped;
 mod typed;

@@ -1,0 +1,49 @@
+//! `cairn serve`: build in memory, serve locally, rebuild and reload.
+
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::RootArg;
+use crate::serve::{self, ServeOptions};
+use crate::site::BuildOptions;
+
+/// Flags of `cairn serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Address to listen on; anything but a loopback address is reachable from other machines
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    interface: IpAddr,
+    /// Port to listen on (the next free one is used if it is busy)
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Publish pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in a browser
+    #[arg(long)]
+    open: bool,
+}
+
+pub fn run(a: ServeArgs) -> ExitCode {
+    let opts = ServeOptions {
+        build: BuildOptions {
+            root: a.root.root,
+            drafts: a.drafts,
+            ..BuildOptions::default()
+        },
+        interface: a.interface,
+        port: a.port,
+        open: a.open,
+    };
+    match serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(m) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}

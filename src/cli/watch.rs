@@ -1,0 +1,95 @@
+//! `cairn watch`: build, then rebuild on every change to the sources.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{RootArg, fail, report};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::session::Session;
+use crate::site::{self, BuildOptions};
+use crate::watch::Watcher;
+
+/// Flags of `cairn watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Output folder (default: `output_dir` of site.toml, relative to the root)
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Publish pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Write into a non-empty output folder that cairn did not create
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(a: WatchArgs) -> ExitCode {
+    let opts = BuildOptions {
+        root: a.root.root,
+        output: a.output,
+        drafts: a.drafts,
+        force: a.force,
+        ..BuildOptions::default()
+    };
+    // The first build writes the folder in full (and checks its guards).
+    let out = match site::build(&opts) {
+        Ok((r, warnings)) => {
+            report(warnings);
+            println!(
+                "built {} pages ({} written, {} unchanged, {} removed)",
+                r.pages, r.sync.written, r.sync.unchanged, r.sync.removed
+            );
+            r.output
+        }
+        Err(ds) => return fail(ds, "build"),
+    };
+    let mut session = Session::start(opts.clone());
+    let mut watcher = match Watcher::new(&opts.root, &out) {
+        Ok(w) => w,
+        Err(m) => {
+            let mut ds = Diagnostics::new();
+            ds.push(Diagnostic::error(&opts.root, m));
+            return fail(ds, "watch");
+        }
+    };
+    println!(
+        "watching {} for changes (Ctrl-C to stop)",
+        opts.root.display()
+    );
+    loop {
+        let Some(changes) = watcher.next(Duration::from_secs(3600)) else {
+            continue;
+        };
+        watcher.refresh();
+        match session.rebuild(&changes) {
+            Ok(delta) => match crate::output::write_delta(
+                &out,
+                &session.files,
+                &delta.changed,
+                &delta.removed,
+            ) {
+                Ok(s) => {
+                    report(session.warnings.clone());
+                    println!(
+                        "rebuilt in {} ms: {} written, {} removed",
+                        delta.millis, s.written, s.removed
+                    );
+                }
+                Err(e) => eprintln!("error: cannot write the output: {e}"),
+            },
+            Err(ds) => {
+                let n = ds.error_count();
+                report(ds);
+                eprintln!(
+                    "error: rebuild failed with {n} error{}; the output keeps the last good build",
+                    super::plural(n)
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,619 @@
+//! `cairn serve`: the site built in memory, served over HTTP on the local
+//! machine, rebuilt on every change, with live reload and an error overlay.
+//!
+//! The server never reads the disk for a request: every response comes from
+//! the map of the last good build held by the [`Session`]. A request path is
+//! only ever a key into that map, so `..`, encoded dots, backslashes, NUL
+//! bytes or symlinks cannot reach a file outside the site by construction;
+//! they get a 404 and the server goes on. Requests whose `Host` is not the
+//! bound address or `localhost` are refused (DNS rebinding), and so are
+//! event-stream connections from a foreign `Origin`.
+//!
+//! Live reload uses Server-Sent Events at `/__cairn/events`: `reload` after a
+//! rebuild that changed pages, `css` when only stylesheets changed (the page
+//! swaps them without reloading), `errors` (JSON) when a rebuild failed, so
+//! the page shows an overlay while the last good build stays served.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::diagnostics::Diagnostics;
+use crate::session::{Bytes, Session};
+use crate::site::BuildOptions;
+use crate::watch::Watcher;
+
+/// What `cairn serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root, drafts.
+    pub build: BuildOptions,
+    /// Address to bind.
+    pub interface: IpAddr,
+    /// First port to try.
+    pub port: u16,
+    /// Open a browser.
+    pub open: bool,
+}
+
+/// One error shown in the browser overlay.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// File, relative to the site root.
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub col: usize,
+    /// The message.
+    pub message: String,
+}
+
+/// Diagnostics as overlay data.
+pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
+    ds.clone()
+        .sorted()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| ErrorInfo {
+            file: d.path.display().to_string(),
+            line: d.line.unwrap_or(0),
+            col: d.col.unwrap_or(0),
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
+/// A message to every open page.
+#[derive(Debug, Clone)]
+enum Push {
+    Reload,
+    Css,
+    Errors(String),
+}
+
+/// What the request handlers share.
+struct Shared {
+    files: RwLock<Arc<BTreeMap<String, Bytes>>>,
+    /// JSON of the current errors, if the last rebuild failed.
+    errors: RwLock<Option<String>>,
+    tx: broadcast::Sender<Push>,
+    base_path: String,
+    /// `Host` header values accepted (without port), lowercase.
+    hosts: Vec<String>,
+    port: u16,
+}
+
+/// The live-reload client, injected into every HTML page.
+const CLIENT: &str = r#"<script id="cairn-live-reload">
+(() => {
+  const es = new EventSource("/__cairn/events");
+  const overlay = (errors) => {
+    let box = document.getElementById("cairn-errors");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "cairn-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    const h = document.createElement("h2");
+    h.textContent = "cairn: the last rebuild failed (showing the last good build underneath)";
+    h.style.cssText = "color:#ff8a80;font-size:16px;margin:0 0 1rem";
+    box.appendChild(h);
+    for (const e of errors) {
+      const p = document.createElement("pre");
+      p.className = "cairn-error";
+      p.style.cssText = "white-space:pre-wrap;margin:0 0 .75rem";
+      p.textContent = e.file + (e.line ? ":" + e.line + ":" + e.col : "") + ": " + e.message;
+      box.appendChild(p);
+    }
+  };
+  es.addEventListener("reload", () => location.reload());
+  es.addEventListener("css", () => {
+    for (const l of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const u = new URL(l.href);
+      u.searchParams.set("cairn-reload", Date.now());
+      l.href = u.toString();
+    }
+  });
+  es.addEventListener("errors", (ev) => overlay(JSON.parse(ev.data)));
+})();
+</script>
+"#;
+
+/// Inserts the live-reload client before `</body>` (or at the end).
+pub fn inject(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let mut out = String::with_capacity(text.len() + CLIENT.len());
+    match text.rfind("</body>") {
+        Some(i) => {
+            out.push_str(&text[..i]);
+            out.push_str(CLIENT);
+            out.push_str(&text[i..]);
+        }
+        None => {
+            out.push_str(&text);
+            out.push_str(CLIENT);
+        }
+    }
+    out.into_bytes()
+}
+
+/// The Content-Type of an output path.
+pub fn content_type(rel: &str) -> &'static str {
+    let ext = rel
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// An output file.
+    File(String),
+    /// A folder asked for without its trailing slash: redirect here.
+    Redirect(String),
+    /// Nothing (or a hostile path).
+    NotFound,
+}
+
+/// Maps a raw request path to an output path of `files`. Anything odd
+/// (backslashes, NUL, invalid UTF-8, `.`/`..` segments, a path outside
+/// `base_path`) is `NotFound`.
+pub fn lookup(raw: &str, base_path: &str, has: impl Fn(&str) -> bool) -> Lookup {
+    let lower = raw.to_ascii_lowercase();
+    if raw.contains('\\') || lower.contains("%5c") || lower.contains("%00") || raw.contains('\0') {
+        return Lookup::NotFound;
+    }
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            match raw
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(b) => {
+                    decoded.push(b);
+                    i += 3;
+                    continue;
+                }
+                None => return Lookup::NotFound,
+            }
+        }
+        decoded.push(bytes[i]);
+        i += 1;
+    }
+    let Ok(path) = String::from_utf8(decoded) else {
+        return Lookup::NotFound;
+    };
+    if path.contains('\0') || path.contains('\\') {
+        return Lookup::NotFound;
+    }
+    let Some(rest) = path.strip_prefix(base_path) else {
+        return if format!("{path}/") == base_path {
+            Lookup::Redirect(base_path.to_string())
+        } else {
+            Lookup::NotFound
+        };
+    };
+    if rest
+        .split('/')
+        .any(|s| s == "." || s == ".." || s.contains(':'))
+    {
+        return Lookup::NotFound;
+    }
+    if rest.is_empty() || rest.ends_with('/') {
+        let rel = format!("{rest}index.html");
+        return if has(&rel) {
+            Lookup::File(rel)
+        } else {
+            Lookup::NotFound
+        };
+    }
+    if has(rest) {
+        return Lookup::File(rest.to_string());
+    }
+    if has(&format!("{rest}/index.html")) {
+        return Lookup::Redirect(format!("{base_path}{rest}/"));
+    }
+    Lookup::NotFound
+}
+
+fn host_allowed(st: &Shared, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) if !n.ends_with(']') || host.starts_with('[') => match p.parse::<u16>() {
+            Ok(p) => (n.to_string(), Some(p)),
+            Err(_) => (host.clone(), None),
+        },
+        _ => (host.clone(), None),
+    };
+    st.hosts.contains(&name) && port.is_none_or(|p| p == st.port)
+}
+
+fn origin_allowed(st: &Shared, headers: &HeaderMap) -> bool {
+    match headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let origin = origin.to_ascii_lowercase();
+            st.hosts
+                .iter()
+                .any(|h| origin == format!("http://{h}:{}", st.port))
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
+    if !host_allowed(&st, req.headers()) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "cairn serve: this Host is not allowed\n",
+        );
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+    }
+    let path = req.uri().path().to_string();
+    if path == "/__cairn/events" {
+        return events(st, req.headers()).await;
+    }
+    let files = st.files.read().map(|f| Arc::clone(&f)).unwrap_or_default();
+    let (status, rel) = match lookup(&path, &st.base_path, |r| files.contains_key(r)) {
+        Lookup::File(rel) => (StatusCode::OK, rel),
+        Lookup::Redirect(to) => {
+            return Response::builder()
+                .status(StatusCode::MOVED_PERMANENTLY)
+                .header(header::LOCATION, to)
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
+        Lookup::NotFound => (StatusCode::NOT_FOUND, "404.html".to_string()),
+    };
+    let Some(bytes) = files.get(&rel) else {
+        return plain(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let ct = content_type(&rel);
+    let body = if ct.starts_with("text/html") {
+        inject(bytes)
+    } else {
+        bytes.to_vec()
+    };
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, ct)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header("x-content-type-options", "nosniff")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}
+
+async fn events(st: Arc<Shared>, headers: &HeaderMap) -> Response {
+    if !origin_allowed(&st, headers) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "cairn serve: this Origin is not allowed\n",
+        );
+    }
+    let mut rx = st.tx.subscribe();
+    let first = st.errors.read().ok().and_then(|e| e.clone());
+    let stream =
+        futures_util::stream::unfold((first, rx.resubscribe()), |(first, mut rx)| async move {
+            if let Some(json) = first {
+                return Some((
+                    Ok::<Event, Infallible>(Event::default().event("errors").data(json)),
+                    (None, rx),
+                ));
+            }
+            loop {
+                match rx.recv().await {
+                    Ok(Push::Reload) => {
+                        return Some((Ok(Event::default().event("reload").data("")), (None, rx)));
+                    }
+                    Ok(Push::Css) => {
+                        return Some((Ok(Event::default().event("css").data("")), (None, rx)));
+                    }
+                    Ok(Push::Errors(json)) => {
+                        return Some((Ok(Event::default().event("errors").data(json)), (None, rx)));
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+    let _ = rx.try_recv();
+    let mut resp = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Binds `interface:port`, or the next free port of the ten after it.
+fn bind(interface: IpAddr, port: u16) -> Result<TcpListener, String> {
+    let mut last = String::new();
+    for p in port..=port.saturating_add(10) {
+        match TcpListener::bind(SocketAddr::new(interface, p)) {
+            Ok(l) => {
+                if p != port {
+                    eprintln!("note: port {port} is busy; using {p}");
+                }
+                return Ok(l);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = e.to_string(),
+            Err(e) => return Err(format!("cannot listen on {interface}:{p}: {e}")),
+        }
+    }
+    Err(format!(
+        "ports {port} to {} are all busy ({last}); pass `--port`",
+        port.saturating_add(10)
+    ))
+}
+
+/// Runs the server until the process ends.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
+    if !opts.interface.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the site and its drafts reachable from other machines",
+            opts.interface
+        );
+    }
+    let listener = bind(opts.interface, opts.port)?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut session = Session::start(opts.build.clone());
+    let config = crate::config::Config::load(&opts.build.root).map_err(|ds| {
+        let first = ds
+            .sorted()
+            .into_iter()
+            .next()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        format!("cannot load site.toml: {first}")
+    })?;
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "[::1]".to_string(),
+    ];
+    let ip = match addr.ip() {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
+    };
+    if !hosts.contains(&ip) {
+        hosts.push(ip.clone());
+    }
+    let (tx, _) = broadcast::channel(64);
+    let errors_json = |s: &Session| {
+        s.errors
+            .as_ref()
+            .map(|ds| serde_json::to_string(&error_infos(ds)).unwrap_or_default())
+    };
+    let shared = Arc::new(Shared {
+        files: RwLock::new(Arc::new(session.files.clone())),
+        errors: RwLock::new(errors_json(&session)),
+        tx,
+        base_path: config.base_path.clone(),
+        hosts,
+        port: addr.port(),
+    });
+    match &session.errors {
+        Some(ds) => {
+            crate::cli::report_all(ds.clone());
+            eprintln!("error: the first build failed; fix the errors and the page will reload");
+        }
+        None => crate::cli::report_all(session.warnings.clone()),
+    }
+    let url = format!(
+        "http://{}:{}{}",
+        if addr.ip().is_loopback() {
+            "127.0.0.1".to_string()
+        } else {
+            ip
+        },
+        addr.port(),
+        config.base_path
+    );
+    println!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        opts.build.root.display()
+    );
+
+    // Rebuilds run on their own thread; the server only reads the result.
+    let output: PathBuf = config.output_dir.clone();
+    let mut watcher = Watcher::new(&opts.build.root, &output)?;
+    let bg = Arc::clone(&shared);
+    std::thread::spawn(move || {
+        loop {
+            let Some(changes) = watcher.next(Duration::from_secs(3600)) else {
+                continue;
+            };
+            watcher.refresh();
+            match session.rebuild(&changes) {
+                Ok(delta) => {
+                    if let Ok(mut f) = bg.files.write() {
+                        *f = Arc::new(session.files.clone());
+                    }
+                    let had_errors = bg
+                        .errors
+                        .write()
+                        .map(|mut e| e.take().is_some())
+                        .unwrap_or(false);
+                    crate::cli::report_all(session.warnings.clone());
+                    println!(
+                        "rebuilt in {} ms: {} changed, {} removed",
+                        delta.millis,
+                        delta.changed.len(),
+                        delta.removed.len()
+                    );
+                    let push = if delta.css_only && !had_errors {
+                        Push::Css
+                    } else {
+                        Push::Reload
+                    };
+                    if had_errors || !delta.changed.is_empty() || !delta.removed.is_empty() {
+                        let _ = bg.tx.send(push);
+                    }
+                }
+                Err(ds) => {
+                    let json = serde_json::to_string(&error_infos(&ds)).unwrap_or_default();
+                    if let Ok(mut e) = bg.errors.write() {
+                        *e = Some(json.clone());
+                    }
+                    let n = ds.error_count();
+                    crate::cli::report_all(ds);
+                    eprintln!(
+                        "error: rebuild failed with {n} error(s); still serving the last good build"
+                    );
+                    let _ = bg.tx.send(Push::Errors(json));
+                }
+            }
+        }
+    });
+
+    if opts.open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        })
+        .arg(&url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    }
+    let app = Router::new().fallback(handle).with_state(shared);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    rt.block_on(async move {
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+        axum::serve(listener, app)
+            .await
+            .map_err(|e| format!("server stopped: {e}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn look(raw: &str) -> Lookup {
+        let files = [
+            "index.html",
+            "roles/index.html",
+            "roles/pm/index.html",
+            "style.css",
+            "café/index.html",
+        ];
+        lookup(raw, "/", |r| files.contains(&r))
+    }
+
+    #[test]
+    fn lookups() {
+        assert_eq!(look("/"), Lookup::File("index.html".into()));
+        assert_eq!(
+            look("/roles/pm/"),
+            Lookup::File("roles/pm/index.html".into())
+        );
+        assert_eq!(look("/roles/pm"), Lookup::Redirect("/roles/pm/".into()));
+        assert_eq!(look("/style.css"), Lookup::File("style.css".into()));
+        assert_eq!(look("/caf%C3%A9/"), Lookup::File("café/index.html".into()));
+        assert_eq!(look("/nope"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn hostile_paths_are_not_found() {
+        for raw in [
+            "/../etc/passwd",
+            "/roles/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/..%2fetc/passwd",
+            "/%252e%252e/etc/passwd",
+            "/%5c..%5cetc",
+            "/..\\etc",
+            "/%00",
+            "/index.html%00.css",
+            "/%ff",
+            "/c:/windows/win.ini",
+            "/roles/./pm/",
+            "/%",
+            "/%zz",
+        ] {
+            assert_eq!(look(raw), Lookup::NotFound, "{raw}");
+        }
+    }
+
+    #[test]
+    fn subpath_sites() {
+        let has = |r: &str| r == "index.html" || r == "roles/index.html";
+        assert_eq!(
+            lookup("/atlas/", "/atlas/", has),
+            Lookup::File("index.html".into())
+        );
+        assert_eq!(
+            lookup("/atlas", "/atlas/", has),
+            Lookup::Redirect("/atlas/".into())
+        );
+        assert_eq!(lookup("/roles/", "/atlas/", has), Lookup::NotFound);
+    }
+
+    #[test]
+    fn client_is_injected_before_body_end() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.contains("<p>x</p><script id=\"cairn-live-reload\">"));
+        assert!(out.ends_with("</script>\n</body></html>"));
+    }
+}

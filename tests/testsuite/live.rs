@@ -1,0 +1,478 @@
+//! `cairn watch` and `cairn serve` as running processes: rebuilds on edits
+//! (with editors' save patterns), stale output removed, incremental equal to
+//! a clean build, and the server's pages, live reload, error overlay data,
+//! and refusals of hostile requests.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use crate::util::{TestSite, tree};
+
+/// A running `cairn` whose stdout and stderr lines arrive on a channel.
+struct Running {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Running {
+    fn start(site: &TestSite, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(args)
+            .current_dir(&site.root)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = channel();
+        for pipe in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Running {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a line containing `needle`; returns it.
+    #[track_caller]
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                self.seen.push(line.clone());
+                if line.contains(needle) {
+                    return line;
+                }
+            }
+        }
+        panic!("no line with {needle:?}; saw:\n{}", self.seen.join("\n"));
+    }
+
+    /// Lines that arrive within `quiet` of each other, until silence.
+    fn drain(&mut self, quiet: Duration) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(quiet) {
+            self.seen.push(line.clone());
+            out.push(line);
+        }
+        out
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pause() {
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+// ---------------------------------------------------------------------------
+// watch
+
+#[test]
+fn watch_rebuilds_once_per_save_whatever_the_editor() {
+    let s = TestSite::fixture("links");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    let about = "content/about.md";
+    // A plain write.
+    s.write(about, "---\ntitle: About one\n---\n");
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/about/index.html").contains("About one"));
+    // vim: probe file 4913, swap file, write to a new file and rename over.
+    s.write("content/4913", "");
+    s.remove("content/4913");
+    s.write("content/.about.md.swp", "swap");
+    s.write("content/about.md~", "backup");
+    s.write("content/about.md.tmp-save", "---\ntitle: About two\n---\n");
+    std::fs::rename(s.path("content/about.md.tmp-save"), s.path(about)).unwrap();
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/about/index.html").contains("About two"));
+    let extra = w.drain(Duration::from_millis(600));
+    assert!(
+        extra.iter().all(|l| !l.contains("rebuilt")),
+        "one save, one rebuild: {extra:?}"
+    );
+    // JetBrains: write a temp file, rename the old one away, rename in.
+    s.write(
+        "content/about.md___jb_tmp___",
+        "---\ntitle: About three\n---\n",
+    );
+    std::fs::rename(s.path(about), s.path("content/about.md___jb_old___")).unwrap();
+    std::fs::rename(s.path("content/about.md___jb_tmp___"), s.path(about)).unwrap();
+    s.remove("content/about.md___jb_old___");
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/about/index.html").contains("About three"));
+    let extra = w.drain(Duration::from_millis(600));
+    assert!(extra.iter().all(|l| !l.contains("rebuilt")), "{extra:?}");
+    // No editor leftovers reached the output.
+    assert!(
+        !tree(&s.path("public"))
+            .keys()
+            .any(|k| k.contains("swp") || k.contains("jb_") || k.ends_with('~'))
+    );
+}
+
+#[test]
+fn watch_merges_a_checkout_into_one_rebuild() {
+    let s = TestSite::fixture("links");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    for i in 0..300 {
+        s.write(
+            &format!("content/notes/n{i:03}.md"),
+            &format!("---\ntitle: Note {i}\n---\n"),
+        );
+    }
+    w.wait_for("rebuilt in");
+    let extra = w.drain(Duration::from_millis(800));
+    let rebuilds = 1 + extra.iter().filter(|l| l.contains("rebuilt")).count();
+    assert_eq!(rebuilds, 1, "{extra:?}");
+    assert!(s.path("public/notes/n299/index.html").exists());
+}
+
+#[test]
+fn watch_removes_stale_output_and_survives_errors() {
+    let s = TestSite::fixture("links");
+    s.write("content/guides/one.md", "---\ntitle: One\n---\n");
+    s.write("content/guides/two.md", "---\ntitle: Two\n---\n");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    s.remove("content/guides/one.md");
+    w.wait_for("rebuilt in");
+    assert!(!s.path("public/guides/one").exists());
+    assert!(s.path("public/guides/two/index.html").exists());
+    // A whole folder.
+    std::fs::remove_dir_all(s.path("content/guides")).unwrap();
+    w.wait_for("rebuilt in");
+    assert!(!s.path("public/guides").exists());
+    // A broken file keeps the last good output; fixing it rebuilds.
+    let before = tree(&s.path("public"));
+    s.write("content/about.md", "---\ntitle: [broken\n---\n");
+    w.wait_for("rebuild failed");
+    assert_eq!(tree(&s.path("public")), before);
+    s.write("content/about.md", "---\ntitle: Fixed\n---\n");
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/about/index.html").contains("Fixed"));
+}
+
+#[test]
+fn watch_after_many_edits_equals_a_clean_build() {
+    let s = TestSite::fixture("links");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    type Edit = Box<dyn Fn(&TestSite)>;
+    let edits: Vec<Edit> = vec![
+        Box::new(|s| {
+            s.write("content/roles/product-manager.md", "---\ntitle: Product Manager\nweight: 1\ntags: [Agile]\n---\n\n## Duties\n\nChanged body.\n")
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/kpis/cycle-time.md",
+                "---\ntitle: Cycle time\ntags: [Flow]\n---\n\nSee [[product-owner]].\n",
+            )
+        }),
+        Box::new(|s| s.write("static/extra.css", "body{}")),
+        Box::new(|s| {
+            s.write(
+                "content/roles/product-owner.md",
+                &s.read("content/roles/product-owner.md")
+                    .replace("kpis: [velocity]", "kpis: [velocity, cycle-time]"),
+            )
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/roles/product-owner.md",
+                &s.read("content/roles/product-owner.md")
+                    .replace("kpis: [velocity, cycle-time]", "kpis: [velocity]"),
+            )
+        }),
+        Box::new(|s| s.remove("content/kpis/cycle-time.md")),
+        Box::new(|s| {
+            s.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}")
+        }),
+        Box::new(|s| {
+            s.write(
+                "site.toml",
+                &s.read("site.toml")
+                    .replace("title = \"Links\"", "title = \"Links renamed\""),
+            )
+        }),
+    ];
+    for edit in &edits {
+        edit(&s);
+        let line = w.wait_for("rebuil");
+        assert!(line.contains("rebuilt in"), "{line}\n{}", w.seen.join("\n"));
+        pause();
+    }
+    drop(w);
+    let incremental = tree(&s.path("public"));
+    s.cairn(&["build", "--output", "clean"]).success();
+    let clean = tree(&s.path("clean"));
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &clean {
+        assert!(incremental[k] == *v, "{k} differs from a clean build");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// serve
+
+struct Resp {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// One raw HTTP/1.1 request; the path is sent exactly as given.
+fn request(port: u16, method: &str, path: &str, extra: &str) -> Resp {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let host = if extra.contains("Host:") {
+        String::new()
+    } else {
+        format!("Host: 127.0.0.1:{port}\r\n")
+    };
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\n{host}{extra}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Resp {
+        status,
+        head: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn get(port: u16, path: &str) -> Resp {
+    request(port, "GET", path, "")
+}
+
+fn serve(s: &TestSite) -> (Running, u16) {
+    let mut r = Running::start(s, &["serve", "--port", "0"]);
+    let line = r.wait_for("serving");
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|p| p.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    (r, port)
+}
+
+/// An open event stream; `next_event` returns the next `event:` name and data.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        write!(stream, "GET /__cairn/events HTTP/1.1\r\nHost: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.contains(" 200 "), "{line}");
+        Events { reader }
+    }
+
+    fn next_event(&mut self) -> (String, String) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            if self.reader.read_line(&mut line).unwrap_or(0) == 0 {
+                panic!("event stream closed");
+            }
+            let line = line.trim_end();
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line
+                .strip_prefix("data: ")
+                .or_else(|| line.strip_prefix("data:"))
+            {
+                data = d.to_string();
+            } else if line.is_empty() && !name.is_empty() {
+                return (name, data);
+            }
+        }
+    }
+}
+
+#[test]
+fn serve_pages_status_types_and_redirects() {
+    let s = TestSite::fixture("links");
+    let (_r, port) = serve(&s);
+    let home = get(port, "/kb/");
+    assert_eq!(home.status, 200);
+    assert!(home.head.contains("content-type: text/html; charset=utf-8"));
+    assert!(home.body.contains("Links home"));
+    assert!(
+        home.body.contains("<script id=\"cairn-live-reload\">"),
+        "live reload is injected"
+    );
+    assert!(
+        get(port, "/kb/style.css")
+            .head
+            .contains("content-type: text/css")
+    );
+    let redirect = get(port, "/kb/roles/product-owner");
+    assert_eq!(redirect.status, 301);
+    assert!(redirect.head.contains("location: /kb/roles/product-owner/"));
+    let missing = get(port, "/kb/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Page not found"));
+    let head = request(port, "HEAD", "/kb/", "");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        request(port, "POST", "/kb/", "Content-Length: 0\r\n").status,
+        405
+    );
+    // Nothing was written to the output folder.
+    assert!(!s.path("public").exists());
+}
+
+#[test]
+fn serve_refuses_hostile_requests_and_keeps_serving() {
+    let s = TestSite::fixture("links");
+    std::fs::write(s.path("../secret.txt"), "top secret").unwrap();
+    std::fs::create_dir_all(s.path("static")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(s.path("../secret.txt"), s.path("static/leak.txt")).unwrap();
+    let (_r, port) = serve(&s);
+    for path in [
+        "/kb/../secret.txt",
+        "/../secret.txt",
+        "/kb/%2e%2e/secret.txt",
+        "/kb/%2E%2E%2Fsecret.txt",
+        "/kb/..%2fsecret.txt",
+        "/kb/%252e%252e/secret.txt",
+        "/kb/%5c..%5csecret.txt",
+        "/kb/..\\secret.txt",
+        "/kb/%00",
+        "/kb/index.html%00.css",
+        "/kb/%ff",
+        "/kb/c:/windows/win.ini",
+        "/kb/leak.txt",
+    ] {
+        let r = get(port, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.body.contains("top secret"), "{path}");
+        assert_eq!(get(port, "/kb/").status, 200, "still serving after {path}");
+    }
+    // DNS rebinding: a foreign Host is refused.
+    assert_eq!(
+        request(port, "GET", "/kb/", "Host: evil.example\r\n").status,
+        403
+    );
+    assert_eq!(
+        request(port, "GET", "/kb/", &format!("Host: localhost:{port}\r\n")).status,
+        200
+    );
+    // The reload channel refuses foreign origins.
+    assert_eq!(
+        request(
+            port,
+            "GET",
+            "/__cairn/events",
+            "Origin: http://evil.example\r\n"
+        )
+        .status,
+        403
+    );
+    assert_eq!(get(port, "/kb/").status, 200);
+}
+
+#[test]
+fn serve_reloads_after_edits_and_shows_errors() {
+    let s = TestSite::fixture("links").file("static/extra.css", "p {}");
+    let (mut r, port) = serve(&s);
+    let mut ev = Events::open(port);
+    s.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n\nFirst version.\n",
+    );
+    assert_eq!(ev.next_event().0, "reload");
+    assert!(get(port, "/kb/about/").body.contains("First version."));
+    // CSS alone: swap stylesheets, no reload.
+    s.write("static/extra.css", "p { color: teal; }");
+    assert_eq!(ev.next_event().0, "css");
+    assert!(get(port, "/kb/extra.css").body.contains("teal"));
+    // A broken file: the overlay data names the place; the last good build
+    // stays served.
+    s.write("content/about.md", "---\ntitle: [broken\n---\n");
+    let (name, data) = ev.next_event();
+    assert_eq!(name, "errors");
+    let errors: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(errors[0]["file"], "content/about.md");
+    assert_eq!(errors[0]["line"], 3);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid YAML")
+    );
+    assert!(get(port, "/kb/about/").body.contains("First version."));
+    r.wait_for("rebuild failed");
+    // A page opened now gets the errors at once.
+    let mut late = Events::open(port);
+    assert_eq!(late.next_event().0, "errors");
+    // Fixing it reloads.
+    s.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n\nSecond version.\n",
+    );
+    assert_eq!(ev.next_event().0, "reload");
+    assert!(get(port, "/kb/about/").body.contains("Second version."));
+}
+
+#[test]
+fn busy_port_moves_to_the_next() {
+    let s = TestSite::fixture("links");
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = blocker.local_addr().unwrap().port();
+    let mut r = Running::start(&s, &["serve", "--port", &busy.to_string()]);
+    let note = r.wait_for("is busy");
+    assert!(note.contains(&format!("port {busy} is busy")), "{note}");
+    let line = r.wait_for("serving");
+    assert!(!line.contains(&format!(":{busy}/")), "{line}");
+}
