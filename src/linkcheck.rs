@@ -165,68 +165,95 @@ fn resolve(
     Some(Ok((rel, fragment)))
 }
 
+/// What the link check needs of one page: the ids it defines and the links
+/// it writes (`href` and `src`, each once, in order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageScan {
+    /// `id` and `name` attribute values.
+    pub ids: HashSet<String>,
+    /// Link targets as written.
+    pub links: Vec<String>,
+}
+
+/// Scans one page's HTML.
+pub fn scan(html: &str) -> PageScan {
+    let mut seen = HashSet::new();
+    let links = attr_values(html, "href")
+        .into_iter()
+        .chain(attr_values(html, "src"))
+        .filter(|l| seen.insert(*l))
+        .map(str::to_string)
+        .collect();
+    PageScan {
+        ids: ids(html),
+        links,
+    }
+}
+
+/// Checks the links of the page at `rel` against the output paths `files`
+/// and the ids of the scanned pages.
+pub fn check_page(
+    rel: &str,
+    scan: &PageScan,
+    files: &HashSet<String>,
+    scans: &HashMap<String, PageScan>,
+    base_path: &str,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for link in &scan.links {
+        match resolve(link, rel, base_path) {
+            None => {}
+            Some(Err(m)) => out.push((link.clone(), m)),
+            Some(Ok((target, fragment))) => {
+                // A folder link without its slash still works on most hosts
+                // through a redirect; accept it if the folder's index exists.
+                let folder = format!("{target}/index.html");
+                let target = if files.contains(&target) {
+                    target
+                } else if files.contains(&folder) {
+                    folder
+                } else {
+                    out.push((
+                        link.clone(),
+                        format!("leads to `/{target}`, which the site does not have"),
+                    ));
+                    continue;
+                };
+                if let Some(f) = fragment.filter(|f| !f.is_empty())
+                    && let Some(t) = scans.get(&target)
+                    && !t.ids.contains(&f)
+                {
+                    out.push((
+                        link.clone(),
+                        format!("has no target: `/{target}` has no element with id `{f}`"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Checks every internal link of `pages` (output path, HTML) against the
 /// output paths in `files` and the ids of the target pages.
 pub fn check(pages: &[(&str, &str)], files: &HashSet<&str>, base_path: &str) -> Vec<Broken> {
     use rayon::prelude::*;
-    let by_rel: HashMap<&str, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, (rel, _))| (*rel, i))
-        .collect();
-    let page_ids: Vec<HashSet<String>> = pages.par_iter().map(|(_, html)| ids(html)).collect();
-    pages
+    let scans: HashMap<String, PageScan> = pages
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, (rel, html))| {
-            let mut out = Vec::new();
-            let mut seen = HashSet::new();
-            for link in attr_values(html, "href")
-                .into_iter()
-                .chain(attr_values(html, "src"))
-            {
-                if !seen.insert(link) {
-                    continue;
-                }
-                let broken = |message: String| Broken {
-                    page: i,
-                    link: link.to_string(),
-                    message,
-                };
-                match resolve(link, rel, base_path) {
-                    None => {}
-                    Some(Err(m)) => out.push(broken(m)),
-                    Some(Ok((target, fragment))) => {
-                        // A folder link without its slash still works on
-                        // most hosts through a redirect; accept it if the
-                        // folder's index exists.
-                        let exists = files.contains(target.as_str())
-                            || files.contains(format!("{target}/index.html").as_str());
-                        if !exists {
-                            out.push(broken(format!(
-                                "leads to `/{target}`, which the site does not have"
-                            )));
-                            continue;
-                        }
-                        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                            let t = by_rel
-                                .get(target.as_str())
-                                .or_else(|| by_rel.get(format!("{target}/index.html").as_str()));
-                            if let Some(&t) = t
-                                && !page_ids[t].contains(&f)
-                            {
-                                out.push(broken(format!(
-                                    "has no target: `/{}` has no element with id `{f}`",
-                                    pages[t].0
-                                )));
-                            }
-                        }
-                    }
-                }
-            }
-            out
-        })
-        .collect()
+        .map(|(rel, html)| (rel.to_string(), scan(html)))
+        .collect();
+    let files: HashSet<String> = files.iter().map(|f| f.to_string()).collect();
+    let mut out = Vec::new();
+    for (i, (rel, _)) in pages.iter().enumerate() {
+        for (link, message) in check_page(rel, &scans[*rel], &files, &scans, base_path) {
+            out.push(Broken {
+                page: i,
+                link,
+                message,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

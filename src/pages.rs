@@ -46,19 +46,35 @@ enum Job {
     Alias(usize),
 }
 
-/// Everything computed once per build and shared by every page.
-struct Shared<'a> {
-    site: &'a Site,
+/// Everything computed once per build and shared by every page. Kept
+/// between builds by `watch` and `serve`, so that an edit re-renders only
+/// what depends on it.
+pub struct RenderCache {
     tera: Tera,
-    bodies: Vec<markdown::Rendered>,
-    views: &'a [FieldsView],
-    tables: &'a [TableCtx],
+    views: Vec<FieldsView>,
+    tables: Vec<TableCtx>,
     /// For each page, the comparisons it appears in.
-    appears_in: &'a [Vec<ComparisonLink>],
-    /// For each page, typed references and body links to it.
-    backlinks: Vec<Vec<Backlink>>,
+    appears_in: Vec<Vec<ComparisonLink>>,
+    /// Entries of each collection in `sort_by` order.
+    order: Vec<Vec<usize>>,
     /// For each page, breadcrumbs and neighbours.
     nav: Vec<Nav>,
+    /// Each page's rendered Markdown.
+    bodies: Vec<markdown::Rendered>,
+    /// For each page, typed references and body links to it.
+    backlinks: Vec<Vec<Backlink>>,
+    /// Every output page: (job, template, output path).
+    jobs: Vec<(Job, String, String)>,
+    /// The link-check data of every HTML page, by output path.
+    scans: HashMap<String, crate::linkcheck::PageScan>,
+    /// Every output path.
+    outputs: std::collections::HashSet<String>,
+}
+
+/// A borrowed view of a site and its render cache.
+struct Shared<'a> {
+    site: &'a Site,
+    c: &'a RenderCache,
 }
 
 /// A link with a title, for breadcrumbs, neighbours and tags.
@@ -86,6 +102,14 @@ struct ComparisonLink {
 
 /// Renders every output file of `site` in memory.
 pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+    render_cached(site).map(|(files, ds, _)| (files, ds))
+}
+
+/// Renders every output file of `site` in memory and keeps what an
+/// incremental re-render needs.
+pub fn render_cached(
+    site: &Site,
+) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     let config = &site.config;
     let mut tera = timed("templates", || render::load_templates(config))?;
     let mut ds = Diagnostics::new();
@@ -135,30 +159,33 @@ pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics
         tables.push(t);
     }
     let order = collection_order(site);
-    let globals = Globals::new(site, &views, &tables, &order);
-    tera.global_context().insert("site", &globals.site);
-    tera.global_context()
-        .insert("collections", &globals.collections);
-    tera.global_context()
-        .insert("comparisons", &globals.comparisons);
-
-    let mut shared = Shared {
-        site,
+    {
+        let globals = Globals::new(site, &views, &tables, &order);
+        tera.global_context().insert("site", &globals.site);
+        tera.global_context()
+            .insert("collections", &globals.collections);
+        tera.global_context()
+            .insert("comparisons", &globals.comparisons);
+    }
+    let nav = navigation(site, &order);
+    let mut cache = RenderCache {
         tera,
+        views,
+        tables,
+        appears_in,
+        order,
+        nav,
         bodies: Vec::new(),
-        views: &views,
-        tables: &tables,
-        appears_in: &appears_in,
         backlinks: Vec::new(),
-        nav: navigation(site, &order),
+        jobs: Vec::new(),
+        scans: HashMap::new(),
+        outputs: std::collections::HashSet::new(),
     };
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
-        site.pages
-            .par_iter()
-            .map(|p| render_body(&shared, p))
-            .collect()
+        let sh = Shared { site, c: &cache };
+        site.pages.par_iter().map(|p| render_body(&sh, p)).collect()
     });
-    shared.bodies = bodies
+    cache.bodies = bodies
         .into_iter()
         .map(|r| {
             r.unwrap_or_else(|d| {
@@ -167,18 +194,21 @@ pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics
             })
         })
         .collect();
-
     if !ds.has_errors() {
-        check_fragments(site, &shared.bodies, &mut ds);
+        check_fragments(site, &cache.bodies, &mut ds);
     }
-    shared.backlinks = merge_backlinks(site, &shared.bodies);
+    cache.backlinks = merge_backlinks(site, &cache.bodies);
+    cache.jobs = jobs(&Shared { site, c: &cache }, &mut ds);
 
-    let jobs = jobs(&shared, &mut ds);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = timed("render", || {
-        jobs.par_iter()
+        let sh = Shared { site, c: &cache };
+        let globals = Globals::new(site, &cache.views, &cache.tables, &cache.order);
+        cache
+            .jobs
+            .par_iter()
             .map(|(job, template, rel)| match job {
                 Job::Alias(n) => Ok(alias_page(site, *n, rel)),
-                _ => render_job(&shared, &globals, job, template, rel),
+                _ => render_job(&sh, &globals, job, template, rel),
             })
             .collect()
     });
@@ -194,14 +224,165 @@ pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics
         rel: a.rel.clone(),
         data: Data::File(a.abs.clone()),
     }));
-    check_collisions(site, &jobs, &statics, &mut ds);
+    check_collisions(site, &cache.jobs, &statics, &mut ds);
     files.extend(statics);
+    cache.outputs = files.iter().map(|f| f.rel.clone()).collect();
     if !ds.has_errors() {
+        cache.scans = timed("scan links", || scan_pages(&cache.jobs, &files));
         timed("check links", || {
-            check_rendered_links(site, &jobs, &files, &mut ds)
+            check_rendered_links(site, &cache, None, &mut ds)
         });
     }
     if ds.has_errors() {
+        return Err(ds);
+    }
+    Ok((files, ds, cache))
+}
+
+/// Re-renders after edits that changed only the Markdown bodies of some
+/// pages (their front-matter is byte for byte the same), so every typed
+/// value, title, URL and collection listing is unchanged. Only the edited
+/// pages and the pages whose backlinks change are rendered again; links
+/// are checked on those, and everywhere if a page's heading ids changed.
+/// Returns the re-rendered files. On error, `site` and `cache` are left as
+/// they were.
+pub fn rerender_bodies(
+    site: &mut Site,
+    cache: &mut RenderCache,
+    edits: Vec<(usize, Page)>,
+) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+    let mut ds = Diagnostics::new();
+    // Swap the new pages in; keep the old ones to roll back.
+    let mut old_pages = Vec::with_capacity(edits.len());
+    for (i, page) in edits {
+        old_pages.push((i, std::mem::replace(&mut site.pages[i], page)));
+    }
+    let rollback = |site: &mut Site, old_pages: Vec<(usize, Page)>| {
+        for (i, p) in old_pages {
+            site.pages[i] = p;
+        }
+    };
+    let mut new_bodies = Vec::with_capacity(old_pages.len());
+    {
+        let sh = Shared { site, c: cache };
+        for (i, _) in &old_pages {
+            match render_body(&sh, &site.pages[*i]) {
+                Ok(b) => new_bodies.push((*i, b)),
+                Err(d) => ds.extend(d),
+            }
+        }
+    }
+    if ds.has_errors() {
+        rollback(site, old_pages);
+        return Err(ds);
+    }
+    let mut old_bodies = Vec::with_capacity(new_bodies.len());
+    for (i, b) in new_bodies {
+        old_bodies.push((i, std::mem::replace(&mut cache.bodies[i], b)));
+    }
+    timed("incremental: fragments", || {
+        check_fragments(site, &cache.bodies, &mut ds)
+    });
+    if ds.has_errors() {
+        for (i, b) in old_bodies {
+            cache.bodies[i] = b;
+        }
+        rollback(site, old_pages);
+        return Err(ds);
+    }
+    // Only pages an edited body linked to, before or after, can gain or
+    // lose a backlink.
+    let mut targets: Vec<usize> = old_bodies
+        .iter()
+        .flat_map(|(i, old)| {
+            old.links
+                .iter()
+                .chain(&cache.bodies[*i].links)
+                .filter_map(|l| l.page)
+        })
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let backlinks = timed("incremental: backlinks", || {
+        merge_backlinks_for(site, &cache.bodies, &targets)
+    });
+    let mut affected: std::collections::BTreeSet<usize> =
+        old_bodies.iter().map(|(i, _)| *i).collect();
+    let mut old_backlinks = Vec::new();
+    for (j, list) in backlinks {
+        if cache.backlinks[j] != list {
+            affected.insert(j);
+            old_backlinks.push((j, std::mem::replace(&mut cache.backlinks[j], list)));
+        }
+    }
+    let job_of: HashMap<usize, usize> = cache
+        .jobs
+        .iter()
+        .enumerate()
+        .filter_map(|(n, (job, _, _))| match job {
+            Job::Page(i) => Some((*i, n)),
+            _ => None,
+        })
+        .collect();
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = {
+        let sh = Shared { site, c: cache };
+        let needs_globals = affected
+            .iter()
+            .any(|i| matches!(site.pages[*i].kind, PageKind::Collection(_)));
+        let globals =
+            needs_globals.then(|| Globals::new(site, &cache.views, &cache.tables, &cache.order));
+        affected
+            .par_iter()
+            .filter_map(|i| job_of.get(i))
+            .map(|&n| {
+                let (job, template, rel) = &cache.jobs[n];
+                match &globals {
+                    Some(g) => render_job(&sh, g, job, template, rel),
+                    None => render_job_without_globals(&sh, job, template, rel),
+                }
+            })
+            .collect()
+    };
+    let mut files = Vec::with_capacity(rendered.len());
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => ds.push(d),
+        }
+    }
+    let mut ids_changed = false;
+    let mut old_scans = Vec::new();
+    if !ds.has_errors() {
+        for f in &files {
+            if let Data::Bytes(b) = &f.data {
+                let scan = crate::linkcheck::scan(std::str::from_utf8(b).unwrap_or_default());
+                let old = cache.scans.insert(f.rel.clone(), scan);
+                ids_changed |= old
+                    .as_ref()
+                    .is_none_or(|o| o.ids != cache.scans[&f.rel].ids);
+                old_scans.push((f.rel.clone(), old));
+            }
+        }
+        let only: Option<Vec<String>> =
+            (!ids_changed).then(|| files.iter().map(|f| f.rel.clone()).collect());
+        timed("incremental: check links", || {
+            check_rendered_links(site, cache, only.as_deref(), &mut ds)
+        });
+    }
+    if ds.has_errors() {
+        for (rel, old) in old_scans {
+            match old {
+                Some(s) => cache.scans.insert(rel, s),
+                None => cache.scans.remove(&rel),
+            };
+        }
+        for (j, list) in old_backlinks {
+            cache.backlinks[j] = list;
+        }
+        for (i, b) in old_bodies {
+            cache.bodies[i] = b;
+        }
+        rollback(site, old_pages);
         return Err(ds);
     }
     Ok((files, ds))
@@ -234,14 +415,39 @@ fn check_fragments(site: &Site, bodies: &[markdown::Rendered], ds: &mut Diagnost
 /// Typed backlinks plus pages whose text links here, without duplicates: a
 /// page that both refers and links here is listed once, by its field.
 fn merge_backlinks(site: &Site, bodies: &[markdown::Rendered]) -> Vec<Vec<Backlink>> {
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    merge_backlinks_for(site, bodies, &all)
+        .into_iter()
+        .map(|(_, list)| list)
+        .collect()
+}
+
+/// The merged backlinks of the pages `targets` (sorted page indexes).
+fn merge_backlinks_for(
+    site: &Site,
+    bodies: &[markdown::Rendered],
+    targets: &[usize],
+) -> Vec<(usize, Vec<Backlink>)> {
     let config = &site.config;
-    let mut out = site.backlinks.clone();
-    let mut mentions: Vec<Vec<Backlink>> = vec![Vec::new(); site.pages.len()];
+    let slot = |j: usize| targets.binary_search(&j).ok();
+    let mut out: Vec<(usize, Vec<Backlink>)> = targets
+        .iter()
+        .map(|&j| (j, site.backlinks[j].clone()))
+        .collect();
+    let mut mentions: Vec<Vec<Backlink>> = vec![Vec::new(); targets.len()];
     for (i, body) in bodies.iter().enumerate() {
         let from = &site.pages[i];
-        let url = format!("{}{}", config.base_path, from.path);
-        for j in body.links.iter().filter_map(|l| l.page).filter(|&j| j != i) {
-            if out[j].iter().chain(&mentions[j]).any(|b| b.url == url) {
+        let mut url: Option<String> = None;
+        for (j, k) in body
+            .links
+            .iter()
+            .filter_map(|l| l.page)
+            .filter(|&j| j != i)
+            .filter_map(|j| slot(j).map(|k| (j, k)))
+        {
+            let url = url.get_or_insert_with(|| format!("{}{}", config.base_path, from.path));
+            debug_assert_eq!(out[k].0, j);
+            if out[k].1.iter().chain(&mentions[k]).any(|b| b.url == *url) {
                 continue;
             }
             let (collection, collection_title) =
@@ -251,7 +457,7 @@ fn merge_backlinks(site: &Site, bodies: &[markdown::Rendered]) -> Vec<Vec<Backli
                     }
                     _ => (String::new(), "other pages".to_string()),
                 };
-            mentions[j].push(Backlink {
+            mentions[k].push(Backlink {
                 title: from.title.clone(),
                 url: url.clone(),
                 slug: from.slug.clone(),
@@ -262,7 +468,7 @@ fn merge_backlinks(site: &Site, bodies: &[markdown::Rendered]) -> Vec<Vec<Backli
             });
         }
     }
-    for (list, mut extra) in out.iter_mut().zip(mentions) {
+    for ((_, list), mut extra) in out.iter_mut().zip(mentions) {
         extra.sort_by_cached_key(|b| {
             (
                 b.collection.is_empty(),
@@ -338,36 +544,77 @@ fn job_source(site: &Site, job: &Job) -> String {
     }
 }
 
-/// Scans the rendered HTML for internal links that lead nowhere (written by
-/// templates and shortcodes as well as by Markdown).
-fn check_rendered_links(
-    site: &Site,
+/// The link-check data of every rendered HTML page (alias redirects
+/// excepted).
+fn scan_pages(
     jobs: &[(Job, String, String)],
     files: &[OutputFile],
-    ds: &mut Diagnostics,
-) {
-    let by_rel: HashMap<&str, &Job> = jobs.iter().map(|(j, _, rel)| (rel.as_str(), j)).collect();
-    let pages: Vec<(&str, &str)> = files
+) -> HashMap<String, crate::linkcheck::PageScan> {
+    let aliases: std::collections::HashSet<&str> = jobs
         .iter()
-        .filter(|f| f.rel.ends_with(".html"))
-        .filter(|f| !matches!(by_rel.get(f.rel.as_str()), Some(Job::Alias(_))))
+        .filter(|(j, _, _)| matches!(j, Job::Alias(_)))
+        .map(|(_, _, rel)| rel.as_str())
+        .collect();
+    files
+        .par_iter()
+        .filter(|f| f.rel.ends_with(".html") && !aliases.contains(f.rel.as_str()))
         .filter_map(|f| match &f.data {
-            Data::Bytes(b) => std::str::from_utf8(b).ok().map(|s| (f.rel.as_str(), s)),
+            Data::Bytes(b) => std::str::from_utf8(b)
+                .ok()
+                .map(|s| (f.rel.clone(), crate::linkcheck::scan(s))),
             _ => None,
         })
+        .collect()
+}
+
+/// Checks the internal links of the scanned pages (all of them, or those at
+/// `only`), catching broken links written by templates and shortcodes as
+/// well as by Markdown.
+fn check_rendered_links(
+    site: &Site,
+    cache: &RenderCache,
+    only: Option<&[String]>,
+    ds: &mut Diagnostics,
+) {
+    let by_rel: HashMap<&str, &Job> = cache
+        .jobs
+        .iter()
+        .map(|(j, _, rel)| (rel.as_str(), j))
         .collect();
-    let all: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    for b in crate::linkcheck::check(&pages, &all, &site.config.base_path) {
-        let rel = pages[b.page].0;
-        let (source, note) = match by_rel.get(rel) {
-            Some(job @ Job::Page(_)) => (job_source(site, job), ""),
-            Some(job) => (job_source(site, job), ""),
-            None => (rel.to_string(), ""),
-        };
-        ds.push(
-            Diagnostic::error(source, format!("broken link `{}` on `/{rel}`: {}{note}", b.link, b.message))
-                .with_hint("the link is written by a template or shortcode, or is a plain Markdown link; fix its target"),
-        );
+    let mut rels: Vec<&String> = match only {
+        Some(list) => list
+            .iter()
+            .filter(|r| cache.scans.contains_key(*r))
+            .collect(),
+        None => cache.scans.keys().collect(),
+    };
+    rels.sort();
+    let base = &site.config.base_path;
+    let broken: Vec<(&String, Vec<(String, String)>)> = rels
+        .par_iter()
+        .map(|rel| {
+            (
+                *rel,
+                crate::linkcheck::check_page(
+                    rel,
+                    &cache.scans[*rel],
+                    &cache.outputs,
+                    &cache.scans,
+                    base,
+                ),
+            )
+        })
+        .collect();
+    for (rel, list) in broken {
+        for (link, message) in list {
+            let source = by_rel
+                .get(rel.as_str())
+                .map_or_else(|| rel.to_string(), |job| job_source(site, job));
+            ds.push(
+                Diagnostic::error(source, format!("broken link `{link}` on `/{rel}`: {message}"))
+                    .with_hint("the link is written by a template or shortcode, or is a plain Markdown link; fix its target"),
+            );
+        }
     }
 }
 
@@ -432,7 +679,7 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
     let mut jobs = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
         let template = page_template(&site.config, page);
-        if !sh.tera.contains_template(&template) {
+        if !sh.c.tera.contains_template(&template) {
             ds.push(match &page.template {
                 Some(_) => page.error_at(
                     page.positions.value("template"),
@@ -481,7 +728,7 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
         ));
     }
     let tag_templates =
-        sh.tera.contains_template("tags.html") && sh.tera.contains_template("tag.html");
+        sh.c.tera.contains_template("tags.html") && sh.c.tera.contains_template("tag.html");
     if !site.tags.is_empty() && !tag_templates {
         ds.push(
             Diagnostic::error(
@@ -506,7 +753,7 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
     }
     jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
     jobs.retain(|(_, template, rel)| {
-        let missing = !template.is_empty() && !sh.tera.contains_template(template);
+        let missing = !template.is_empty() && !sh.c.tera.contains_template(template);
         if missing {
             ds.push(Diagnostic::error(
                 format!("templates/{template}"),
@@ -583,6 +830,22 @@ fn tag_ctx<'a>(site: &'a Site, t: &'a crate::site::TagInfo, with_pages: bool) ->
     }
 }
 
+/// Renders a job that needs no collection listing (anything but a
+/// collection page).
+fn render_job_without_globals(
+    sh: &Shared,
+    job: &Job,
+    template: &str,
+    rel: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let empty = Globals {
+        site: SiteCtx::new(&sh.site.config),
+        collections: Vec::new(),
+        comparisons: &[],
+    };
+    render_job(sh, &empty, job, template, rel)
+}
+
 fn render_job(
     sh: &Shared,
     g: &Globals,
@@ -599,13 +862,13 @@ fn render_job(
             let p = &site.pages[i];
             let mut ctx = PageCtx::new(
                 p,
-                &sh.bodies[i],
-                &sh.views[i],
-                &sh.backlinks[i],
-                &sh.appears_in[i],
+                &sh.c.bodies[i],
+                &sh.c.views[i],
+                &sh.c.backlinks[i],
+                &sh.c.appears_in[i],
                 config,
             );
-            ctx.nav = Some(&sh.nav[i]);
+            ctx.nav = Some(&sh.c.nav[i]);
             (ctx, p.source.clone())
         }
         Job::Collection(name) => {
@@ -626,7 +889,7 @@ fn render_job(
             PathBuf::from(rel),
         ),
         Job::Compare(n) => {
-            let t = &sh.tables[*n];
+            let t = &sh.c.tables[*n];
             ctx.insert("comparison", t);
             (
                 PageCtx::generated(
@@ -673,12 +936,12 @@ fn render_job(
         && let Some(c) = g.collections.iter().find(|c| c.name == name)
     {
         let content = match job {
-            Job::Page(i) => sh.bodies[*i].html.as_str(),
+            Job::Page(i) => sh.c.bodies[*i].html.as_str(),
             _ => "",
         };
         ctx.insert("collection", &CollectionPageCtx { inner: c, content });
     }
-    let html = render::render_page(&sh.tera, template, &ctx, &source)?;
+    let html = render::render_page(&sh.c.tera, template, &ctx, &source)?;
     Ok(OutputFile {
         rel: rel.to_string(),
         data: Data::Bytes(html.into_bytes()),
@@ -903,12 +1166,12 @@ fn list_arg(call: &Call, key: &str) -> Result<Option<Vec<String>>, String> {
 /// error otherwise.
 fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, String> {
     let template = format!("shortcodes/{}.html", call.name);
-    if !sh.tera.contains_template(&template) {
-        let names: Vec<&str> = sh
-            .tera
-            .get_template_names()
-            .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
-            .collect();
+    if !sh.c.tera.contains_template(&template) {
+        let names: Vec<&str> =
+            sh.c.tera
+                .get_template_names()
+                .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+                .collect();
         let mut msg = format!("unknown shortcode `{}`", call.name);
         if let Some(s) = did_you_mean(&call.name, names.iter().copied()) {
             msg.push_str(&format!(" (did you mean `{s}`?)"));
@@ -934,7 +1197,7 @@ fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, Str
     if call.name == "compare" {
         ctx.insert("comparison", &compare_from_call(sh, call)?);
     }
-    sh.tera.render(&template, &ctx).map_err(|e| {
+    sh.c.tera.render(&template, &ctx).map_err(|e| {
         let detail = match e.kind() {
             tera::ErrorKind::RenderingError(r) => r.message().to_string(),
             _ => e.to_string(),
@@ -1005,7 +1268,7 @@ fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
         &fields,
         title,
         &site.pages,
-        sh.views,
+        &sh.c.views,
         &config.base_path,
     );
     // Link to the comparison page of the same items, if there is one.
@@ -1055,15 +1318,7 @@ impl<'a> Globals<'a> {
             })
             .collect();
         Globals {
-            site: SiteCtx {
-                title: &c.title,
-                base_url: &c.base_url,
-                base_path: &c.base_path,
-                description: &c.description,
-                language: &c.language,
-                search: c.search,
-                extra: &c.extra,
-            },
+            site: SiteCtx::new(c),
             collections,
             comparisons,
         }
@@ -1097,6 +1352,20 @@ fn collection_order(site: &Site) -> Vec<Vec<usize>> {
             idx
         })
         .collect()
+}
+
+impl<'a> SiteCtx<'a> {
+    fn new(c: &'a Config) -> Self {
+        SiteCtx {
+            title: &c.title,
+            base_url: &c.base_url,
+            base_path: &c.base_path,
+            description: &c.description,
+            language: &c.language,
+            search: c.search,
+            extra: &c.extra,
+        }
+    }
 }
 
 #[derive(Serialize)]

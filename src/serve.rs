@@ -462,14 +462,15 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         addr.port(),
         config.base_path
     );
+    // Rebuilds run on their own thread; the server only reads the result.
+    // The watch starts before the address is announced, so that no edit
+    // made after the announcement is missed.
+    let output: PathBuf = config.output_dir.clone();
+    let mut watcher = Watcher::new(&opts.build.root, &output)?;
     println!(
         "serving {} at {url} (Ctrl-C to stop)",
         opts.build.root.display()
     );
-
-    // Rebuilds run on their own thread; the server only reads the result.
-    let output: PathBuf = config.output_dir.clone();
-    let mut watcher = Watcher::new(&opts.build.root, &output)?;
     let bg = Arc::clone(&shared);
     std::thread::spawn(move || {
         loop {
@@ -489,8 +490,13 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
                         .unwrap_or(false);
                     crate::cli::report_all(session.warnings.clone());
                     println!(
-                        "rebuilt in {} ms: {} changed, {} removed",
+                        "rebuilt in {} ms{}: {} changed, {} removed",
                         delta.millis,
+                        if delta.incremental {
+                            " (incremental)"
+                        } else {
+                            ""
+                        },
                         delta.changed.len(),
                         delta.removed.len()
                     );

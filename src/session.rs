@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::content::{self, Page};
 use crate::diagnostics::Diagnostics;
 use crate::output::{Data, OutputFile};
+use crate::pages::RenderCache;
 use crate::site::{BuildOptions, Site};
 use crate::watch::ChangeSet;
 
@@ -28,6 +30,8 @@ pub struct Delta {
     pub css_only: bool,
     /// Milliseconds the rebuild took.
     pub millis: u128,
+    /// Whether only edited bodies and their dependants were re-rendered.
+    pub incremental: bool,
 }
 
 /// The live state of a site.
@@ -41,6 +45,11 @@ pub struct Session {
     pub warnings: Diagnostics,
     /// Counts good builds.
     pub generation: u64,
+    /// Outputs removed by the last rebuild.
+    removed: Vec<String>,
+    /// The loaded site and render cache of the last good build, for
+    /// incremental rebuilds.
+    state: Option<(Site, RenderCache)>,
 }
 
 fn read_all(files: Vec<OutputFile>) -> Result<BTreeMap<String, Bytes>, Diagnostics> {
@@ -76,6 +85,8 @@ impl Session {
             errors: None,
             warnings: Diagnostics::new(),
             generation: 0,
+            removed: Vec::new(),
+            state: None,
         };
         let _ = s.rebuild(&ChangeSet {
             everything: true,
@@ -92,42 +103,148 @@ impl Session {
     /// Rebuilds after `changes`. On success the new output replaces the old
     /// and the difference is returned; on failure nothing changes but
     /// `errors`.
+    ///
+    /// Edits that change only the Markdown body of existing pages take the
+    /// incremental path ([`crate::pages::rerender_bodies`]); anything else
+    /// (front-matter, new or deleted files, templates, site.toml, static
+    /// files) rebuilds everything in memory, then writes only what differs.
     pub fn rebuild(&mut self, changes: &ChangeSet) -> Result<Delta, Diagnostics> {
         let start = Instant::now();
-        let result = Site::load(&self.opts)
-            .and_then(|site| site.render())
-            .and_then(|(files, warnings)| {
-                let files = read_all(files)?;
-                Ok((files, warnings))
-            });
-        let (files, warnings) = match result {
-            Ok(r) => r,
+        let edits = crate::site::timed("incremental: read and parse", || self.body_edits(changes));
+        let incremental = matches!(edits, Some(Ok(_)));
+        let result = match edits {
+            Some(Ok(edits)) if edits.is_empty() => Ok(Vec::new()),
+            Some(Ok(edits)) => self.rerender(edits),
+            Some(Err(ds)) => Err(ds),
+            None => self.full(),
+        };
+        match result {
+            Ok(changed) => {
+                let mut delta = Delta {
+                    css_only: changes.css_only() && self.errors.is_none(),
+                    incremental,
+                    ..Delta::default()
+                };
+                delta.changed = changed;
+                self.errors = None;
+                self.generation += 1;
+                delta.css_only &=
+                    !delta.changed.is_empty() && delta.changed.iter().all(|r| r.ends_with(".css"));
+                delta.millis = start.elapsed().as_millis();
+                Ok(delta)
+            }
             Err(ds) => {
                 self.errors = Some(ds.clone());
-                return Err(ds);
-            }
-        };
-        let mut delta = Delta::default();
-        for (rel, bytes) in &files {
-            if self.files.get(rel).is_none_or(|old| old != bytes) {
-                delta.changed.push(rel.clone());
+                Err(ds)
             }
         }
-        delta.removed = self
+        .map(|mut d: Delta| {
+            d.removed = std::mem::take(&mut self.removed);
+            d
+        })
+    }
+
+    /// The pages whose body alone changed, re-read and parsed; `None` when
+    /// the changes need a full rebuild.
+    fn body_edits(&self, changes: &ChangeSet) -> Option<Result<Vec<(usize, Page)>, Diagnostics>> {
+        if changes.everything
+            || changes.assets
+            || !changes.statics.is_empty()
+            || changes.content.is_empty()
+        {
+            return None;
+        }
+        let (site, _) = self.state.as_ref()?;
+        let names: Vec<&str> = site
+            .config
+            .collections
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        let mut edits = Vec::new();
+        for path in &changes.content {
+            let rel = path.strip_prefix("content").ok()?;
+            let key = rel.to_string_lossy().replace('\\', "/");
+            let &i = site.links.by_source.get(&key)?;
+            let abs = site.config.root.join(path);
+            if !abs.is_file() {
+                return None;
+            }
+            let text = match content::read_text(&abs, path) {
+                Ok(t) => t,
+                Err(d) => {
+                    let mut ds = Diagnostics::new();
+                    ds.extend(d);
+                    return Some(Err(ds));
+                }
+            };
+            let page = match content::parse_page(path, rel, text, &names) {
+                Ok(p) => p,
+                Err(d) => {
+                    let mut ds = Diagnostics::new();
+                    ds.extend(d);
+                    return Some(Err(ds));
+                }
+            };
+            let old = &site.pages[i];
+            if page.text[..page.body_offset] != old.text[..old.body_offset] || page.draft {
+                return None;
+            }
+            if page.text != old.text {
+                edits.push((i, page));
+            }
+        }
+        Some(Ok(edits))
+    }
+
+    /// The incremental path: re-render the edited bodies and what depends
+    /// on them.
+    fn rerender(&mut self, edits: Vec<(usize, Page)>) -> Result<Vec<String>, Diagnostics> {
+        let (site, cache) = self
+            .state
+            .as_mut()
+            .expect("body edits need a previous build");
+        let (files, _) = crate::site::timed("incremental: re-render", || {
+            crate::pages::rerender_bodies(site, cache, edits)
+        })?;
+        let mut changed = Vec::new();
+        for f in files {
+            if let Data::Bytes(b) = f.data
+                && self.files.get(&f.rel).is_none_or(|old| **old != b)
+            {
+                changed.push(f.rel.clone());
+                self.files.insert(f.rel, Arc::new(b));
+            }
+        }
+        changed.sort();
+        Ok(changed)
+    }
+
+    /// The full path: load and render everything, keep what differs.
+    fn full(&mut self) -> Result<Vec<String>, Diagnostics> {
+        let site = Site::load(&self.opts)?;
+        let (files, warnings, cache) = crate::pages::render_cached(&site).map_err(|mut ds| {
+            ds.extend(site.warnings.clone().sorted());
+            ds
+        })?;
+        let mut all_warnings = warnings;
+        all_warnings.extend(site.warnings.clone().sorted());
+        let files = read_all(files)?;
+        let mut changed = Vec::new();
+        for (rel, bytes) in &files {
+            if self.files.get(rel).is_none_or(|old| old != bytes) {
+                changed.push(rel.clone());
+            }
+        }
+        self.removed = self
             .files
             .keys()
             .filter(|k| !files.contains_key(*k))
             .cloned()
             .collect();
-        delta.css_only = changes.css_only()
-            && self.errors.is_none()
-            && delta.removed.is_empty()
-            && delta.changed.iter().all(|r| r.ends_with(".css"));
         self.files = files;
-        self.warnings = warnings;
-        self.errors = None;
-        self.generation += 1;
-        delta.millis = start.elapsed().as_millis();
-        Ok(delta)
+        self.warnings = all_warnings;
+        self.state = Some((site, cache));
+        Ok(changed)
     }
 }

@@ -123,6 +123,8 @@ pub struct Watcher {
     root: PathBuf,
     output: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    /// Source folders being watched recursively.
+    watched: Vec<PathBuf>,
 }
 
 /// Whether an event kind can change what a build produces. Opening or
@@ -138,10 +140,10 @@ pub fn relevant(kind: &EventKind) -> bool {
 }
 
 /// Debounce window of the file-system events.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// A batch is merged with the next one if that arrives within this time
 /// (long `git checkout`s and editors that save in several steps).
-const SETTLE: Duration = Duration::from_millis(60);
+const SETTLE: Duration = Duration::from_millis(20);
 
 impl Watcher {
     /// Watches `content/`, `templates/`, `static/`, `themes/` and
@@ -157,11 +159,13 @@ impl Watcher {
         // appear later.
         w.watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
+        let mut watched = Vec::new();
         for dir in ["content", "templates", "static", "themes"] {
             let d = root.join(dir);
             if d.is_dir() {
                 w.watch(&d, RecursiveMode::Recursive)
                     .map_err(|e| format!("cannot watch `{}`: {e}", d.display()))?;
+                watched.push(d);
             }
         }
         Ok(Watcher {
@@ -169,6 +173,7 @@ impl Watcher {
             root,
             output,
             debouncer,
+            watched,
         })
     }
 
@@ -207,8 +212,16 @@ impl Watcher {
     pub fn refresh(&mut self) {
         for dir in ["content", "templates", "static", "themes"] {
             let d = self.root.join(dir);
-            if d.is_dir() {
-                let _ = self.debouncer.watch(&d, RecursiveMode::Recursive);
+            let is_watched = self.watched.contains(&d);
+            match (d.is_dir(), is_watched) {
+                (true, false) if self.debouncer.watch(&d, RecursiveMode::Recursive).is_ok() => {
+                    self.watched.push(d);
+                }
+                (false, true) => {
+                    // Deleted: its watch is gone; watch it again if it returns.
+                    self.watched.retain(|w| *w != d);
+                }
+                _ => {}
             }
         }
     }

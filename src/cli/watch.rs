@@ -75,8 +75,13 @@ pub fn run(a: WatchArgs) -> ExitCode {
             ) {
                 Ok(s) => {
                     report(session.warnings.clone());
+                    let how = if delta.incremental {
+                        " (incremental)"
+                    } else {
+                        ""
+                    };
                     println!(
-                        "rebuilt in {} ms: {} written, {} removed",
+                        "rebuilt in {} ms{how}: {} written, {} removed",
                         delta.millis, s.written, s.removed
                     );
                 }

@@ -476,3 +476,79 @@ fn busy_port_moves_to_the_next() {
     let line = r.wait_for("serving");
     assert!(!line.contains(&format!(":{busy}/")), "{line}");
 }
+
+#[test]
+fn incremental_body_edits_equal_a_clean_build() {
+    let s = TestSite::fixture("links").file(
+        "site.toml",
+        "title = \"Links\"\nbase_url = \"https://example.org/kb/\"\n\n[collections.roles]\ntitle = \"Roles\"\nsort_by = \"weight\"\n[collections.roles.fields]\nkpis = { type = \"refs\", to = \"kpis\", label = \"Success metrics\" }\n\n[collections.kpis]\ntitle = \"KPIs\"\n",
+    );
+    let pm = "content/roles/product-manager.md";
+    let head = "---\ntitle: Product Manager\nweight: 1\ntags: [Agile]\n---\n";
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    let steps: Vec<(String, &str)> = vec![
+        // A new body link: velocity gains a backlink.
+        (
+            format!("{head}\n## Duties\n\nWatch [[velocity]] closely.\n"),
+            "rebuilt in",
+        ),
+        // A shortcode in the body.
+        (
+            format!(
+                "{head}\n## Duties\n\n{{{{ compare(collection=\"roles\", items=[\"product-manager\", \"product-owner\"]) }}}}\n"
+            ),
+            "rebuilt in",
+        ),
+        // Removing a heading another page links to is an error...
+        (
+            format!("{head}\n## Tasks\n\nNo duties heading.\n"),
+            "rebuild failed",
+        ),
+        // ...and putting it back recovers.
+        (
+            format!("{head}\n## Duties\n\nBack again, linking [[product-owner#overview]].\n"),
+            "rebuilt in",
+        ),
+    ];
+    for (n, (text, expect)) in steps.iter().enumerate() {
+        s.write(pm, text);
+        let line = w.wait_for("rebuil");
+        assert!(line.contains(expect), "{line}\n{}", w.seen.join("\n"));
+        if expect.starts_with("rebuilt") {
+            assert!(
+                line.contains("(incremental)"),
+                "a body edit takes the incremental path: {line}"
+            );
+        }
+        if n == 0 {
+            let velocity = s.read("public/kpis/velocity/index.html");
+            assert!(
+                velocity.contains(r#"<a href="/kb/roles/product-manager/">Product Manager</a>"#),
+                "the body link adds a backlink"
+            );
+        }
+        pause();
+    }
+    let velocity = s.read("public/kpis/velocity/index.html");
+    assert!(
+        !velocity.contains(r#"<a href="/kb/roles/product-manager/">Product Manager</a>"#),
+        "and removing the link removes it"
+    );
+    drop(w);
+    let incremental = tree(&s.path("public"));
+    s.cairn(&["build", "--output", "clean"]).success();
+    let clean = tree(&s.path("clean"));
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &clean {
+        assert!(
+            incremental[k] == *v,
+            "{k} differs from a clean build:\n{}\n---\n{}",
+            String::from_utf8_lossy(&incremental[k]),
+            String::from_utf8_lossy(v)
+        );
+    }
+}
