@@ -26,6 +26,7 @@ pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod publish;
 pub mod render;
 pub mod schema;
 pub mod serve;

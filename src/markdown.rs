@@ -39,6 +39,9 @@ pub struct Rendered {
     pub word_count: usize,
     /// Text of the first paragraph, for descriptions.
     pub summary: String,
+    /// All the text of the page, blocks separated by spaces (for the search
+    /// index and FAQ answers).
+    pub text: String,
     /// Resolved internal links (`@/` and wikilinks), for fragment checks
     /// and backlinks.
     pub links: Vec<LinkRef>,
@@ -153,6 +156,8 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
                 let id = unique_id(&base, &out.ids);
                 out.ids.push(id.clone());
                 out.word_count += title.split_whitespace().count();
+                out.text.push_str(&title);
+                out.text.push(' ');
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
                     *slot = Some(CowStr::from(id.clone()));
                 }
@@ -228,6 +233,7 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
             }
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {
+                out.text.push(' ');
                 paragraph_depth = paragraph_depth.saturating_sub(1);
                 if !out.summary.is_empty() {
                     summary_done = true;
@@ -235,18 +241,24 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
             }
             Event::Text(t) | Event::Code(t) => {
                 out.word_count += t.split_whitespace().count();
+                out.text.push_str(t);
                 if paragraph_depth > 0 && !summary_done {
                     out.summary.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 && !summary_done => {
-                out.summary.push(' ');
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                if paragraph_depth > 0 && !summary_done {
+                    out.summary.push(' ');
+                }
             }
+            Event::End(_) => out.text.push(' '),
             _ => {}
         }
         i += 1;
     }
     out.summary = out.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.text = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
     out.toc = nest(&flat);
     out.html.reserve(text.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter());
@@ -363,6 +375,7 @@ mod tests {
     fn word_count_and_summary() {
         let r = render("# Title here\n\nFirst para\nline two.\n\nSecond para.\n");
         assert_eq!(r.summary, "First para line two.");
+        assert_eq!(r.text, "Title here First para line two. Second para.");
         assert_eq!(r.word_count, 2 + 4 + 2);
         assert_eq!(reading_time(r.word_count), 1);
         assert_eq!(reading_time(401), 3);

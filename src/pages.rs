@@ -19,6 +19,7 @@ use crate::content::{Date, Page, PageKind, yaml::Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 use crate::markdown::{self, TocEntry};
 use crate::output::{Data, OutputFile};
+use crate::publish;
 use crate::render;
 use crate::shortcodes::{self, ArgValue, Call};
 use crate::site::{Backlink, Site, timed};
@@ -212,14 +213,15 @@ pub fn render_cached(
             })
             .collect()
     });
-    let mut files = Vec::with_capacity(rendered.len() + site.assets.len());
+    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 3);
     for r in rendered {
         match r {
             Ok(f) => files.push(f),
             Err(d) => ds.push(d),
         }
     }
-    let mut statics = render::static_files(config, &mut ds);
+    let mut statics = publishing_files(&Shared { site, c: &cache });
+    statics.extend(render::static_files(config, &mut ds));
     statics.extend(site.assets.iter().map(|a| OutputFile {
         rel: a.rel.clone(),
         data: Data::File(a.abs.clone()),
@@ -324,16 +326,37 @@ pub fn rerender_bodies(
             _ => None,
         })
         .collect();
+    // A FAQ collection page carries every answer in its JSON-LD.
+    let mut jobs_to_render: std::collections::BTreeSet<usize> = affected
+        .iter()
+        .filter_map(|i| job_of.get(i).copied())
+        .collect();
+    for (i, _) in &old_bodies {
+        let Some(name) = site.pages[*i].collection() else {
+            continue;
+        };
+        if config_is_faq(site, name) {
+            for (n, (job, _, _)) in cache.jobs.iter().enumerate() {
+                let is_page = match job {
+                    Job::Collection(c) => c == name,
+                    Job::Page(k) => site.pages[*k].kind == PageKind::Collection(name.to_string()),
+                    _ => false,
+                };
+                if is_page {
+                    jobs_to_render.insert(n);
+                }
+            }
+        }
+    }
     let rendered: Vec<Result<OutputFile, Diagnostic>> = {
         let sh = Shared { site, c: cache };
-        let needs_globals = affected
+        let needs_globals = jobs_to_render
             .iter()
-            .any(|i| matches!(site.pages[*i].kind, PageKind::Collection(_)));
+            .any(|&n| matches!(&cache.jobs[n].0, Job::Collection(_)) || matches!(&cache.jobs[n].0, Job::Page(k) if matches!(site.pages[*k].kind, PageKind::Collection(_))));
         let globals =
             needs_globals.then(|| Globals::new(site, &cache.views, &cache.tables, &cache.order));
-        affected
+        let mut out: Vec<Result<OutputFile, Diagnostic>> = jobs_to_render
             .par_iter()
-            .filter_map(|i| job_of.get(i))
             .map(|&n| {
                 let (job, template, rel) = &cache.jobs[n];
                 match &globals {
@@ -341,7 +364,10 @@ pub fn rerender_bodies(
                     None => render_job_without_globals(&sh, job, template, rel),
                 }
             })
-            .collect()
+            .collect();
+        // The feed's summaries may come from first paragraphs.
+        out.push(Ok(atom_file(&sh)));
+        out
     };
     let mut files = Vec::with_capacity(rendered.len());
     for r in rendered {
@@ -353,7 +379,7 @@ pub fn rerender_bodies(
     let mut ids_changed = false;
     let mut old_scans = Vec::new();
     if !ds.has_errors() {
-        for f in &files {
+        for f in files.iter().filter(|f| f.rel.ends_with(".html")) {
             if let Data::Bytes(b) = &f.data {
                 let scan = crate::linkcheck::scan(std::str::from_utf8(b).unwrap_or_default());
                 let old = cache.scans.insert(f.rel.clone(), scan);
@@ -635,7 +661,10 @@ fn check_collisions(
                 Data::File(p) => crate::content::rel_to(&site.config.root, p)
                     .display()
                     .to_string(),
-                _ => format!("themes/{}/static/{} (built in)", site.config.theme, f.rel),
+                Data::Static(_) => {
+                    format!("themes/{}/static/{} (built in)", site.config.theme, f.rel)
+                }
+                Data::Bytes(_) => format!("`{}` (generated)", f.rel),
             };
             (f.rel.clone(), src)
         }));
@@ -830,6 +859,12 @@ fn tag_ctx<'a>(site: &'a Site, t: &'a crate::site::TagInfo, with_pages: bool) ->
     }
 }
 
+fn config_is_faq(site: &Site, collection: &str) -> bool {
+    site.config
+        .collection(collection)
+        .is_some_and(|c| c.kind.as_deref() == Some("faq"))
+}
+
 /// Renders a job that needs no collection listing (anything but a
 /// collection page).
 fn render_job_without_globals(
@@ -924,6 +959,11 @@ fn render_job(
         }
         Job::Alias(_) => unreachable!("alias pages are not templated"),
     };
+    let mut page_ctx = page_ctx;
+    let (description, jsonld, og_type) = seo(sh, job, page_ctx.title, &page_ctx.path);
+    page_ctx.meta_description = description;
+    page_ctx.jsonld = jsonld;
+    page_ctx.og_type = og_type;
     ctx.insert("page", &page_ctx);
     let collection_name = match job {
         Job::Collection(name) => Some(name.as_str()),
@@ -946,6 +986,254 @@ fn render_job(
         rel: rel.to_string(),
         data: Data::Bytes(html.into_bytes()),
     })
+}
+
+/// The meta description, JSON-LD and Open Graph type of a page.
+fn seo(sh: &Shared, job: &Job, title: &str, path: &str) -> (String, String, &'static str) {
+    let site = sh.site;
+    let config = &site.config;
+    let absolute = |root_relative: &str| {
+        let rest = root_relative
+            .strip_prefix(config.base_path.as_str())
+            .unwrap_or(root_relative.trim_start_matches('/'));
+        format!("{}{rest}", config.base_url)
+    };
+    let url = format!("{}{path}", config.base_url);
+    let home = publish::Crumb {
+        name: config.title.clone(),
+        url: config.base_url.clone(),
+    };
+    let summary_field = |i: usize| {
+        sh.c.views[i]
+            .values
+            .iter()
+            .find(|(n, _)| n == "summary")
+            .and_then(|(_, v)| match v {
+                Resolved::Str(s) => Some(s.as_str()),
+                _ => None,
+            })
+    };
+    let page_description = |i: usize| {
+        let p = &site.pages[i];
+        publish::meta_description(
+            p.description.as_deref(),
+            summary_field(i),
+            &sh.c.bodies[i].summary,
+            &config.description,
+        )
+    };
+    let faq_of = |i: usize| publish::Faq {
+        question: site.pages[i].title.clone(),
+        answer: sh.c.bodies[i].text.clone(),
+    };
+    let collection_kind = |name: &str| {
+        let coll = config.collection(name);
+        let pos = config.collections.iter().position(|c| c.name == name);
+        let order: &[usize] = pos.map_or(&[], |n| sh.c.order[n].as_slice());
+        let items = order
+            .iter()
+            .map(|&e| {
+                (
+                    site.pages[e].title.clone(),
+                    format!("{}{}", config.base_url, site.pages[e].path),
+                )
+            })
+            .collect();
+        let faqs = if coll.is_some_and(|c| c.kind.as_deref() == Some("faq")) {
+            order.iter().map(|&e| faq_of(e)).collect()
+        } else {
+            Vec::new()
+        };
+        publish::LdKind::Collection { items, faqs }
+    };
+    let (description, crumbs, kind, og_type) = match job {
+        Job::Page(i) => {
+            let i = *i;
+            let p = &site.pages[i];
+            let description = page_description(i);
+            let crumbs: Vec<publish::Crumb> = sh.c.nav[i]
+                .breadcrumbs
+                .iter()
+                .map(|c| publish::Crumb {
+                    name: c.title.clone(),
+                    url: absolute(&c.url),
+                })
+                .collect();
+            let kind = match &p.kind {
+                PageKind::Home => publish::LdKind::Home {
+                    description: description.clone(),
+                },
+                PageKind::Collection(c) => collection_kind(c),
+                PageKind::Entry(c)
+                    if config
+                        .collection(c)
+                        .is_some_and(|c| c.kind.as_deref() == Some("faq")) =>
+                {
+                    publish::LdKind::FaqEntry(faq_of(i))
+                }
+                PageKind::Entry(_) | PageKind::Plain => publish::LdKind::Article {
+                    description: description.clone(),
+                    published: p.date.as_ref().map(|d| d.0.clone()),
+                    modified: p.updated.as_ref().or(p.date.as_ref()).map(|d| d.0.clone()),
+                },
+            };
+            let og = if matches!(p.kind, PageKind::Entry(_) | PageKind::Plain) {
+                "article"
+            } else {
+                "website"
+            };
+            (description, crumbs, kind, og)
+        }
+        Job::Home => (
+            config.description.clone(),
+            Vec::new(),
+            publish::LdKind::Home {
+                description: config.description.clone(),
+            },
+            "website",
+        ),
+        Job::NotFound => (
+            config.description.clone(),
+            Vec::new(),
+            publish::LdKind::Other,
+            "website",
+        ),
+        Job::Collection(name) => {
+            let crumb = publish::Crumb {
+                name: title.to_string(),
+                url: url.clone(),
+            };
+            (
+                format!("{title}: {}", config.title),
+                vec![home, crumb],
+                collection_kind(name),
+                "website",
+            )
+        }
+        _ => {
+            let crumb = publish::Crumb {
+                name: title.to_string(),
+                url: url.clone(),
+            };
+            (
+                format!("{title}: {}", config.title),
+                vec![home, crumb],
+                publish::LdKind::Other,
+                "website",
+            )
+        }
+    };
+    let ld = publish::json_ld(&config.title, title, &url, &crumbs, &kind);
+    (description, ld, og_type)
+}
+
+/// `sitemap.xml`, `atom.xml` and `robots.txt`.
+fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
+    let site = sh.site;
+    let config = &site.config;
+    let mut entries = Vec::new();
+    for (job, _, rel) in &sh.c.jobs {
+        if matches!(job, Job::Alias(_) | Job::NotFound) {
+            continue;
+        }
+        let path = rel.strip_suffix("index.html").unwrap_or(rel);
+        let lastmod = match job {
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                p.updated
+                    .as_ref()
+                    .or(p.date.as_ref())
+                    .map(|d| d.day().to_string())
+            }
+            _ => None,
+        };
+        entries.push(publish::SitemapEntry {
+            loc: format!("{}{path}", config.base_url),
+            lastmod,
+        });
+    }
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
+    vec![
+        OutputFile {
+            rel: "sitemap.xml".into(),
+            data: Data::Bytes(publish::sitemap(&entries).into_bytes()),
+        },
+        atom_file(sh),
+        OutputFile {
+            rel: "robots.txt".into(),
+            data: Data::Bytes(publish::robots(&config.base_url).into_bytes()),
+        },
+    ]
+}
+
+/// `atom.xml`: the newest dated entries and pages.
+fn atom_file(sh: &Shared) -> OutputFile {
+    let site = sh.site;
+    let config = &site.config;
+    let mut dated: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| {
+            matches!(site.pages[i].kind, PageKind::Entry(_) | PageKind::Plain)
+                && site.pages[i].date.is_some()
+        })
+        .collect();
+    let newest = |i: usize| {
+        site.pages[i]
+            .updated
+            .as_ref()
+            .or(site.pages[i].date.as_ref())
+            .map(|d| publish::rfc3339(&d.0))
+    };
+    dated.sort_by(|&a, &b| {
+        newest(b)
+            .cmp(&newest(a))
+            .then_with(|| site.pages[a].title.cmp(&site.pages[b].title))
+    });
+    dated.truncate(publish::FEED_SIZE);
+    let entries: Vec<publish::FeedEntry> = dated
+        .iter()
+        .map(|&i| {
+            let p = &site.pages[i];
+            let date = p.date.as_ref().map(|d| d.0.clone()).unwrap_or_default();
+            publish::FeedEntry {
+                title: p.title.clone(),
+                url: format!("{}{}", config.base_url, p.path),
+                published: date.clone(),
+                updated: p.updated.as_ref().map_or(date, |d| d.0.clone()),
+                summary: {
+                    let summary = sh.c.views[i]
+                        .values
+                        .iter()
+                        .find(|(n, _)| n == "summary")
+                        .and_then(|(_, v)| match v {
+                            Resolved::Str(s) => Some(s.as_str()),
+                            _ => None,
+                        });
+                    publish::meta_description(
+                        p.description.as_deref(),
+                        summary,
+                        &sh.c.bodies[i].summary,
+                        "",
+                    )
+                },
+                category: p
+                    .collection()
+                    .and_then(|c| config.collection(c))
+                    .map(|c| c.title.clone()),
+            }
+        })
+        .collect();
+    OutputFile {
+        rel: "atom.xml".into(),
+        data: Data::Bytes(
+            publish::atom(
+                &config.title,
+                &config.description,
+                &config.base_url,
+                &entries,
+            )
+            .into_bytes(),
+        ),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1506,6 +1794,9 @@ struct PageCtx<'a> {
     backlink_groups: Vec<BacklinkGroup<'a>>,
     comparisons: &'a [ComparisonLink],
     tag_links: Vec<Crumb>,
+    meta_description: String,
+    jsonld: String,
+    og_type: &'static str,
     #[serde(flatten)]
     nav: Option<&'a Nav>,
     extra: &'a Value,
@@ -1553,6 +1844,9 @@ impl<'a> PageCtx<'a> {
                     url: format!("{}tags/{}/", c.base_path, crate::slug::slugify(t)),
                 })
                 .collect(),
+            meta_description: String::new(),
+            jsonld: String::new(),
+            og_type: "website",
             nav: None,
             extra: &p.extra,
         }
@@ -1590,6 +1884,9 @@ impl<'a> PageCtx<'a> {
             backlink_groups: Vec::new(),
             comparisons: &[],
             tag_links: Vec::new(),
+            meta_description: String::new(),
+            jsonld: String::new(),
+            og_type: "website",
             nav: None,
             extra: &NO_VALUE,
         }

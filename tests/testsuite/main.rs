@@ -8,6 +8,7 @@ mod init;
 mod links;
 mod live;
 mod output;
+mod publish;
 mod shipped;
 mod typed;
 mod util;
