@@ -29,6 +29,7 @@ pub mod pages;
 pub mod publish;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod shortcodes;

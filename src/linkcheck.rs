@@ -38,6 +38,25 @@ fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     out
 }
 
+/// The text of an HTML fragment: tags dropped, entities decoded, spaces
+/// collapsed.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The `http(s)` links of `html` (`href` and `src`), entity-decoded.
 pub fn external_links(html: &str) -> Vec<String> {
     attr_values(html, "href")

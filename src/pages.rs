@@ -43,8 +43,10 @@ enum Job {
     Tags,
     /// `/tags/<slug>/` (index into the site's tags).
     Tag(usize),
-    /// A redirect page for an alias (index into the site's aliases).
+        /// A redirect page for an alias (index into the site's aliases).
     Alias(usize),
+    /// `/search/`, when the search index is built.
+    Search,
 }
 
 /// Everything computed once per build and shared by every page. Kept
@@ -68,8 +70,10 @@ pub struct RenderCache {
     jobs: Vec<(Job, String, String)>,
     /// The link-check data of every HTML page, by output path.
     scans: HashMap<String, crate::linkcheck::PageScan>,
-    /// Every output path.
+        /// Every output path.
     outputs: std::collections::HashSet<String>,
+    /// The search index (when `search = true`) and each page's document.
+    search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
 }
 
 /// A borrowed view of a site and its render cache.
@@ -179,8 +183,9 @@ pub fn render_cached(
         bodies: Vec::new(),
         backlinks: Vec::new(),
         jobs: Vec::new(),
-        scans: HashMap::new(),
+                scans: HashMap::new(),
         outputs: std::collections::HashSet::new(),
+        search: None,
     };
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
         let sh = Shared { site, c: &cache };
@@ -220,7 +225,14 @@ pub fn render_cached(
             Err(d) => ds.push(d),
         }
     }
+            let mut search_files = Vec::new();
+    if config.search {
+        let (index, doc_of) = timed("search index", || build_search(&Shared { site, c: &cache }));
+        search_files = index.files();
+        cache.search = Some((index, doc_of));
+    }
     let mut statics = publishing_files(&Shared { site, c: &cache });
+    statics.extend(search_files);
     statics.extend(render::static_files(config, &mut ds));
     statics.extend(site.assets.iter().map(|a| OutputFile {
         rel: a.rel.clone(),
@@ -252,7 +264,7 @@ pub fn rerender_bodies(
     site: &mut Site,
     cache: &mut RenderCache,
     edits: Vec<(usize, Page)>,
-) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+) -> Result<(Vec<OutputFile>, Vec<String>, Diagnostics), Diagnostics> {
     let mut ds = Diagnostics::new();
     // Swap the new pages in; keep the old ones to roll back.
     let mut old_pages = Vec::with_capacity(edits.len());
@@ -409,9 +421,35 @@ pub fn rerender_bodies(
             cache.bodies[i] = b;
         }
         rollback(site, old_pages);
-        return Err(ds);
+                return Err(ds);
     }
-    Ok((files, ds))
+    // The search index: the edited documents only.
+    let mut removed = Vec::new();
+    let docs: Vec<(usize, crate::search::DocInput)> = {
+        let sh = Shared { site, c: cache };
+        match &cache.search {
+            Some((_, doc_of)) => old_bodies.iter().filter_map(|(i, _)| doc_of.get(i).map(|&d| (d, search_doc(&sh, *i)))).collect(),
+            None => Vec::new(),
+        }
+    };
+    if let Some((index, _)) = &mut cache.search {
+        for (d, doc) in docs {
+            let (changed, gone) = index.update(d, doc);
+            files.retain(|f| !changed.iter().any(|c| c.rel == f.rel));
+            files.extend(changed);
+            removed.extend(gone);
+        }
+    }
+    removed.sort();
+    removed.dedup();
+    removed.retain(|r| !files.iter().any(|f| f.rel == *r));
+    for r in &removed {
+        cache.outputs.remove(r);
+    }
+    for f in &files {
+        cache.outputs.insert(f.rel.clone());
+    }
+    Ok((files, removed, ds))
 }
 
 /// Every `#fragment` of an `@/` link or wikilink must name a heading of its
@@ -566,7 +604,7 @@ fn job_source(site: &Site, job: &Job) -> String {
         Job::Compare(_) => crate::config::CONFIG_FILE.to_string(),
         Job::Tag(t) => format!("tag `{}`", site.tags[*t].name),
         Job::Collection(c) => format!("collection `{c}`"),
-        Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags => "(generated)".to_string(),
+                Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags | Job::Search => "(generated)".to_string(),
     }
 }
 
@@ -777,8 +815,11 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
             ));
         }
     }
-    for (n, (rel, _)) in site.aliases.iter().enumerate() {
+        for (n, (rel, _)) in site.aliases.iter().enumerate() {
         jobs.push((Job::Alias(n), String::new(), rel.clone()));
+    }
+    if site.config.search && sh.c.tera.contains_template("search.html") {
+        jobs.push((Job::Search, "search.html".into(), "search/index.html".into()));
     }
     jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
     jobs.retain(|(_, template, rel)| {
@@ -937,10 +978,11 @@ fn render_job(
                 PathBuf::from(crate::config::CONFIG_FILE),
             )
         }
-        Job::CompareIndex => (
+                Job::CompareIndex => (
             PageCtx::generated(config, "Comparisons", "comparisons", "compare/", None),
             PathBuf::from(rel),
         ),
+        Job::Search => (PageCtx::generated(config, "Search", "search", "search/", None), PathBuf::from(rel)),
         Job::Tags => {
             let tags: Vec<TagCtx> = site.tags.iter().map(|t| tag_ctx(site, t, false)).collect();
             ctx.insert("tags", &tags);
@@ -1127,13 +1169,87 @@ fn seo(sh: &Shared, job: &Job, title: &str, path: &str) -> (String, String, &'st
     (description, ld, og_type)
 }
 
+/// The search document of page `i`.
+fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
+    let site = sh.site;
+    let config = &site.config;
+    let p = &site.pages[i];
+    let mut facets = Vec::new();
+    let coll = p.collection().and_then(|c| config.collection(c));
+    facets.push((
+        "collection".to_string(),
+        "Collection".to_string(),
+        vec![coll.map_or_else(|| "Pages".to_string(), |c| c.title.clone())],
+    ));
+    if !p.tags.is_empty() {
+        // Merged spellings use the tag's first name everywhere.
+        let names: Vec<String> = p
+            .tags
+            .iter()
+            .map(|t| {
+                let slug = crate::slug::slugify(t);
+                site.tags.iter().find(|x| x.slug == slug).map_or_else(|| t.clone(), |x| x.name.clone())
+            })
+            .collect();
+        facets.push(("tags".to_string(), "Tags".to_string(), names));
+    }
+    if let (Some(coll), PageKind::Entry(_)) = (coll, &p.kind) {
+        for def in coll.fields.iter().filter(|f| f.ty == crate::config::FieldType::Enum) {
+            if let Some((_, Resolved::Str(v))) = sh.c.views[i].values.iter().find(|(n, _)| *n == def.name) {
+                facets.push((def.name.clone(), def.label.clone(), vec![v.clone()]));
+            }
+        }
+    }
+    let summary = sh.c.views[i].values.iter().find(|(n, _)| n == "summary").and_then(|(_, v)| match v {
+        Resolved::Str(s) => Some(s.as_str()),
+        _ => None,
+    });
+    crate::search::DocInput {
+        title: p.title.clone(),
+        url: format!("{}{}", config.base_path, p.path),
+        excerpt: publish::meta_description(p.description.as_deref(), summary, &sh.c.bodies[i].summary, ""),
+        text: sh.c.bodies[i].text.clone(),
+        facets,
+    }
+}
+
+/// The search index: every content page but the home page, and every
+/// comparison page.
+fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<usize, usize>) {
+    let site = sh.site;
+    let config = &site.config;
+    let pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home).collect();
+    let mut docs: Vec<crate::search::DocInput> = pages.par_iter().map(|&i| search_doc(sh, i)).collect();
+    let doc_of: HashMap<usize, usize> = pages.iter().enumerate().map(|(d, &i)| (i, d)).collect();
+    for (t, c) in sh.c.tables.iter().zip(&site.comparisons) {
+        let mut text = String::new();
+        for row in &t.rows {
+            text.push_str(&row.label);
+            text.push(' ');
+            for v in &row.values {
+                text.push_str(&crate::linkcheck::strip_tags(v));
+                text.push(' ');
+            }
+        }
+        let names: Vec<&str> = t.items.iter().map(|i| i.title.as_str()).collect();
+        docs.push(crate::search::DocInput {
+            title: t.title.clone(),
+            url: format!("{}{}", config.base_path, c.path),
+            excerpt: format!("Side by side: {}.", names.join(", ")),
+            text,
+            facets: vec![("collection".to_string(), "Collection".to_string(), vec!["Comparisons".to_string()])],
+        });
+    }
+    (crate::search::SearchIndex::build(docs), doc_of)
+}
+
 /// `sitemap.xml`, `atom.xml` and `robots.txt`.
 fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
     let site = sh.site;
     let config = &site.config;
     let mut entries = Vec::new();
     for (job, _, rel) in &sh.c.jobs {
-        if matches!(job, Job::Alias(_) | Job::NotFound) {
+                if matches!(job, Job::Alias(_) | Job::NotFound | Job::Search) {
             continue;
         }
         let path = rel.strip_suffix("index.html").unwrap_or(rel);

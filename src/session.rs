@@ -204,9 +204,12 @@ impl Session {
             .state
             .as_mut()
             .expect("body edits need a previous build");
-        let (files, _) = crate::site::timed("incremental: re-render", || {
-            crate::pages::rerender_bodies(site, cache, edits)
-        })?;
+        let (files, removed, _) =
+            crate::site::timed("incremental: re-render", || crate::pages::rerender_bodies(site, cache, edits))?;
+        for r in &removed {
+            self.files.remove(r);
+        }
+        self.removed = removed;
         let mut changed = Vec::new();
         for f in files {
             if let Data::Bytes(b) = f.data

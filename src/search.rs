@@ -1,0 +1,386 @@
+//! The full-text search index: built during the build from the rendered
+//! pages, searched in the browser by the default theme's `search.js`, with
+//! no server.
+//!
+//! The index is split so that a query loads little at any site size:
+//!
+//! - `search/meta.json`: counts and the facets (collection, tags and every
+//!   `enum` field) with their values and counts;
+//! - `search/facets.json`: each document's facet values, loaded only when a
+//!   filter is used;
+//! - `search/terms/<key>.json`: postings of the terms starting with the two
+//!   characters `<key>` (a query loads one shard per word);
+//! - `search/docs/<n>.json`: titles, URLs and excerpts, 64 documents a
+//!   chunk (a query loads the chunks of the hits it shows).
+//!
+//! Terms are lowercased runs of letters and digits (any script) of two to
+//! 32 characters, minus a short list of English stop words. A term's weight
+//! in a document adds its occurrences in the title (×10), tags and facets
+//! (×4), excerpt (×2) and body (×1, at most 5). Incremental updates replace
+//! one document's postings and rewrite only the shards and chunk it touches.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::output::{Data, OutputFile};
+
+/// Documents per `docs/<n>.json` chunk.
+pub const CHUNK: usize = 64;
+
+/// What the index needs of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocInput {
+    /// Title.
+    pub title: String,
+    /// Root-relative URL (with the base path).
+    pub url: String,
+    /// Short description shown under the title.
+    pub excerpt: String,
+    /// The page's text.
+    pub text: String,
+    /// Facet values: (facet key, facet label, values).
+    pub facets: Vec<(String, String, Vec<String>)>,
+}
+
+const STOP_WORDS: [&str; 40] = [
+    "the", "and", "of", "to", "in", "is", "for", "on", "with", "as", "by", "at", "an", "be", "or", "it", "that",
+    "this", "are", "from", "was", "but", "not", "they", "their", "its", "has", "have", "had", "were", "which", "can",
+    "will", "into", "than", "then", "so", "if", "we", "you",
+];
+
+/// The terms of `text`, as the browser tokenises queries.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .filter(|t| {
+            let n = t.chars().count();
+            (2..=32).contains(&n) && !STOP_WORDS.contains(&t.as_str())
+        })
+}
+
+/// The first two characters of a term.
+fn prefix(term: &str) -> String {
+    term.chars().take(2).collect()
+}
+
+/// The output path of the shard of `prefix`.
+fn shard_path(prefix: &str) -> String {
+    format!("search/terms/{}.json", shard_key(prefix))
+}
+
+/// The shard key of a term: its first two characters when they are ASCII
+/// letters or digits, else `u` and the hex of their UTF-8 bytes.
+pub fn shard_key(term: &str) -> String {
+    let two: String = term.chars().take(2).collect();
+    if two.chars().all(|c| c.is_ascii_alphanumeric()) {
+        two
+    } else {
+        let mut key = String::from("u");
+        for b in two.as_bytes() {
+            key.push_str(&format!("{b:02x}"));
+        }
+        key
+    }
+}
+
+fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
+    let mut w: BTreeMap<String, u32> = BTreeMap::new();
+    for t in tokens(&doc.title) {
+        *w.entry(t).or_default() += 10;
+    }
+    for (_, _, values) in &doc.facets {
+        for v in values {
+            for t in tokens(v) {
+                *w.entry(t).or_default() += 4;
+            }
+        }
+    }
+    for t in tokens(&doc.excerpt) {
+        *w.entry(t).or_default() += 2;
+    }
+    let mut body: BTreeMap<String, u32> = BTreeMap::new();
+    for t in tokens(&doc.text) {
+        *body.entry(t).or_default() += 1;
+    }
+    for (t, n) in body {
+        *w.entry(t).or_default() += n.min(5);
+    }
+    w
+}
+
+#[derive(Serialize)]
+struct FacetMeta<'a> {
+    key: &'a str,
+    label: &'a str,
+    values: Vec<FacetValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct FacetValue<'a> {
+    v: &'a str,
+    n: usize,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    v: u32,
+    docs: usize,
+    chunk: usize,
+    facets: Vec<FacetMeta<'a>>,
+}
+
+/// The search index of a site.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    docs: Vec<DocInput>,
+    terms_of: Vec<BTreeMap<String, u32>>,
+    postings: BTreeMap<String, BTreeMap<u32, u32>>,
+}
+
+impl SearchIndex {
+    /// Indexes `docs`; a document's id is its position.
+    pub fn build(docs: Vec<DocInput>) -> SearchIndex {
+        use rayon::prelude::*;
+        let terms_of: Vec<BTreeMap<String, u32>> = docs.par_iter().map(weights).collect();
+        let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
+        for (d, terms) in terms_of.iter().enumerate() {
+            for (t, w) in terms {
+                postings.entry(t.clone()).or_default().insert(d as u32, *w);
+            }
+        }
+        SearchIndex { docs, terms_of, postings }
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The shard of the terms starting with `prefix` (two characters);
+    /// `None` when no term does.
+    fn shard(&self, prefix: &str) -> Option<OutputFile> {
+        let mut out = String::from("{");
+        let mut any = false;
+        for (term, list) in self.postings.range(prefix.to_string()..).take_while(|(t, _)| t.starts_with(prefix)) {
+            if list.is_empty() {
+                continue;
+            }
+            if any {
+                out.push(',');
+            }
+            any = true;
+            out.push_str(&serde_json::to_string(term).unwrap_or_default());
+            out.push_str(":[");
+            for (n, (d, w)) in list.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!("{d},{w}"));
+            }
+            out.push(']');
+        }
+        out.push('}');
+        any.then(|| OutputFile {
+            rel: shard_path(prefix),
+            data: Data::Bytes(out.into_bytes()),
+        })
+    }
+
+    fn chunk(&self, n: usize) -> OutputFile {
+        let docs: Vec<(&str, &str, &str)> = self.docs[n * CHUNK..((n + 1) * CHUNK).min(self.docs.len())]
+            .iter()
+            .map(|d| (d.title.as_str(), d.url.as_str(), d.excerpt.as_str()))
+            .collect();
+        OutputFile {
+            rel: format!("search/docs/{n}.json"),
+            data: Data::Bytes(serde_json::to_vec(&docs).unwrap_or_default()),
+        }
+    }
+
+    /// Facet keys in a stable order: collection, tags, then the others.
+    fn facet_keys(&self) -> Vec<(String, String)> {
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for d in &self.docs {
+            for (k, label, _) in &d.facets {
+                if !keys.iter().any(|(x, _)| x == k) {
+                    keys.push((k.clone(), label.clone()));
+                }
+            }
+        }
+        let rank = |k: &str| match k {
+            "collection" => 0,
+            "tags" => 1,
+            _ => 2,
+        };
+        keys.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+        keys
+    }
+
+    fn facet_files(&self) -> (OutputFile, OutputFile) {
+        let keys = self.facet_keys();
+        let mut metas = Vec::new();
+        let mut per_doc = serde_json::Map::new();
+        for (key, label) in &keys {
+            let mut values: BTreeMap<&str, usize> = BTreeMap::new();
+            for d in &self.docs {
+                for (k, _, vs) in &d.facets {
+                    if k == key {
+                        for v in vs {
+                            *values.entry(v.as_str()).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            let names: Vec<&str> = values.keys().copied().collect();
+            let column: Vec<Vec<usize>> = self
+                .docs
+                .iter()
+                .map(|d| {
+                    d.facets
+                        .iter()
+                        .filter(|(k, _, _)| k == key)
+                        .flat_map(|(_, _, vs)| vs.iter().filter_map(|v| names.binary_search(&v.as_str()).ok()))
+                        .collect()
+                })
+                .collect();
+            per_doc.insert(key.clone(), serde_json::to_value(column).unwrap_or_default());
+            metas.push(FacetMeta {
+                key,
+                label,
+                values: values.into_iter().map(|(v, n)| FacetValue { v, n }).collect(),
+            });
+        }
+        let meta = Meta {
+            v: 1,
+            docs: self.docs.len(),
+            chunk: CHUNK,
+            facets: metas,
+        };
+        (
+            OutputFile {
+                rel: "search/meta.json".into(),
+                data: Data::Bytes(serde_json::to_vec(&meta).unwrap_or_default()),
+            },
+            OutputFile {
+                rel: "search/facets.json".into(),
+                data: Data::Bytes(serde_json::to_vec(&per_doc).unwrap_or_default()),
+            },
+        )
+    }
+
+    /// Every file of the index.
+    pub fn files(&self) -> Vec<OutputFile> {
+        let prefixes: BTreeSet<String> = self.postings.keys().map(|t| prefix(t)).collect();
+        let (meta, facets) = self.facet_files();
+        let mut out = vec![meta, facets];
+        out.extend(prefixes.iter().filter_map(|p| self.shard(p)));
+        out.extend((0..self.docs.len().div_ceil(CHUNK)).map(|n| self.chunk(n)));
+        out
+    }
+
+    /// Replaces document `id` (same facets: only its text, title or
+    /// excerpt changed). Returns the files that may have changed and the
+    /// shards that no longer exist.
+    pub fn update(&mut self, id: usize, doc: DocInput) -> (Vec<OutputFile>, Vec<String>) {
+        let new_terms = weights(&doc);
+        let old_terms = std::mem::replace(&mut self.terms_of[id], new_terms.clone());
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for t in old_terms.keys() {
+            if let Some(list) = self.postings.get_mut(t) {
+                list.remove(&(id as u32));
+                if list.is_empty() {
+                    self.postings.remove(t);
+                }
+            }
+            touched.insert(prefix(t));
+        }
+        for (t, w) in &new_terms {
+            self.postings.entry(t.clone()).or_default().insert(id as u32, *w);
+            touched.insert(prefix(t));
+        }
+        self.docs[id] = doc;
+        let mut files = Vec::new();
+        let mut gone = Vec::new();
+        for p in &touched {
+            match self.shard(p) {
+                Some(f) => files.push(f),
+                None => gone.push(shard_path(p)),
+            }
+        }
+        files.push(self.chunk(id / CHUNK));
+        (files, gone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, text: &str, collection: &str) -> DocInput {
+        DocInput {
+            title: title.into(),
+            url: format!("/{}/", title.to_lowercase()),
+            excerpt: String::new(),
+            text: text.into(),
+            facets: vec![("collection".into(), "Collection".into(), vec![collection.into()])],
+        }
+    }
+
+    #[test]
+    fn tokens_and_keys() {
+        let t: Vec<String> = tokens("The Product-Owner's velocity, Café & x").collect();
+        assert_eq!(t, ["product", "owner", "velocity", "café"]);
+        assert_eq!(shard_key("velocity"), "ve");
+        assert_eq!(shard_key("café"), "ca");
+        assert_eq!(shard_key("été"), "uc3a974");
+    }
+
+    #[test]
+    fn index_files_and_weights() {
+        let ix = SearchIndex::build(vec![doc("Velocity", "team velocity per sprint", "KPIs"), doc("Owner", "owns the backlog velocity", "Roles")]);
+        let files = ix.files();
+        let get = |rel: &str| {
+            files.iter().find(|f| f.rel == rel).map(|f| match &f.data {
+                Data::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+                _ => unreachable!(),
+            })
+        };
+        let ve: serde_json::Value = serde_json::from_str(&get("search/terms/ve.json").unwrap()).unwrap();
+        // Title ×10 plus body ×1 for doc 0; body only for doc 1.
+        assert_eq!(ve["velocity"], serde_json::json!([0, 11, 1, 1]));
+        let meta: serde_json::Value = serde_json::from_str(&get("search/meta.json").unwrap()).unwrap();
+        assert_eq!(meta["docs"], 2);
+        assert_eq!(meta["facets"][0]["values"][0], serde_json::json!({"v": "KPIs", "n": 1}));
+        let facets: serde_json::Value = serde_json::from_str(&get("search/facets.json").unwrap()).unwrap();
+        assert_eq!(facets["collection"], serde_json::json!([[0], [1]]));
+        let chunk: serde_json::Value = serde_json::from_str(&get("search/docs/0.json").unwrap()).unwrap();
+        assert_eq!(chunk[1][0], "Owner");
+    }
+
+    #[test]
+    fn updates_equal_a_fresh_build() {
+        let mut ix = SearchIndex::build(vec![doc("Velocity", "team velocity", "KPIs"), doc("Owner", "backlog", "Roles")]);
+        let (changed, gone) = ix.update(1, doc("Owner", "sprint goals", "Roles"));
+        assert_eq!(gone, ["search/terms/ba.json"]);
+        let fresh = SearchIndex::build(vec![doc("Velocity", "team velocity", "KPIs"), doc("Owner", "sprint goals", "Roles")]);
+        let all: BTreeMap<String, Vec<u8>> = fresh
+            .files()
+            .into_iter()
+            .map(|f| match f.data {
+                Data::Bytes(b) => (f.rel, b),
+                _ => unreachable!(),
+            })
+            .collect();
+        for f in changed {
+            let Data::Bytes(b) = f.data else { unreachable!() };
+            assert_eq!(all[&f.rel], b, "{}", f.rel);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Browser tests: a built fixture site served by a plain static file server
+//! under a subpath, driven in Debian's Chromium by the Node.js scripts in
+//! `tests/browser/` (playwright-core; `npm ci` there installs it).
+//!
+//! Without Chromium, Node.js or the npm packages these tests say so and
+//! pass, unless `CAIRN_BROWSER_TESTS=1` (set by `.ci/run`, which installs
+//! all three), where a missing piece fails them.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::TestSite;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Whether the browser tests can run here; panics when they must.
+fn ready() -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [
+        (!Path::new(&chromium).exists()).then_some("chromium"),
+        (!node).then_some("node"),
+        (!browser_dir().join("node_modules/playwright-core").exists()).then_some("tests/browser/node_modules (npm ci)"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var("CAIRN_BROWSER_TESTS").is_ok_and(|v| v == "1") {
+        panic!("browser tests required but missing: {}", missing.join(", "));
+    }
+    eprintln!("skipping browser test: missing {}", missing.join(", "));
+    false
+}
+
+/// Serves `dir` at `http://127.0.0.1:PORT{prefix}` from a thread, like any
+/// static host: folders get their index.html, unknown paths 404.html.
+pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let mut h = String::new();
+                while reader.read_line(&mut h).unwrap_or(0) > 2 {
+                    h.clear();
+                }
+                let raw = line.split(' ').nth(1).unwrap_or("/");
+                let path = raw.split(['?', '#']).next().unwrap_or("/");
+                let rel = path.strip_prefix(prefix).map(|r| if r.is_empty() || r.ends_with('/') { format!("{r}index.html") } else { r.to_string() });
+                let file = rel.filter(|r| !r.contains("..")).map(|r| dir.join(r)).filter(|p| p.is_file());
+                let (status, file) = match file {
+                    Some(f) => ("200 OK", f),
+                    None => ("404 Not Found", dir.join("404.html")),
+                };
+                let body = std::fs::read(&file).unwrap_or_default();
+                let ct = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("json") => "application/json",
+                    Some("svg") => "image/svg+xml",
+                    Some("xml") => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+/// Runs `node tests/browser/<script> <args>` and fails with its output.
+pub fn node(script: &str, args: &[&str]) {
+    let out = Command::new("node").arg(browser_dir().join(script)).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn search_from_a_subpath_with_a_filter() {
+    if !ready() {
+        return;
+    }
+    let s = TestSite::fixture("typed");
+    s.cairn(&["build"]).success();
+    let port = static_server(s.path("public"), "/atlas/");
+    node("search.mjs", &[&format!("http://127.0.0.1:{port}/atlas/")]);
+}
