@@ -54,7 +54,10 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    decode_entities(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+    decode_entities(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The `http(s)` links of `html` (`href` and `src`), entity-decoded.

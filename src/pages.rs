@@ -43,7 +43,7 @@ enum Job {
     Tags,
     /// `/tags/<slug>/` (index into the site's tags).
     Tag(usize),
-        /// A redirect page for an alias (index into the site's aliases).
+    /// A redirect page for an alias (index into the site's aliases).
     Alias(usize),
     /// `/search/`, when the search index is built.
     Search,
@@ -70,7 +70,7 @@ pub struct RenderCache {
     jobs: Vec<(Job, String, String)>,
     /// The link-check data of every HTML page, by output path.
     scans: HashMap<String, crate::linkcheck::PageScan>,
-        /// Every output path.
+    /// Every output path.
     outputs: std::collections::HashSet<String>,
     /// The search index (when `search = true`) and each page's document.
     search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
@@ -183,7 +183,7 @@ pub fn render_cached(
         bodies: Vec::new(),
         backlinks: Vec::new(),
         jobs: Vec::new(),
-                scans: HashMap::new(),
+        scans: HashMap::new(),
         outputs: std::collections::HashSet::new(),
         search: None,
     };
@@ -225,7 +225,7 @@ pub fn render_cached(
             Err(d) => ds.push(d),
         }
     }
-            let mut search_files = Vec::new();
+    let mut search_files = Vec::new();
     if config.search {
         let (index, doc_of) = timed("search index", || build_search(&Shared { site, c: &cache }));
         search_files = index.files();
@@ -421,14 +421,17 @@ pub fn rerender_bodies(
             cache.bodies[i] = b;
         }
         rollback(site, old_pages);
-                return Err(ds);
+        return Err(ds);
     }
     // The search index: the edited documents only.
     let mut removed = Vec::new();
     let docs: Vec<(usize, crate::search::DocInput)> = {
         let sh = Shared { site, c: cache };
         match &cache.search {
-            Some((_, doc_of)) => old_bodies.iter().filter_map(|(i, _)| doc_of.get(i).map(|&d| (d, search_doc(&sh, *i)))).collect(),
+            Some((_, doc_of)) => old_bodies
+                .iter()
+                .filter_map(|(i, _)| doc_of.get(i).map(|&d| (d, search_doc(&sh, *i))))
+                .collect(),
             None => Vec::new(),
         }
     };
@@ -604,7 +607,9 @@ fn job_source(site: &Site, job: &Job) -> String {
         Job::Compare(_) => crate::config::CONFIG_FILE.to_string(),
         Job::Tag(t) => format!("tag `{}`", site.tags[*t].name),
         Job::Collection(c) => format!("collection `{c}`"),
-                Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags | Job::Search => "(generated)".to_string(),
+        Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags | Job::Search => {
+            "(generated)".to_string()
+        }
     }
 }
 
@@ -815,11 +820,15 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
             ));
         }
     }
-        for (n, (rel, _)) in site.aliases.iter().enumerate() {
+    for (n, (rel, _)) in site.aliases.iter().enumerate() {
         jobs.push((Job::Alias(n), String::new(), rel.clone()));
     }
     if site.config.search && sh.c.tera.contains_template("search.html") {
-        jobs.push((Job::Search, "search.html".into(), "search/index.html".into()));
+        jobs.push((
+            Job::Search,
+            "search.html".into(),
+            "search/index.html".into(),
+        ));
     }
     jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
     jobs.retain(|(_, template, rel)| {
@@ -978,11 +987,14 @@ fn render_job(
                 PathBuf::from(crate::config::CONFIG_FILE),
             )
         }
-                Job::CompareIndex => (
+        Job::CompareIndex => (
             PageCtx::generated(config, "Comparisons", "comparisons", "compare/", None),
             PathBuf::from(rel),
         ),
-        Job::Search => (PageCtx::generated(config, "Search", "search", "search/", None), PathBuf::from(rel)),
+        Job::Search => (
+            PageCtx::generated(config, "Search", "search", "search/", None),
+            PathBuf::from(rel),
+        ),
         Job::Tags => {
             let tags: Vec<TagCtx> = site.tags.iter().map(|t| tag_ctx(site, t, false)).collect();
             ctx.insert("tags", &tags);
@@ -1188,26 +1200,44 @@ fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
             .iter()
             .map(|t| {
                 let slug = crate::slug::slugify(t);
-                site.tags.iter().find(|x| x.slug == slug).map_or_else(|| t.clone(), |x| x.name.clone())
+                site.tags
+                    .iter()
+                    .find(|x| x.slug == slug)
+                    .map_or_else(|| t.clone(), |x| x.name.clone())
             })
             .collect();
         facets.push(("tags".to_string(), "Tags".to_string(), names));
     }
     if let (Some(coll), PageKind::Entry(_)) = (coll, &p.kind) {
-        for def in coll.fields.iter().filter(|f| f.ty == crate::config::FieldType::Enum) {
-            if let Some((_, Resolved::Str(v))) = sh.c.views[i].values.iter().find(|(n, _)| *n == def.name) {
+        for def in coll
+            .fields
+            .iter()
+            .filter(|f| f.ty == crate::config::FieldType::Enum)
+        {
+            if let Some((_, Resolved::Str(v))) =
+                sh.c.views[i].values.iter().find(|(n, _)| *n == def.name)
+            {
                 facets.push((def.name.clone(), def.label.clone(), vec![v.clone()]));
             }
         }
     }
-    let summary = sh.c.views[i].values.iter().find(|(n, _)| n == "summary").and_then(|(_, v)| match v {
-        Resolved::Str(s) => Some(s.as_str()),
-        _ => None,
-    });
+    let summary = sh.c.views[i]
+        .values
+        .iter()
+        .find(|(n, _)| n == "summary")
+        .and_then(|(_, v)| match v {
+            Resolved::Str(s) => Some(s.as_str()),
+            _ => None,
+        });
     crate::search::DocInput {
         title: p.title.clone(),
         url: format!("{}{}", config.base_path, p.path),
-        excerpt: publish::meta_description(p.description.as_deref(), summary, &sh.c.bodies[i].summary, ""),
+        excerpt: publish::meta_description(
+            p.description.as_deref(),
+            summary,
+            &sh.c.bodies[i].summary,
+            "",
+        ),
         text: sh.c.bodies[i].text.clone(),
         facets,
     }
@@ -1218,8 +1248,11 @@ fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
 fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<usize, usize>) {
     let site = sh.site;
     let config = &site.config;
-    let pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind != PageKind::Home).collect();
-    let mut docs: Vec<crate::search::DocInput> = pages.par_iter().map(|&i| search_doc(sh, i)).collect();
+    let pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].kind != PageKind::Home)
+        .collect();
+    let mut docs: Vec<crate::search::DocInput> =
+        pages.par_iter().map(|&i| search_doc(sh, i)).collect();
     let doc_of: HashMap<usize, usize> = pages.iter().enumerate().map(|(d, &i)| (i, d)).collect();
     for (t, c) in sh.c.tables.iter().zip(&site.comparisons) {
         let mut text = String::new();
@@ -1237,7 +1270,11 @@ fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<usize, usiz
             url: format!("{}{}", config.base_path, c.path),
             excerpt: format!("Side by side: {}.", names.join(", ")),
             text,
-            facets: vec![("collection".to_string(), "Collection".to_string(), vec!["Comparisons".to_string()])],
+            facets: vec![(
+                "collection".to_string(),
+                "Collection".to_string(),
+                vec!["Comparisons".to_string()],
+            )],
         });
     }
     (crate::search::SearchIndex::build(docs), doc_of)
@@ -1249,7 +1286,7 @@ fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
     let config = &site.config;
     let mut entries = Vec::new();
     for (job, _, rel) in &sh.c.jobs {
-                if matches!(job, Job::Alias(_) | Job::NotFound | Job::Search) {
+        if matches!(job, Job::Alias(_) | Job::NotFound | Job::Search) {
             continue;
         }
         let path = rel.strip_suffix("index.html").unwrap_or(rel);

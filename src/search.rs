@@ -44,9 +44,9 @@ pub struct DocInput {
 }
 
 const STOP_WORDS: [&str; 40] = [
-    "the", "and", "of", "to", "in", "is", "for", "on", "with", "as", "by", "at", "an", "be", "or", "it", "that",
-    "this", "are", "from", "was", "but", "not", "they", "their", "its", "has", "have", "had", "were", "which", "can",
-    "will", "into", "than", "then", "so", "if", "we", "you",
+    "the", "and", "of", "to", "in", "is", "for", "on", "with", "as", "by", "at", "an", "be", "or",
+    "it", "that", "this", "are", "from", "was", "but", "not", "they", "their", "its", "has",
+    "have", "had", "were", "which", "can", "will", "into", "than", "then", "so", "if", "we", "you",
 ];
 
 /// The terms of `text`, as the browser tokenises queries.
@@ -150,7 +150,11 @@ impl SearchIndex {
                 postings.entry(t.clone()).or_default().insert(d as u32, *w);
             }
         }
-        SearchIndex { docs, terms_of, postings }
+        SearchIndex {
+            docs,
+            terms_of,
+            postings,
+        }
     }
 
     /// Number of documents.
@@ -168,7 +172,11 @@ impl SearchIndex {
     fn shard(&self, prefix: &str) -> Option<OutputFile> {
         let mut out = String::from("{");
         let mut any = false;
-        for (term, list) in self.postings.range(prefix.to_string()..).take_while(|(t, _)| t.starts_with(prefix)) {
+        for (term, list) in self
+            .postings
+            .range(prefix.to_string()..)
+            .take_while(|(t, _)| t.starts_with(prefix))
+        {
             if list.is_empty() {
                 continue;
             }
@@ -194,7 +202,8 @@ impl SearchIndex {
     }
 
     fn chunk(&self, n: usize) -> OutputFile {
-        let docs: Vec<(&str, &str, &str)> = self.docs[n * CHUNK..((n + 1) * CHUNK).min(self.docs.len())]
+        let docs: Vec<(&str, &str, &str)> = self.docs
+            [n * CHUNK..((n + 1) * CHUNK).min(self.docs.len())]
             .iter()
             .map(|d| (d.title.as_str(), d.url.as_str(), d.excerpt.as_str()))
             .collect();
@@ -246,15 +255,24 @@ impl SearchIndex {
                     d.facets
                         .iter()
                         .filter(|(k, _, _)| k == key)
-                        .flat_map(|(_, _, vs)| vs.iter().filter_map(|v| names.binary_search(&v.as_str()).ok()))
+                        .flat_map(|(_, _, vs)| {
+                            vs.iter()
+                                .filter_map(|v| names.binary_search(&v.as_str()).ok())
+                        })
                         .collect()
                 })
                 .collect();
-            per_doc.insert(key.clone(), serde_json::to_value(column).unwrap_or_default());
+            per_doc.insert(
+                key.clone(),
+                serde_json::to_value(column).unwrap_or_default(),
+            );
             metas.push(FacetMeta {
                 key,
                 label,
-                values: values.into_iter().map(|(v, n)| FacetValue { v, n }).collect(),
+                values: values
+                    .into_iter()
+                    .map(|(v, n)| FacetValue { v, n })
+                    .collect(),
             });
         }
         let meta = Meta {
@@ -302,7 +320,10 @@ impl SearchIndex {
             touched.insert(prefix(t));
         }
         for (t, w) in &new_terms {
-            self.postings.entry(t.clone()).or_default().insert(id as u32, *w);
+            self.postings
+                .entry(t.clone())
+                .or_default()
+                .insert(id as u32, *w);
             touched.insert(prefix(t));
         }
         self.docs[id] = doc;
@@ -329,7 +350,11 @@ mod tests {
             url: format!("/{}/", title.to_lowercase()),
             excerpt: String::new(),
             text: text.into(),
-            facets: vec![("collection".into(), "Collection".into(), vec![collection.into()])],
+            facets: vec![(
+                "collection".into(),
+                "Collection".into(),
+                vec![collection.into()],
+            )],
         }
     }
 
@@ -344,7 +369,10 @@ mod tests {
 
     #[test]
     fn index_files_and_weights() {
-        let ix = SearchIndex::build(vec![doc("Velocity", "team velocity per sprint", "KPIs"), doc("Owner", "owns the backlog velocity", "Roles")]);
+        let ix = SearchIndex::build(vec![
+            doc("Velocity", "team velocity per sprint", "KPIs"),
+            doc("Owner", "owns the backlog velocity", "Roles"),
+        ]);
         let files = ix.files();
         let get = |rel: &str| {
             files.iter().find(|f| f.rel == rel).map(|f| match &f.data {
@@ -352,24 +380,37 @@ mod tests {
                 _ => unreachable!(),
             })
         };
-        let ve: serde_json::Value = serde_json::from_str(&get("search/terms/ve.json").unwrap()).unwrap();
+        let ve: serde_json::Value =
+            serde_json::from_str(&get("search/terms/ve.json").unwrap()).unwrap();
         // Title ×10 plus body ×1 for doc 0; body only for doc 1.
         assert_eq!(ve["velocity"], serde_json::json!([0, 11, 1, 1]));
-        let meta: serde_json::Value = serde_json::from_str(&get("search/meta.json").unwrap()).unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_str(&get("search/meta.json").unwrap()).unwrap();
         assert_eq!(meta["docs"], 2);
-        assert_eq!(meta["facets"][0]["values"][0], serde_json::json!({"v": "KPIs", "n": 1}));
-        let facets: serde_json::Value = serde_json::from_str(&get("search/facets.json").unwrap()).unwrap();
+        assert_eq!(
+            meta["facets"][0]["values"][0],
+            serde_json::json!({"v": "KPIs", "n": 1})
+        );
+        let facets: serde_json::Value =
+            serde_json::from_str(&get("search/facets.json").unwrap()).unwrap();
         assert_eq!(facets["collection"], serde_json::json!([[0], [1]]));
-        let chunk: serde_json::Value = serde_json::from_str(&get("search/docs/0.json").unwrap()).unwrap();
+        let chunk: serde_json::Value =
+            serde_json::from_str(&get("search/docs/0.json").unwrap()).unwrap();
         assert_eq!(chunk[1][0], "Owner");
     }
 
     #[test]
     fn updates_equal_a_fresh_build() {
-        let mut ix = SearchIndex::build(vec![doc("Velocity", "team velocity", "KPIs"), doc("Owner", "backlog", "Roles")]);
+        let mut ix = SearchIndex::build(vec![
+            doc("Velocity", "team velocity", "KPIs"),
+            doc("Owner", "backlog", "Roles"),
+        ]);
         let (changed, gone) = ix.update(1, doc("Owner", "sprint goals", "Roles"));
         assert_eq!(gone, ["search/terms/ba.json"]);
-        let fresh = SearchIndex::build(vec![doc("Velocity", "team velocity", "KPIs"), doc("Owner", "sprint goals", "Roles")]);
+        let fresh = SearchIndex::build(vec![
+            doc("Velocity", "team velocity", "KPIs"),
+            doc("Owner", "sprint goals", "Roles"),
+        ]);
         let all: BTreeMap<String, Vec<u8>> = fresh
             .files()
             .into_iter()
@@ -379,7 +420,9 @@ mod tests {
             })
             .collect();
         for f in changed {
-            let Data::Bytes(b) = f.data else { unreachable!() };
+            let Data::Bytes(b) = f.data else {
+                unreachable!()
+            };
             assert_eq!(all[&f.rel], b, "{}", f.rel);
         }
     }

@@ -204,8 +204,9 @@ impl Session {
             .state
             .as_mut()
             .expect("body edits need a previous build");
-        let (files, removed, _) =
-            crate::site::timed("incremental: re-render", || crate::pages::rerender_bodies(site, cache, edits))?;
+        let (files, removed, _) = crate::site::timed("incremental: re-render", || {
+            crate::pages::rerender_bodies(site, cache, edits)
+        })?;
         for r in &removed {
             self.files.remove(r);
         }

@@ -20,11 +20,15 @@ fn browser_dir() -> PathBuf {
 /// Whether the browser tests can run here; panics when they must.
 fn ready() -> bool {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let missing: Vec<&str> = [
         (!Path::new(&chromium).exists()).then_some("chromium"),
         (!node).then_some("node"),
-        (!browser_dir().join("node_modules/playwright-core").exists()).then_some("tests/browser/node_modules (npm ci)"),
+        (!browser_dir().join("node_modules/playwright-core").exists())
+            .then_some("tests/browser/node_modules (npm ci)"),
     ]
     .into_iter()
     .flatten()
@@ -60,8 +64,17 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
                 }
                 let raw = line.split(' ').nth(1).unwrap_or("/");
                 let path = raw.split(['?', '#']).next().unwrap_or("/");
-                let rel = path.strip_prefix(prefix).map(|r| if r.is_empty() || r.ends_with('/') { format!("{r}index.html") } else { r.to_string() });
-                let file = rel.filter(|r| !r.contains("..")).map(|r| dir.join(r)).filter(|p| p.is_file());
+                let rel = path.strip_prefix(prefix).map(|r| {
+                    if r.is_empty() || r.ends_with('/') {
+                        format!("{r}index.html")
+                    } else {
+                        r.to_string()
+                    }
+                });
+                let file = rel
+                    .filter(|r| !r.contains(".."))
+                    .map(|r| dir.join(r))
+                    .filter(|p| p.is_file());
                 let (status, file) = match file {
                     Some(f) => ("200 OK", f),
                     None => ("404 Not Found", dir.join("404.html")),
@@ -76,7 +89,11 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
                     Some("xml") => "application/xml",
                     _ => "application/octet-stream",
                 };
-                let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
                 let _ = stream.write_all(&body);
             });
         }
@@ -86,7 +103,11 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
 
 /// Runs `node tests/browser/<script> <args>` and fails with its output.
 pub fn node(script: &str, args: &[&str]) {
-    let out = Command::new("node").arg(browser_dir().join(script)).args(args).output().unwrap();
+    let out = Command::new("node")
+        .arg(browser_dir().join(script))
+        .args(args)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{script} failed:\n{}\n{}",
