@@ -33,6 +33,7 @@ fn basic_site_output_tree() {
             "roles/index.html",
             "roles/product-manager/index.html",
             "roles/product-owner/index.html",
+            "search.js",
             "sitemap.xml",
             "style.css",
             "tags/agile/index.html",
