@@ -43,21 +43,81 @@ pub struct DocInput {
     pub facets: Vec<(String, String, Vec<String>)>,
 }
 
-const STOP_WORDS: [&str; 40] = [
-    "the", "and", "of", "to", "in", "is", "for", "on", "with", "as", "by", "at", "an", "be", "or",
-    "it", "that", "this", "are", "from", "was", "but", "not", "they", "their", "its", "has",
-    "have", "had", "were", "which", "can", "will", "into", "than", "then", "so", "if", "we", "you",
-];
+/// Short English words too common to be worth an entry (the browser drops
+/// the same ones from queries).
+fn is_stop_word(t: &str) -> bool {
+    matches!(
+        t,
+        "the"
+            | "and"
+            | "of"
+            | "to"
+            | "in"
+            | "is"
+            | "for"
+            | "on"
+            | "with"
+            | "as"
+            | "by"
+            | "at"
+            | "an"
+            | "be"
+            | "or"
+            | "it"
+            | "that"
+            | "this"
+            | "are"
+            | "from"
+            | "was"
+            | "but"
+            | "not"
+            | "they"
+            | "their"
+            | "its"
+            | "has"
+            | "have"
+            | "had"
+            | "were"
+            | "which"
+            | "can"
+            | "will"
+            | "into"
+            | "than"
+            | "then"
+            | "so"
+            | "if"
+            | "we"
+            | "you"
+    )
+}
 
-/// The terms of `text`, as the browser tokenises queries.
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_lowercase)
-        .filter(|t| {
-            let n = t.chars().count();
-            (2..=32).contains(&n) && !STOP_WORDS.contains(&t.as_str())
-        })
+/// The terms of `text`, as the browser tokenises queries. Borrowed when
+/// already lowercase, which most words are.
+pub fn tokens(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+    text.split(|c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_alphanumeric()
+        } else {
+            !c.is_alphanumeric()
+        }
+    })
+    .filter(|t| t.len() >= 2)
+    .map(|t| {
+        if t.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(t.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(t)
+        }
+    })
+    .filter(|t| {
+        // Byte length bounds the character count: only short or long
+        // words need counting.
+        let ok_len = match t.len() {
+            4..=32 => true,
+            _ => (2..=32).contains(&t.chars().count()),
+        };
+        ok_len && !is_stop_word(t)
+    })
 }
 
 /// The first two characters of a term.
@@ -86,7 +146,8 @@ pub fn shard_key(term: &str) -> String {
 }
 
 fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
-    let mut w: BTreeMap<String, u32> = BTreeMap::new();
+    // ahash: a body has a thousand words, and SipHash was most of the cost.
+    let mut w: ahash::AHashMap<std::borrow::Cow<'_, str>, u32> = ahash::AHashMap::new();
     for t in tokens(&doc.title) {
         *w.entry(t).or_default() += 10;
     }
@@ -100,14 +161,14 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
     for t in tokens(&doc.excerpt) {
         *w.entry(t).or_default() += 2;
     }
-    let mut body: BTreeMap<String, u32> = BTreeMap::new();
+    let mut body: ahash::AHashMap<std::borrow::Cow<'_, str>, u32> = ahash::AHashMap::new();
     for t in tokens(&doc.text) {
         *body.entry(t).or_default() += 1;
     }
     for (t, n) in body {
         *w.entry(t).or_default() += n.min(5);
     }
-    w
+    w.into_iter().map(|(t, n)| (t.into_owned(), n)).collect()
 }
 
 #[derive(Serialize)]
@@ -147,7 +208,15 @@ impl SearchIndex {
         let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
         for (d, terms) in terms_of.iter().enumerate() {
             for (t, w) in terms {
-                postings.entry(t.clone()).or_default().insert(d as u32, *w);
+                // Look up before inserting: most terms are already there.
+                match postings.get_mut(t.as_str()) {
+                    Some(list) => {
+                        list.insert(d as u32, *w);
+                    }
+                    None => {
+                        postings.insert(t.clone(), BTreeMap::from([(d as u32, *w)]));
+                    }
+                }
             }
         }
         SearchIndex {
@@ -360,7 +429,9 @@ mod tests {
 
     #[test]
     fn tokens_and_keys() {
-        let t: Vec<String> = tokens("The Product-Owner's velocity, Café & x").collect();
+        let t: Vec<String> = tokens("The Product-Owner's velocity, Café & x")
+            .map(|t| t.into_owned())
+            .collect();
         assert_eq!(t, ["product", "owner", "velocity", "café"]);
         assert_eq!(shard_key("velocity"), "ve");
         assert_eq!(shard_key("café"), "ca");
