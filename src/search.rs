@@ -378,8 +378,12 @@ impl SearchIndex {
     pub fn update(&mut self, id: usize, doc: DocInput) -> (Vec<OutputFile>, Vec<String>) {
         let new_terms = weights(&doc);
         let old_terms = std::mem::replace(&mut self.terms_of[id], new_terms.clone());
+                // Only terms whose weight in this document changed touch a shard.
         let mut touched: BTreeSet<String> = BTreeSet::new();
-        for t in old_terms.keys() {
+        for (t, w) in &old_terms {
+            if new_terms.get(t) == Some(w) {
+                continue;
+            }
             if let Some(list) = self.postings.get_mut(t) {
                 list.remove(&(id as u32));
                 if list.is_empty() {
@@ -389,10 +393,10 @@ impl SearchIndex {
             touched.insert(prefix(t));
         }
         for (t, w) in &new_terms {
-            self.postings
-                .entry(t.clone())
-                .or_default()
-                .insert(id as u32, *w);
+            if old_terms.get(t) == Some(w) {
+                continue;
+            }
+            self.postings.entry(t.clone()).or_default().insert(id as u32, *w);
             touched.insert(prefix(t));
         }
         self.docs[id] = doc;
