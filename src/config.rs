@@ -69,7 +69,7 @@ struct RawConfig {
     #[serde(default)]
     comparisons: Vec<Spanned<RawComparison>>,
     #[serde(default)]
-    charts: Vec<Spanned<toml::Table>>,
+    charts: Vec<Spanned<RawChart>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -97,6 +97,16 @@ struct RawCollection {
     kind: Option<Spanned<String>>,
     #[serde(default)]
     fields: Ordered<Spanned<String>, Spanned<RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChart {
+    name: Spanned<String>,
+    kind: Spanned<String>,
+    collection: Spanned<String>,
+    field: Spanned<String>,
+    title: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -248,6 +258,32 @@ impl Collection {
     }
 }
 
+/// The kind of a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Layered diagram over a `ref`/`refs` field into the same collection.
+    Ladder,
+    /// Bars over a `range` field.
+    Range,
+}
+
+/// One `[[charts]]` block.
+#[derive(Debug, Clone)]
+pub struct ChartDef {
+    /// Unique name (the `chart(name=...)` argument).
+    pub name: String,
+    /// Ladder or range.
+    pub kind: ChartKind,
+    /// The collection drawn.
+    pub collection: String,
+    /// The field drawn.
+    pub field: String,
+    /// Heading; default from the collection and field.
+    pub title: String,
+    /// Where `name` is written.
+    pub pos: Pos,
+}
+
 /// One `[[comparisons]]` block.
 #[derive(Debug, Clone)]
 pub struct ComparisonDef {
@@ -289,8 +325,8 @@ pub struct Config {
     /// `[[comparisons]]` blocks, checked against the schema; their items
     /// are checked once the content is loaded.
     pub comparisons: Vec<ComparisonDef>,
-    /// `[[charts]]` blocks, kept raw until charts are resolved.
-    pub charts: Vec<(Pos, toml::Table)>,
+    /// `[[charts]]` blocks, checked against the schema.
+    pub charts: Vec<ChartDef>,
     /// Free-form `[extra]` table.
     pub extra: toml::Table,
 }
@@ -559,6 +595,95 @@ impl Config {
             });
         }
 
+        let mut charts: Vec<ChartDef> = Vec::new();
+        for c in &raw.charts {
+            let c = c.get_ref();
+            let name = c.name.get_ref().clone();
+            if !is_safe_segment(&name) {
+                ds.push(err(
+                    at(c.name.span()),
+                    format!("chart name `{name}` must be lowercase letters, digits, `-` or `_`"),
+                ));
+            }
+            if charts.iter().any(|x| x.name == name) {
+                ds.push(err(
+                    at(c.name.span()),
+                    format!("two charts are named `{name}`"),
+                ));
+            }
+            let kind = match c.kind.get_ref().as_str() {
+                "ladder" => ChartKind::Ladder,
+                "range" => ChartKind::Range,
+                other => {
+                    ds.push(
+                        err(at(c.kind.span()), format!("unknown chart kind `{other}`")).with_hint(
+                            "use `ladder` (over a refs field) or `range` (over a range field)",
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let coll_name = c.collection.get_ref();
+            let Some(coll) = collections.iter().find(|x| &x.name == coll_name) else {
+                let mut d = err(
+                    at(c.collection.span()),
+                    format!("chart names a missing collection `{coll_name}`"),
+                );
+                if let Some(s) = did_you_mean(coll_name, names.iter().copied()) {
+                    d = d.with_hint(format!("did you mean `{s}`?"));
+                }
+                ds.push(d);
+                continue;
+            };
+            let field_name = c.field.get_ref();
+            let Some(field) = coll.field(field_name) else {
+                let mut msg = format!(
+                    "chart over a missing field: collection `{coll_name}` has no field `{field_name}`"
+                );
+                if let Some(s) =
+                    did_you_mean(field_name, coll.fields.iter().map(|f| f.name.as_str()))
+                {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                ds.push(err(at(c.field.span()), msg));
+                continue;
+            };
+            let fits = match kind {
+                ChartKind::Ladder => {
+                    matches!(field.ty, FieldType::Ref | FieldType::Refs)
+                        && field.to.as_deref() == Some(coll_name.as_str())
+                }
+                ChartKind::Range => field.ty == FieldType::Range,
+            };
+            if !fits {
+                let need = match kind {
+                    ChartKind::Ladder => {
+                        format!("a `ref` or `refs` field pointing into `{coll_name}` itself")
+                    }
+                    ChartKind::Range => "a `range` field".to_string(),
+                };
+                ds.push(err(
+                    at(c.field.span()),
+                    format!(
+                        "a {} chart needs {need}; `{field_name}` is not one",
+                        c.kind.get_ref()
+                    ),
+                ));
+                continue;
+            }
+            charts.push(ChartDef {
+                title: c
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| format!("{}: {}", coll.title, field.label)),
+                name,
+                kind,
+                collection: coll_name.clone(),
+                field: field_name.clone(),
+                pos: at(c.name.span()),
+            });
+        }
+
         let theme = raw.theme.get_ref().clone();
         if !is_safe_segment(&theme) {
             ds.push(err(
@@ -581,11 +706,7 @@ impl Config {
             search: raw.search,
             collections,
             comparisons,
-            charts: raw
-                .charts
-                .into_iter()
-                .map(|t| (at(t.span()), t.into_inner()))
-                .collect(),
+            charts,
             extra: raw.extra,
         })
     }

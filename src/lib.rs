@@ -16,6 +16,7 @@
 //! the first problem; the CLI prints them all and exits 1.
 #![deny(missing_docs)]
 
+pub mod charts;
 pub mod cli;
 pub mod compare;
 pub mod config;

@@ -72,6 +72,8 @@ pub struct RenderCache {
     scans: HashMap<String, crate::linkcheck::PageScan>,
     /// Every output path.
     outputs: std::collections::HashSet<String>,
+    /// The charts of site.toml, drawn.
+    charts: Vec<crate::charts::ChartCtx>,
     /// The search index (when `search = true`) and each page's document.
     search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
 }
@@ -164,8 +166,10 @@ pub fn render_cached(
         tables.push(t);
     }
     let order = collection_order(site);
+    let charts = draw_charts(site, &order);
     {
         let globals = Globals::new(site, &views, &tables, &order);
+        tera.global_context().insert("charts", &charts);
         tera.global_context().insert("site", &globals.site);
         tera.global_context()
             .insert("collections", &globals.collections);
@@ -186,6 +190,7 @@ pub fn render_cached(
         scans: HashMap::new(),
         outputs: std::collections::HashSet::new(),
         search: None,
+        charts,
     };
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
         let sh = Shared { site, c: &cache };
@@ -1181,6 +1186,71 @@ fn seo(sh: &Shared, job: &Job, title: &str, path: &str) -> (String, String, &'st
     (description, ld, og_type)
 }
 
+/// Draws every `[[charts]]` block (ladders have been checked for cycles).
+fn draw_charts(site: &Site, order: &[Vec<usize>]) -> Vec<crate::charts::ChartCtx> {
+    use crate::config::ChartKind;
+    let config = &site.config;
+    config
+        .charts
+        .iter()
+        .map(|c| {
+            let id = format!("chart-{}", c.name);
+            let svg = match c.kind {
+                ChartKind::Ladder => {
+                    let nodes = crate::site::ladder_nodes(config, &site.pages, &site.typed, c);
+                    crate::charts::ladder(&id, &c.title, &nodes)
+                }
+                ChartKind::Range => {
+                    let pos = config
+                        .collections
+                        .iter()
+                        .position(|x| x.name == c.collection)
+                        .unwrap_or(0);
+                    let unit = config
+                        .collection(&c.collection)
+                        .and_then(|x| x.field(&c.field))
+                        .and_then(|f| f.unit.clone());
+                    let mut bars: Vec<crate::charts::RangeBar> = order
+                        .get(pos)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|&i| {
+                            let (_, v) = site.typed[i].iter().find(|(n, _)| *n == c.field)?;
+                            let crate::schema::FieldValue::Range { min, max, .. } = v else {
+                                return None;
+                            };
+                            Some(crate::charts::RangeBar {
+                                title: site.pages[i].title.clone(),
+                                url: format!("{}{}", config.base_path, site.pages[i].path),
+                                min: *min,
+                                max: *max,
+                            })
+                        })
+                        .collect();
+                    bars.sort_by(|a, b| {
+                        a.min
+                            .total_cmp(&b.min)
+                            .then(a.max.total_cmp(&b.max))
+                            .then_with(|| a.title.cmp(&b.title))
+                    });
+                    crate::charts::ranges(&id, &c.title, unit.as_deref(), &bars)
+                }
+            };
+            crate::charts::ChartCtx {
+                name: c.name.clone(),
+                kind: match c.kind {
+                    ChartKind::Ladder => "ladder".into(),
+                    ChartKind::Range => "range".into(),
+                },
+                collection: c.collection.clone(),
+                title: c.title.clone(),
+                svg,
+            }
+        })
+        .collect()
+}
+
 /// The search document of page `i`.
 fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
     let site = sh.site;
@@ -1637,6 +1707,17 @@ fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, Str
     );
     if call.name == "compare" {
         ctx.insert("comparison", &compare_from_call(sh, call)?);
+    }
+    if call.name == "chart" {
+        let name = str_arg(call, "name")?.ok_or("`chart` needs `name=\"...\"`")?;
+        let chart = sh.c.charts.iter().find(|c| c.name == name).ok_or_else(|| {
+            let mut msg = format!("unknown chart `{name}`");
+            if let Some(s) = did_you_mean(name, sh.c.charts.iter().map(|c| c.name.as_str())) {
+                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            msg
+        })?;
+        ctx.insert("chart", chart);
     }
     sh.c.tera.render(&template, &ctx).map_err(|e| {
         let detail = match e.kind() {

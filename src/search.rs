@@ -378,7 +378,7 @@ impl SearchIndex {
     pub fn update(&mut self, id: usize, doc: DocInput) -> (Vec<OutputFile>, Vec<String>) {
         let new_terms = weights(&doc);
         let old_terms = std::mem::replace(&mut self.terms_of[id], new_terms.clone());
-                // Only terms whose weight in this document changed touch a shard.
+        // Only terms whose weight in this document changed touch a shard.
         let mut touched: BTreeSet<String> = BTreeSet::new();
         for (t, w) in &old_terms {
             if new_terms.get(t) == Some(w) {
@@ -396,7 +396,10 @@ impl SearchIndex {
             if old_terms.get(t) == Some(w) {
                 continue;
             }
-            self.postings.entry(t.clone()).or_default().insert(id as u32, *w);
+            self.postings
+                .entry(t.clone())
+                .or_default()
+                .insert(id as u32, *w);
             touched.insert(prefix(t));
         }
         self.docs[id] = doc;

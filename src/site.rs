@@ -62,6 +62,66 @@ pub struct Site {
     pub warnings: Diagnostics,
 }
 
+/// The nodes of a ladder chart: the entries of its collection (in page
+/// order) and the slugs their field points to.
+pub fn ladder_nodes(
+    config: &Config,
+    pages: &[Page],
+    typed: &[TypedFields],
+    chart: &crate::config::ChartDef,
+) -> Vec<crate::charts::LadderNode> {
+    use crate::schema::FieldValue;
+    pages
+        .iter()
+        .zip(typed)
+        .filter(|(p, _)| p.kind == PageKind::Entry(chart.collection.clone()))
+        .map(|(p, t)| crate::charts::LadderNode {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            url: format!("{}{}", config.base_path, p.path),
+            next: match t.iter().find(|(n, _)| *n == chart.field).map(|(_, v)| v) {
+                Some(FieldValue::Ref(s)) => vec![s.clone()],
+                Some(FieldValue::Refs(l)) => l.clone(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}
+
+/// A ladder chart over a field with a cycle cannot be drawn: an error at
+/// the chart's line in site.toml naming the entries in the cycle.
+fn check_ladders(config: &Config, pages: &[Page], typed: &[TypedFields], ds: &mut Diagnostics) {
+    for chart in config
+        .charts
+        .iter()
+        .filter(|c| c.kind == crate::config::ChartKind::Ladder)
+    {
+        if let Some(cycle) = crate::charts::find_cycle(&ladder_nodes(config, pages, typed, chart)) {
+            let path: Vec<String> = cycle.iter().map(|s| format!("`{s}`")).collect();
+            let text = std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE))
+                .unwrap_or_default();
+            ds.push(
+                Diagnostic::error_at(
+                    crate::config::CONFIG_FILE,
+                    chart.pos.line,
+                    chart.pos.col,
+                    format!(
+                        "ladder chart `{}` over `{}` has a cycle: {}",
+                        chart.name,
+                        chart.field,
+                        path.join(" -> ")
+                    ),
+                )
+                .with_source(&text)
+                .with_hint(format!(
+                    "a career ladder must only go up: remove one of these `{}` references",
+                    chart.field
+                )),
+            );
+        }
+    }
+}
+
 /// A tag and the pages that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagInfo {
@@ -290,6 +350,7 @@ impl Site {
         if ds.has_errors() {
             return Err(ds);
         }
+        check_ladders(&config, &pages, &typed, &mut ds);
         let comparisons = compare::resolve(&config, &index, &mut ds);
         if ds.has_errors() {
             return Err(ds);

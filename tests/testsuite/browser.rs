@@ -126,3 +126,32 @@ fn search_from_a_subpath_with_a_filter() {
     let port = static_server(s.path("public"), "/atlas/");
     node("search.mjs", &[&format!("http://127.0.0.1:{port}/atlas/")]);
 }
+
+#[test]
+fn theme_pages_fit_every_width_and_pass_axe() {
+    if !ready() {
+        return;
+    }
+    let s = crate::shipped::shipped_site();
+    s.cairn(&["build", "--base-url", "https://example.org/atlas/"])
+        .success();
+    let port = static_server(s.path("public"), "/atlas/");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    node(
+        "theme.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            shots.to_str().unwrap(),
+            "",
+            "roles/",
+            "roles/product-owner/",
+            "kpis/net-promoter-score/",
+            "compare/product-manager-vs-product-owner/",
+            "compare/",
+            "guides/pm-vs-po/",
+            "tags/",
+            "search/?q=backlog",
+            "no-such-page/",
+        ],
+    );
+}

@@ -3,6 +3,7 @@
 
 mod browser;
 mod build;
+mod charts;
 mod compare;
 mod errors;
 mod init;
