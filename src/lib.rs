@@ -23,6 +23,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod external;
+pub mod highlight;
 pub mod linkcheck;
 pub mod markdown;
 pub mod output;

@@ -231,6 +231,32 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
                     Err(msg) => out.link_errors.push((offset, msg)),
                 }
             }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                // Highlight the block at build time and put it back as HTML.
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().map(str::to_string)
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => None,
+                };
+                let start = i;
+                let mut code = String::new();
+                let mut end = i + 1;
+                while end < events.len() && !matches!(events[end], Event::End(TagEnd::CodeBlock)) {
+                    if let Event::Text(t) = &events[end] {
+                        code.push_str(t);
+                    }
+                    end += 1;
+                }
+                out.word_count += code.split_whitespace().count();
+                out.text.push_str(&code);
+                out.text.push(' ');
+                let html =
+                    crate::highlight::code_block(&code, lang.as_deref().filter(|l| !l.is_empty()));
+                let last = end.min(events.len() - 1);
+                events.splice(start..=last, [Event::Html(CowStr::from(html))]);
+                offsets.splice(start..=last, [offsets[start]]);
+            }
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {
                 out.text.push(' ');
