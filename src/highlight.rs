@@ -11,7 +11,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::markdown::escape_attr;
+use crate::markdown::{escape_attr, escape_text};
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -40,13 +40,13 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let lang = lang.map(str::trim).filter(|l| !l.is_empty());
     let body = lang
         .and_then(|l| highlight(code, l))
-        .unwrap_or_else(|| escape_attr(code));
+        .unwrap_or_else(|| escape_text(code));
     match lang {
         Some(l) => format!(
-            "<pre class=\"code\" data-lang=\"{0}\"><code class=\"language-{0}\">{body}</code></pre>\n",
+            "<pre class=\"code\" data-lang=\"{0}\" tabindex=\"0\"><code class=\"language-{0}\">{body}</code></pre>\n",
             escape_attr(l)
         ),
-        None => format!("<pre class=\"code\"><code>{body}</code></pre>\n"),
+        None => format!("<pre class=\"code\" tabindex=\"0\"><code>{body}</code></pre>\n"),
     }
 }
 
@@ -57,11 +57,9 @@ mod tests {
     #[test]
     fn known_languages_get_classes() {
         let html = code_block("fn main() { let x = 1; }\n", Some("rust"));
-        assert!(
-            html.starts_with(
-                "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"
-            )
-        );
+        assert!(html.starts_with(
+            "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code class=\"language-rust\">"
+        ));
         assert!(
             html.contains("hl-keyword") || html.contains("hl-storage"),
             "{html}"
@@ -77,13 +75,13 @@ mod tests {
     fn unknown_or_hostile_languages_are_plain_and_escaped() {
         assert_eq!(
             code_block("a < b\n", Some("no-such-lang")),
-            "<pre class=\"code\" data-lang=\"no-such-lang\"><code class=\"language-no-such-lang\">a &lt; b\n</code></pre>\n"
+            "<pre class=\"code\" data-lang=\"no-such-lang\" tabindex=\"0\"><code class=\"language-no-such-lang\">a &lt; b\n</code></pre>\n"
         );
         let html = code_block("x\n", Some("\"><script>alert(1)</script>"));
         assert!(!html.contains("<script>"), "{html}");
         assert_eq!(
             code_block("<b>\n", None),
-            "<pre class=\"code\"><code>&lt;b&gt;\n</code></pre>\n"
+            "<pre class=\"code\" tabindex=\"0\"><code>&lt;b&gt;\n</code></pre>\n"
         );
     }
 }

@@ -340,6 +340,13 @@ fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
     }
 }
 
+/// Escapes text for an HTML text node (`&`, `<`, `>`).
+pub fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Escapes text for an HTML attribute or text node.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
