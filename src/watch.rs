@@ -142,8 +142,13 @@ pub fn relevant(kind: &EventKind) -> bool {
 /// Debounce window of the file-system events.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// A batch is merged with the next one if that arrives within this time
-/// (long `git checkout`s and editors that save in several steps).
+/// (editors that save in several steps).
 const SETTLE: Duration = Duration::from_millis(20);
+/// After a burst of many files (a `git checkout`, a script writing a
+/// folder), wait longer for the rest before rebuilding.
+const SETTLE_BULK: Duration = Duration::from_millis(300);
+/// How many changed paths make a burst.
+const BULK: usize = 8;
 
 impl Watcher {
     /// Watches `content/`, `templates/`, `static/`, `themes/` and
@@ -182,6 +187,7 @@ impl Watcher {
     pub fn next(&self, timeout: Duration) -> Option<ChangeSet> {
         let mut set = ChangeSet::default();
         let mut wait = timeout;
+        let mut seen = 0usize;
         loop {
             match self.rx.recv_timeout(wait) {
                 Ok(Ok(events)) => {
@@ -190,9 +196,10 @@ impl Watcher {
                         .filter(|e| relevant(&e.event.kind))
                         .flat_map(|e| e.event.paths)
                         .collect();
+                    seen += paths.len();
                     set.merge(classify(&self.root, &self.output, &paths));
                     if !set.is_empty() {
-                        wait = SETTLE;
+                        wait = if seen > BULK { SETTLE_BULK } else { SETTLE };
                     }
                 }
                 Ok(Err(errors)) => {
