@@ -25,6 +25,7 @@ fn basic_site_output_tree() {
             "about/index.html",
             "atom.xml",
             "extra.css",
+            "favicon.svg",
             "index.html",
             "kpis/index.html",
             "kpis/net-promoter-score/index.html",
