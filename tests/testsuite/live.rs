@@ -53,7 +53,7 @@ impl Running {
     /// Waits for a line containing `needle`; returns it.
     #[track_caller]
     fn wait_for(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
                 self.seen.push(line.clone());
