@@ -53,3 +53,190 @@ fn shipped_site_builds_and_home_links_resolve() {
         );
     }
 }
+
+const ROLES: [&str; 11] = [
+    "product-manager",
+    "product-owner",
+    "senior-product-manager",
+    "group-principal-product-manager",
+    "director-of-product",
+    "vp-of-product-cpo",
+    "senior-product-owner",
+    "scrum-master",
+    "agile-coach",
+    "ai-product-manager",
+    "ai-product-owner",
+];
+
+const KPIS: [&str; 17] = [
+    "revenue-growth",
+    "monthly-recurring-revenue",
+    "average-revenue-per-user",
+    "customer-lifetime-value",
+    "market-share",
+    "net-promoter-score",
+    "customer-satisfaction",
+    "churn-rate",
+    "session-time",
+    "click-through-rate",
+    "team-velocity",
+    "sprint-goal-completion-rate",
+    "cycle-time",
+    "escaped-defects",
+    "precision",
+    "recall",
+    "f1-score",
+];
+
+const FRAMEWORKS: [&str; 7] = [
+    "scrum",
+    "agile",
+    "safe",
+    "okrs",
+    "large-enterprise",
+    "startup",
+    "mid-size-company",
+];
+
+#[test]
+fn shipped_site_has_every_role_kpi_and_framework_within_two_clicks() {
+    let s = shipped_site();
+    s.cairn(&["build"]).success();
+    let home = internal_targets(&s.read("public/index.html"));
+    // One click: everything the home page links to; two clicks: what those
+    // pages link to.
+    let mut reach: std::collections::BTreeSet<String> = home.iter().cloned().collect();
+    for t in &home {
+        if t.ends_with(".html") && s.path(&format!("public/{t}")).exists() {
+            reach.extend(internal_targets(&s.read(&format!("public/{t}"))));
+        }
+    }
+    for (coll, slugs) in [
+        ("roles", &ROLES[..]),
+        ("kpis", &KPIS[..]),
+        ("frameworks", &FRAMEWORKS[..]),
+    ] {
+        for slug in slugs {
+            let page = format!("{coll}/{slug}/index.html");
+            assert!(s.path(&format!("public/{page}")).exists(), "{page} missing");
+            assert!(
+                reach.contains(&page),
+                "{page} is more than two clicks from home"
+            );
+        }
+    }
+    for faq in ["po-to-pm", "best-path-to-leadership", "startup-pm-or-po"] {
+        assert!(s.path(&format!("public/faqs/{faq}/index.html")).exists());
+    }
+    for guide in [
+        "pm-vs-po",
+        "organisations-and-frameworks",
+        "career-paths-and-pay",
+        "ai-product-roles",
+        "from-strategy-to-backlog",
+    ] {
+        let html = s.read(&format!("public/guides/{guide}/index.html"));
+        assert!(
+            html.contains("<table class=\"compare\">") || html.contains("chart-"),
+            "{guide} uses a generated table or chart"
+        );
+    }
+}
+
+#[test]
+fn shipped_pm_vs_po_comparison_has_the_six_dimensions() {
+    let s = shipped_site();
+    s.cairn(&["build"]).success();
+    let html = s.read("public/compare/product-manager-vs-product-owner/index.html");
+    let rows: Vec<&str> = html
+        .split("<th scope=\"row\">")
+        .skip(1)
+        .map(|r| &r[..r.find("</th>").unwrap()])
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Primary focus",
+            "Key stakeholders",
+            "Core artifacts",
+            "Time horizon",
+            "Success metrics",
+            "Job-posting language"
+        ]
+    );
+    for other in [
+        "ai-product-manager-vs-ai-product-owner",
+        "product-owner-vs-scrum-master",
+        "senior-product-manager-vs-senior-product-owner",
+    ] {
+        assert!(
+            s.path(&format!("public/compare/{other}/index.html"))
+                .exists(),
+            "{other}"
+        );
+    }
+    let roles = s.read("public/roles/index.html");
+    assert!(roles.contains("chart-ladder") && roles.contains("chart-range"));
+    let faq = s.read("public/faqs/index.html");
+    assert!(faq.contains("\"@type\":\"FAQPage\""));
+}
+
+/// Lowercased words of a text, apostrophes dropped.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace(['\'', '’'], "")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn shipped_content_shares_no_eight_word_run_with_the_seed() {
+    let seed_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
+    let Ok(entries) = std::fs::read_dir(&seed_dir) else {
+        eprintln!("skipping: no seed article at {}", seed_dir.display());
+        return;
+    };
+    let mut grams = std::collections::HashSet::new();
+    for e in entries.flatten() {
+        let w = words(&std::fs::read_to_string(e.path()).unwrap());
+        for g in w.windows(8) {
+            grams.insert(g.join(" "));
+        }
+    }
+    assert!(grams.len() > 1000, "the seed was read");
+    let mut shared = Vec::new();
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for entry in walk(&content) {
+        let w = words(&std::fs::read_to_string(&entry).unwrap());
+        for g in w.windows(8) {
+            let g = g.join(" ");
+            if grams.contains(&g) {
+                shared.push(format!(
+                    "{}: {g}",
+                    entry.strip_prefix(&content).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(
+        shared.is_empty(),
+        "runs of eight words copied from the seed:\n{}",
+        shared.join("\n")
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
