@@ -21,21 +21,43 @@ pub struct Broken {
 /// Values of `attr="..."` (or `'...'`) in `html`, entity-decoded for `&amp;`.
 fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
-    for quote in ['"', '\''] {
-        let pat = format!(" {attr}={quote}");
-        let mut i = 0;
-        while let Some(found) = html[i..].find(&pat) {
-            let start = i + found + pat.len();
-            match html[start..].find(quote) {
-                Some(len) => {
-                    out.push(&html[start..start + len]);
-                    i = start + len;
-                }
-                None => break,
-            }
+    attributes(html, |name, value| {
+        if name == attr {
+            out.push(value);
         }
-    }
+    });
     out
+}
+
+/// Calls `f(name, value)` for every quoted attribute of `html`, in one pass
+/// over the text: each `=` followed by a quote, with the attribute name
+/// right before it.
+fn attributes<'a>(html: &'a str, mut f: impl FnMut(&str, &'a str)) {
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'=', &bytes[at..]) {
+        let eq = at + found;
+        at = eq + 1;
+        let Some(&quote) = bytes.get(eq + 1) else {
+            break;
+        };
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        let mut start = eq;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'-') {
+            start -= 1;
+        }
+        if start == eq || start == 0 || !bytes[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let Some(len) = memchr::memchr(quote, &bytes[eq + 2..]) else {
+            break;
+        };
+        let value = &html[eq + 2..eq + 2 + len];
+        f(&html[start..eq], value);
+        at = eq + 2 + len + 1;
+    }
 }
 
 /// The text of an HTML fragment: tags dropped, entities decoded, spaces
@@ -199,58 +221,98 @@ pub struct PageScan {
 
 /// Scans one page's HTML.
 pub fn scan(html: &str) -> PageScan {
-    let mut seen = HashSet::new();
-    let links = attr_values(html, "href")
-        .into_iter()
-        .chain(attr_values(html, "src"))
-        .filter(|l| seen.insert(*l))
-        .map(str::to_string)
-        .collect();
-    PageScan {
-        ids: ids(html),
-        links,
+    let mut ids = HashSet::new();
+    let mut links: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    attributes(html, |name, value| match name {
+        "href" | "src" => {
+            if seen.insert(value) {
+                links.push(value.to_string());
+            }
+        }
+        "id" | "name" => {
+            ids.insert(if value.contains('&') {
+                decode_entities(value)
+            } else {
+                value.to_string()
+            });
+        }
+        _ => {}
+    });
+    PageScan { ids, links }
+}
+
+/// What is wrong with `link` on the page at `rel`, if anything.
+pub fn link_problem(
+    link: &str,
+    rel: &str,
+    files: &HashSet<String>,
+    scans: &HashMap<String, PageScan>,
+    base_path: &str,
+) -> Option<String> {
+    match resolve(link, rel, base_path) {
+        None => None,
+        Some(Err(m)) => Some(m),
+        Some(Ok((target, fragment))) => {
+            // A folder link without its slash still works on most hosts
+            // through a redirect; accept it if the folder's index exists.
+            let folder = format!("{target}/index.html");
+            let target = if files.contains(&target) {
+                target
+            } else if files.contains(&folder) {
+                folder
+            } else {
+                return Some(format!(
+                    "leads to `/{target}`, which the site does not have"
+                ));
+            };
+            let f = fragment.filter(|f| !f.is_empty())?;
+            let t = scans.get(&target)?;
+            (!t.ids.contains(&f))
+                .then(|| format!("has no target: `/{target}` has no element with id `{f}`"))
+        }
     }
 }
 
+/// The problems of every distinct root-relative link (`/...`) of `scans`:
+/// they do not depend on the page they are on, and most pages share most
+/// of them (navigation), so each is checked once.
+pub fn absolute_problems(
+    files: &HashSet<String>,
+    scans: &HashMap<String, PageScan>,
+    base_path: &str,
+) -> HashMap<String, Option<String>> {
+    use rayon::prelude::*;
+    let unique: HashSet<&str> = scans
+        .values()
+        .flat_map(|s| s.links.iter().map(String::as_str))
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+        .collect();
+    unique
+        .into_par_iter()
+        .map(|l| (l.to_string(), link_problem(l, "", files, scans, base_path)))
+        .collect()
+}
+
 /// Checks the links of the page at `rel` against the output paths `files`
-/// and the ids of the scanned pages.
+/// and the ids of the scanned pages; `memo` holds the problems of
+/// root-relative links (see [`absolute_problems`]).
 pub fn check_page(
     rel: &str,
     scan: &PageScan,
     files: &HashSet<String>,
     scans: &HashMap<String, PageScan>,
     base_path: &str,
+    memo: &HashMap<String, Option<String>>,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for link in &scan.links {
-        match resolve(link, rel, base_path) {
-            None => {}
-            Some(Err(m)) => out.push((link.clone(), m)),
-            Some(Ok((target, fragment))) => {
-                // A folder link without its slash still works on most hosts
-                // through a redirect; accept it if the folder's index exists.
-                let folder = format!("{target}/index.html");
-                let target = if files.contains(&target) {
-                    target
-                } else if files.contains(&folder) {
-                    folder
-                } else {
-                    out.push((
-                        link.clone(),
-                        format!("leads to `/{target}`, which the site does not have"),
-                    ));
-                    continue;
-                };
-                if let Some(f) = fragment.filter(|f| !f.is_empty())
-                    && let Some(t) = scans.get(&target)
-                    && !t.ids.contains(&f)
-                {
-                    out.push((
-                        link.clone(),
-                        format!("has no target: `/{target}` has no element with id `{f}`"),
-                    ));
-                }
-            }
+        let problem = match memo.get(link) {
+            Some(p) => p.clone(),
+            None => link_problem(link, rel, files, scans, base_path),
+        };
+        if let Some(m) = problem {
+            out.push((link.clone(), m));
         }
     }
     out
@@ -267,7 +329,14 @@ pub fn check(pages: &[(&str, &str)], files: &HashSet<&str>, base_path: &str) -> 
     let files: HashSet<String> = files.iter().map(|f| f.to_string()).collect();
     let mut out = Vec::new();
     for (i, (rel, _)) in pages.iter().enumerate() {
-        for (link, message) in check_page(rel, &scans[*rel], &files, &scans, base_path) {
+        for (link, message) in check_page(
+            rel,
+            &scans[*rel],
+            &files,
+            &scans,
+            base_path,
+            &HashMap::new(),
+        ) {
             out.push(Broken {
                 page: i,
                 link,

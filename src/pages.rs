@@ -165,9 +165,9 @@ pub fn render_cached(
         }
         tables.push(t);
     }
-    let order = collection_order(site);
+    let order = timed("order", || collection_order(site));
     let charts = draw_charts(site, &order);
-    {
+    timed("globals", || {
         let globals = Globals::new(site, &views, &tables, &order);
         tera.global_context().insert("charts", &charts);
         tera.global_context().insert("site", &globals.site);
@@ -175,8 +175,8 @@ pub fn render_cached(
             .insert("collections", &globals.collections);
         tera.global_context()
             .insert("comparisons", &globals.comparisons);
-    }
-    let nav = navigation(site, &order);
+    });
+    let nav = timed("nav", || navigation(site, &order));
     let mut cache = RenderCache {
         tera,
         views,
@@ -208,7 +208,7 @@ pub fn render_cached(
     if !ds.has_errors() {
         check_fragments(site, &cache.bodies, &mut ds);
     }
-    cache.backlinks = merge_backlinks(site, &cache.bodies);
+    cache.backlinks = timed("backlinks", || merge_backlinks(site, &cache.bodies));
     cache.jobs = jobs(&Shared { site, c: &cache }, &mut ds);
 
     let rendered: Vec<Result<OutputFile, Diagnostic>> = timed("render", || {
@@ -236,14 +236,18 @@ pub fn render_cached(
         search_files = index.files();
         cache.search = Some((index, doc_of));
     }
-    let mut statics = publishing_files(&Shared { site, c: &cache });
+    let mut statics = timed("publishing files", || {
+        publishing_files(&Shared { site, c: &cache })
+    });
     statics.extend(search_files);
     statics.extend(render::static_files(config, &mut ds));
     statics.extend(site.assets.iter().map(|a| OutputFile {
         rel: a.rel.clone(),
         data: Data::File(a.abs.clone()),
     }));
-    check_collisions(site, &cache.jobs, &statics, &mut ds);
+    timed("collisions", || {
+        check_collisions(site, &cache.jobs, &statics, &mut ds)
+    });
     files.extend(statics);
     cache.outputs = files.iter().map(|f| f.rel.clone()).collect();
     if !ds.has_errors() {
@@ -664,6 +668,10 @@ fn check_rendered_links(
     };
     rels.sort();
     let base = &site.config.base_path;
+    let memo = match only {
+        Some(_) => HashMap::new(),
+        None => crate::linkcheck::absolute_problems(&cache.outputs, &cache.scans, base),
+    };
     let broken: Vec<(&String, Vec<(String, String)>)> = rels
         .par_iter()
         .map(|rel| {
@@ -675,6 +683,7 @@ fn check_rendered_links(
                     &cache.outputs,
                     &cache.scans,
                     base,
+                    &memo,
                 ),
             )
         })

@@ -346,7 +346,9 @@ impl Site {
                 .collect()
         });
         let index = EntryIndex::new(&pages, drafts);
-        schema::check_refs(&pages, &typed, &config, &index, &mut ds);
+        timed("refs", || {
+            schema::check_refs(&pages, &typed, &config, &index, &mut ds)
+        });
         if ds.has_errors() {
             return Err(ds);
         }
@@ -355,8 +357,10 @@ impl Site {
         if ds.has_errors() {
             return Err(ds);
         }
-        let backlinks = backlinks(&config, &pages, &typed, &index);
-        let links = LinkIndex::new(&pages, &drafted);
+        let backlinks = timed("typed backlinks", || {
+            backlinks(&config, &pages, &typed, &index)
+        });
+        let links = timed("link index", || LinkIndex::new(&pages, &drafted));
         let tags = collect_tags(&pages, &mut ds);
         let aliases = collect_aliases(&pages, &mut ds);
         if ds.has_errors() {
