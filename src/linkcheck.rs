@@ -225,11 +225,7 @@ pub fn scan(html: &str) -> PageScan {
     let mut links: Vec<String> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     attributes(html, |name, value| match name {
-        "href" | "src" => {
-            if seen.insert(value) {
-                links.push(value.to_string());
-            }
-        }
+        "href" | "src" if seen.insert(value) => links.push(value.to_string()),
         "id" | "name" => {
             ids.insert(if value.contains('&') {
                 decode_entities(value)
