@@ -37,5 +37,6 @@ pub mod session;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;
+pub mod uptodate;
 pub mod values;
 pub mod watch;

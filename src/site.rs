@@ -290,6 +290,9 @@ pub struct BuildReport {
     pub sync: SyncStats,
     /// The output folder written.
     pub output: PathBuf,
+    /// Set when nothing changed since the last build, which was not redone:
+    /// the warnings that build printed.
+    pub replayed_warnings: Option<String>,
 }
 
 pub(crate) fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
@@ -308,13 +311,7 @@ impl Site {
     /// Loads and checks the site at `opts.root`.
     pub fn load(opts: &BuildOptions) -> Result<Site, Diagnostics> {
         let mut config = timed("config", || config_for(opts))?;
-        if let Some(out) = &opts.output {
-            config.output_dir = if out.is_absolute() {
-                out.clone()
-            } else {
-                std::env::current_dir().unwrap_or_default().join(out)
-            };
-        }
+        config.output_dir = output_dir(opts, &config);
         let (loaded, mut ds) = timed("load content", || content::load(&config));
         let drafts: HashSet<(String, String)> = loaded
             .pages
@@ -439,13 +436,45 @@ fn check_paths(pages: &[Page], ds: &mut Diagnostics) {
 
 /// Builds the site: load, render, then write the output folder.
 pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnostics> {
-    let site = Site::load(opts)?;
-    let out = site.config.output_dir.clone();
-    if let Err(m) = output::guard(&site.config.root, &out, opts.force) {
+    // Up to date? Decided from file metadata alone, before any parsing.
+    let config = config_for(opts)?;
+    let out = output_dir(opts, &config);
+    if let Err(m) = output::guard(&config.root, &out, opts.force) {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error(display_out(&site.config.root, &out), m));
+        ds.push(Diagnostic::error(display_out(&config.root, &out), m));
         return Err(ds);
     }
+    let options = format!(
+        "drafts={} base_url={} output={}",
+        opts.drafts,
+        config.base_url,
+        out.display()
+    );
+    let inputs = timed("fingerprint", || {
+        crate::uptodate::inputs(&config.root, &config.theme, &out, &options)
+    });
+    if let Some(state) = crate::uptodate::read(&out)
+        && !out.join(output::TMP_DIR).exists()
+        && state.inputs == inputs
+        && crate::uptodate::outputs(&out) == Some(state.outputs)
+    {
+        return Ok((
+            BuildReport {
+                pages: state.pages,
+                files: state.files,
+                sync: SyncStats {
+                    written: 0,
+                    unchanged: state.files,
+                    removed: 0,
+                },
+                output: out,
+                replayed_warnings: Some(state.warnings),
+            },
+            Diagnostics::new(),
+        ));
+    }
+
+    let site = Site::load(opts)?;
     let (files, warnings) = site.render()?;
     let sync = timed("write", || output::sync(&out, &files)).map_err(|e| {
         let mut ds = Diagnostics::new();
@@ -456,15 +485,50 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         ds
     })?;
     let pages = files.iter().filter(|f| f.rel.ends_with(".html")).count();
+    // Remember what was built, for the next "nothing changed" check. A
+    // failure here only costs the next build its shortcut.
+    if let Some(outputs) = crate::uptodate::outputs(&out) {
+        let text: Vec<String> = warnings
+            .clone()
+            .sorted()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let _ = crate::uptodate::write(
+            &out,
+            &crate::uptodate::State {
+                inputs,
+                outputs,
+                pages,
+                files: files.len(),
+                warnings: if text.is_empty() {
+                    String::new()
+                } else {
+                    text.join("\n") + "\n"
+                },
+            },
+        );
+    }
     Ok((
         BuildReport {
             pages,
             files: files.len(),
             sync,
             output: out,
+            replayed_warnings: None,
         },
         warnings,
     ))
+}
+
+/// The output folder of a build: `--output` (relative to the current
+/// folder) or `output_dir` of site.toml (relative to the root).
+fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    match &opts.output {
+        Some(out) if out.is_absolute() => out.clone(),
+        Some(out) => std::env::current_dir().unwrap_or_default().join(out),
+        None => config.output_dir.clone(),
+    }
 }
 
 /// Loads and renders the site without writing anything.

@@ -40,8 +40,16 @@ pub fn run(a: BuildArgs) -> ExitCode {
     match site::build(&opts) {
         Ok((r, warnings)) => {
             report(warnings);
+            if let Some(replayed) = &r.replayed_warnings {
+                eprint!("{replayed}");
+            }
+            let note = if r.replayed_warnings.is_some() {
+                "; nothing changed"
+            } else {
+                ""
+            };
             println!(
-                "built {} page{} ({} files: {} written, {} unchanged, {} removed) in {} ms",
+                "built {} page{} ({} files: {} written, {} unchanged, {} removed{note}) in {} ms",
                 r.pages,
                 plural(r.pages),
                 r.files,

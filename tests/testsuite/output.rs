@@ -95,3 +95,38 @@ fn no_temporary_files_remain() {
     s.cairn(&["build"]).success();
     assert!(!s.path("public/.cairn-tmp").exists());
 }
+
+#[test]
+fn nothing_changed_is_detected_and_any_change_rebuilds() {
+    let s = TestSite::fixture("links");
+    s.write(
+        "content/roles/product-manager.md",
+        &s.read("content/roles/product-manager.md")
+            .replace("tags: [Agile]", "tags: [agile]"),
+    );
+    let first = s.cairn(&["build"]);
+    first.success();
+    assert!(first.stderr.contains("warning: tag"), "{}", first.stderr);
+    let again = s.cairn(&["build"]);
+    again.success();
+    assert!(again.stdout.contains("nothing changed"), "{}", again.stdout);
+    assert_eq!(again.stderr, first.stderr, "the warnings are printed again");
+    // A touched source file makes a real build.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.write("content/about.md", "---\ntitle: About\n---\nNew.\n");
+    let run = s.cairn(&["build"]);
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert!(s.read("public/about/index.html").contains("New."));
+    // A hand-edited output file is noticed and put back.
+    s.write("public/index.html", "tampered");
+    let run = s.cairn(&["build"]);
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert!(s.read("public/index.html").contains("Links home"));
+    // Other options are another build.
+    let run = s.cairn(&["build", "--base-url", "https://other.example/"]);
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert!(
+        s.read("public/index.html")
+            .contains("https://other.example/")
+    );
+}

@@ -120,7 +120,8 @@ impl TestSite {
         run_in(&self.root, args)
     }
 
-    /// Every file under `rel` (relative path -> bytes).
+    /// Every file under `rel` (relative path -> bytes), but cairn's
+    /// `.cairn-state` (which records where and from what it was built).
     pub fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
         tree(&self.root.join(rel))
     }
@@ -157,7 +158,9 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     .unwrap()
                     .to_string_lossy()
                     .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
+                if rel != ".cairn-state" {
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
             }
         }
     }

@@ -1,0 +1,167 @@
+//! "Nothing changed": skipping a build whose inputs and output are exactly
+//! as the last build left them, the way `make` does.
+//!
+//! A build's output depends only on its inputs (cairn never reads the
+//! clock): the site's files, the options, and the cairn binary (which
+//! carries the default theme). So after a successful build cairn stores two
+//! fingerprints in `.cairn-state` in the output folder: one of the inputs
+//! (every source file's path, size and modification time, the options and
+//! the binary's version and embedded theme) and one of the output (every
+//! written file's path, size and modification time). The next build
+//! computes both again from file metadata only; if both match, the output
+//! is already what a build would write, and the build stops there,
+//! reprinting the warnings of the build that made it.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+/// The state file, next to the manifest.
+pub const STATE: &str = ".cairn-state";
+
+fn hash_meta(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
+    rel.hash(h);
+    meta.len().hash(h);
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .hash(h);
+}
+
+fn hash_tree(h: &mut impl Hasher, root: &Path, dir: &Path, skip: &Path) {
+    if !dir.exists() {
+        "-".hash(h);
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.path() != skip)
+        .flatten()
+    {
+        // Symlinks are followed for their metadata: a change to the target
+        // is a change.
+        let Ok(meta) = std::fs::metadata(entry.path()) else {
+            continue;
+        };
+        if meta.is_file() {
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            hash_meta(h, &rel.to_string_lossy(), &meta);
+        }
+    }
+}
+
+/// The fingerprint of a build's inputs. `options` describes everything
+/// else the output depends on (drafts, base URL, output folder).
+pub fn inputs(root: &Path, theme: &str, output: &Path, options: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    for (name, bytes) in crate::render::embedded_theme() {
+        name.hash(&mut h);
+        bytes.hash(&mut h);
+    }
+    options.hash(&mut h);
+    if let Ok(meta) = std::fs::metadata(root.join(crate::config::CONFIG_FILE)) {
+        hash_meta(&mut h, crate::config::CONFIG_FILE, &meta);
+    }
+    for dir in ["content", "static", "templates"] {
+        hash_tree(&mut h, root, &root.join(dir), output);
+    }
+    hash_tree(&mut h, root, &root.join("themes").join(theme), output);
+    h.finish()
+}
+
+/// The fingerprint of the files listed in the output's manifest; `None` if
+/// one is missing.
+pub fn outputs(out: &Path) -> Option<u64> {
+    let manifest = std::fs::read_to_string(out.join(crate::output::MANIFEST)).ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for rel in manifest
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let meta = std::fs::symlink_metadata(out.join(rel)).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        hash_meta(&mut h, rel, &meta);
+    }
+    Some(h.finish())
+}
+
+/// What `.cairn-state` records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// Fingerprint of the inputs.
+    pub inputs: u64,
+    /// Fingerprint of the output files.
+    pub outputs: u64,
+    /// Number of pages and files of the build, for the summary line.
+    pub pages: usize,
+    /// Files written by that build.
+    pub files: usize,
+    /// The warnings it printed, to print again.
+    pub warnings: String,
+}
+
+/// Reads the state of the last build from `out`.
+pub fn read(out: &Path) -> Option<State> {
+    let text = std::fs::read_to_string(out.join(STATE)).ok()?;
+    let mut lines = text.splitn(5, '\n');
+    fn parse<T: std::str::FromStr>(l: Option<&str>, key: &str) -> Option<T> {
+        l?.strip_prefix(key)?.trim().parse().ok()
+    }
+    Some(State {
+        inputs: parse(lines.next(), "inputs ")?,
+        outputs: parse(lines.next(), "outputs ")?,
+        pages: parse(lines.next(), "pages ")?,
+        files: parse(lines.next(), "files ")?,
+        warnings: lines.next().unwrap_or_default().to_string(),
+    })
+}
+
+/// Writes the state after a successful build (atomically).
+pub fn write(out: &Path, state: &State) -> std::io::Result<()> {
+    let text = format!(
+        "inputs {}\noutputs {}\npages {}\nfiles {}\n{}",
+        state.inputs, state.outputs, state.pages, state.files, state.warnings
+    );
+    let tmp = out.join(".cairn-state.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(tmp, out.join(STATE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = State {
+            inputs: 1,
+            outputs: 2,
+            pages: 3,
+            files: 4,
+            warnings: "a.md: warning: x\nb.md: warning: y\n".into(),
+        };
+        write(dir.path(), &s).unwrap();
+        assert_eq!(read(dir.path()), Some(s));
+    }
+
+    #[test]
+    fn any_source_change_changes_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("site.toml"), "x").unwrap();
+        std::fs::write(root.join("content/a.md"), "one").unwrap();
+        let out = root.join("public");
+        let a = inputs(root, "default", &out, "");
+        assert_eq!(a, inputs(root, "default", &out, ""));
+        assert_ne!(a, inputs(root, "default", &out, "--drafts"));
+        std::fs::write(root.join("content/a.md"), "two!").unwrap();
+        assert_ne!(a, inputs(root, "default", &out, ""));
+    }
+}
