@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""cairn against Hugo on the same generated product-career sites, in one run.
+
+Usage: python3 bench/bench.py [--sizes 1000,10000] [--cairn-only 50000]
+                              [--runs 3] [--out bench/results.md]
+
+For each size it generates a cairn site (bench/gen_site.py, search off) and
+a Hugo site from the same Markdown (front-matter as params, layouts in
+bench/hugo-layouts/ doing the same page work: fields, refs resolved to
+linked titles, TOC, tags, neighbours, section lists). Then, interleaving the
+two tools, it times three scenarios several times each:
+
+  cold      output folder removed first (removal not timed)
+  no-change build again with nothing changed
+  template  a template edited so that every entry page changes
+
+Each run records wall time, CPU time (user + system of the child) and peak
+memory (max RSS). The table shows medians and the cairn/Hugo ratio, plus a
+row with cairn's search index switched on, and cairn alone at the
+--cairn-only size to show how cost grows. Needs `hugo` on PATH
+(apt-get install hugo) and a release build of cairn.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+CAIRN = os.path.join(REPO, "target", "release", "cairn")
+WORK = os.environ.get("CAIRN_BENCH_DIR", "/tmp/cairn-bench")
+
+
+def run(cmd, cwd=None):
+    """Runs cmd; returns (wall s, cpu s, peak MB)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def make_sites(n):
+    base = os.path.join(WORK, str(n))
+    cairn_site = os.path.join(base, "cairn")
+    hugo_site = os.path.join(base, "hugo")
+    if not os.path.exists(os.path.join(cairn_site, "site.toml")):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), cairn_site], check=True)
+        # A site template to edit in the template scenario: the default
+        # theme's page.html, unchanged.
+        os.makedirs(os.path.join(cairn_site, "templates"), exist_ok=True)
+        shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"),
+                    os.path.join(cairn_site, "templates", "page.html"))
+    if not os.path.exists(os.path.join(hugo_site, "hugo.toml")):
+        os.makedirs(hugo_site, exist_ok=True)
+        shutil.copytree(os.path.join(cairn_site, "content"), os.path.join(hugo_site, "content"), dirs_exist_ok=True)
+        shutil.copytree(os.path.join(HERE, "hugo-layouts"), os.path.join(hugo_site, "layouts"), dirs_exist_ok=True)
+        os.makedirs(os.path.join(hugo_site, "static"), exist_ok=True)
+        shutil.copy(os.path.join(REPO, "themes", "default", "static", "style.css"), os.path.join(hugo_site, "static", "style.css"))
+        with open(os.path.join(hugo_site, "hugo.toml"), "w") as f:
+            f.write('baseURL = "https://example.org/"\ntitle = "Generated Atlas"\nlanguageCode = "en"\n'
+                    'disableKinds = []\n[taxonomies]\ntag = "tags"\n'
+                    '[markup.tableOfContents]\nstartLevel = 2\nendLevel = 4\n')
+    return cairn_site, hugo_site
+
+
+def set_search(site, on):
+    path = os.path.join(site, "site.toml")
+    text = open(path).read()
+    text = text.replace("search = true", "search = false") if not on else text.replace("search = false", "search = true")
+    open(path, "w").write(text)
+
+
+class Tool:
+    def __init__(self, name, site, template, out, cmd):
+        self.name, self.site, self.template, self.out, self.cmd = name, site, template, out, cmd
+        self.edits = 0
+
+    def cold(self):
+        shutil.rmtree(self.out, ignore_errors=True)
+        return run(self.cmd)
+
+    def no_change(self):
+        return run(self.cmd)
+
+    def template_change(self):
+        self.edits += 1
+        marker = "<!-- bench edit"
+        lines = [l for l in open(self.template).read().split("\n") if marker not in l]
+        text = "\n".join(lines)
+        # Inside the page's main block, so every entry page changes.
+        end = "{% endblock content %}" if "{% endblock content %}" in text else "{{ end }}"
+        k = text.rindex(end)
+        text = text[:k] + f"{marker} {self.edits} -->\n" + text[k:]
+        open(self.template, "w").write(text)
+        return run(self.cmd)
+
+
+def cairn_tool(site, label="cairn"):
+    out = os.path.join(site, "public")
+    return Tool(label, site, os.path.join(site, "templates", "page.html"), out, [CAIRN, "build", "--root", site, "--output", out])
+
+
+def hugo_tool(site):
+    out = os.path.join(site, "public")
+    return Tool("hugo", site, os.path.join(site, "layouts", "_default", "single.html"), out,
+                ["hugo", "--quiet", "--source", site, "--destination", out])
+
+
+SCENARIOS = [("cold", "first build into an empty folder"), ("no_change", "rebuild, nothing changed"),
+             ("template_change", "rebuild after a template change")]
+
+
+def measure(tools, runs):
+    results = {(t.name, s): [] for t in tools for s, _ in SCENARIOS}
+    for _ in range(runs):
+        for scenario, _ in SCENARIOS:
+            for t in tools:  # interleaved: cairn, hugo, cairn, hugo...
+                results[(t.name, scenario)].append(getattr(t, scenario)())
+    return results
+
+
+def med(values, k):
+    return statistics.median(v[k] for v in values)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--cairn-only", default="50000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    args = ap.parse_args()
+    if not os.path.exists(CAIRN):
+        sys.exit("build cairn first: cargo build --release")
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        cairn_site, hugo_site = make_sites(n)
+        set_search(cairn_site, False)
+        c, h = cairn_tool(cairn_site), hugo_tool(hugo_site)
+        res = measure([c, h], args.runs)
+        for scenario, label in SCENARIOS:
+            cr, hr = res[("cairn", scenario)], res[("hugo", scenario)]
+            rows.append((n, label, cr, hr))
+        set_search(cairn_site, True)
+        cs = cairn_tool(cairn_site, "cairn+search")
+        res = measure([cs], args.runs)
+        rows.append((n, "first build, search index on", res[("cairn+search", "cold")], None))
+        set_search(cairn_site, False)
+        shutil.rmtree(os.path.join(cairn_site, "public"), ignore_errors=True)
+    for n in [int(s) for s in args.cairn_only.split(",") if s]:
+        cairn_site, _ = make_sites(n) if False else (None, None)
+        base = os.path.join(WORK, str(n), "cairn")
+        if not os.path.exists(os.path.join(base, "site.toml")):
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), base], check=True)
+            os.makedirs(os.path.join(base, "templates"), exist_ok=True)
+            shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"), os.path.join(base, "templates", "page.html"))
+        c = cairn_tool(base)
+        res = measure([c], max(1, args.runs - 1))
+        for scenario, label in SCENARIOS:
+            rows.append((n, label, res[("cairn", scenario)], None))
+        shutil.rmtree(os.path.join(base, "public"), ignore_errors=True)
+
+    lines = ["| pages | scenario | cairn wall | cairn CPU | cairn peak | Hugo wall | Hugo CPU | Hugo peak | wall ratio | CPU ratio |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n, label, cr, hr in rows:
+        cw, cc, cm = med(cr, 0), med(cr, 1), max(v[2] for v in cr)
+        if hr:
+            hw, hc, hm = med(hr, 0), med(hr, 1), max(v[2] for v in hr)
+            lines.append(f"| {n:,} | {label} | {cw:.2f} s | {cc:.2f} s | {cm:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {cw / hw:.2f} | {cc / hc:.2f} |")
+        else:
+            lines.append(f"| {n:,} | {label} | {cw:.2f} s | {cc:.2f} s | {cm:.0f} MB | | | | | |")
+    table = "\n".join(lines)
+    print(table)
+    with open(args.out, "w") as f:
+        f.write(f"Medians of {args.runs} interleaved runs; peak = max RSS.\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
