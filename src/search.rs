@@ -276,9 +276,13 @@ impl SearchIndex {
             .iter()
             .map(|d| (d.title.as_str(), d.url.as_str(), d.excerpt.as_str()))
             .collect();
+        // Titles and excerpts are data for the client, which only ever
+        // sets them as text; `<`, `>` and `&` are escaped anyway, so the
+        // files hold no markup at all.
+        let json = crate::publish::script_safe(&serde_json::to_string(&docs).unwrap_or_default());
         OutputFile {
             rel: format!("search/docs/{n}.json"),
-            data: Data::Bytes(serde_json::to_vec(&docs).unwrap_or_default()),
+            data: Data::Bytes(json.into_bytes()),
         }
     }
 
@@ -353,7 +357,10 @@ impl SearchIndex {
         (
             OutputFile {
                 rel: "search/meta.json".into(),
-                data: Data::Bytes(serde_json::to_vec(&meta).unwrap_or_default()),
+                data: Data::Bytes(
+                    crate::publish::script_safe(&serde_json::to_string(&meta).unwrap_or_default())
+                        .into_bytes(),
+                ),
             },
             OutputFile {
                 rel: "search/facets.json".into(),

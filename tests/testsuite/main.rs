@@ -6,6 +6,7 @@ mod build;
 mod charts;
 mod compare;
 mod errors;
+mod hostile;
 mod init;
 mod links;
 mod live;

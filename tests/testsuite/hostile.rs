@@ -1,0 +1,292 @@
+//! Hostile input and faults, the cases not already covered by the other
+//! suites (see the README's "Guarantees" for the full list and where each
+//! case is tested): odd files, odd paths, symlinks, killed builds, and
+//! content that tries to run as a template or script.
+
+use std::time::Duration;
+
+use crate::util::{TestSite, tree};
+
+const CONFIG: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n[collections.roles]\n[collections.roles.fields]\nhome = { type = \"url\" }\n";
+
+fn site() -> TestSite {
+    TestSite::empty()
+        .file("site.toml", CONFIG)
+        .file("content/_index.md", "---\ntitle: Home\n---\n")
+}
+
+fn first_error(s: &TestSite) -> String {
+    let run = s.cairn(&["build"]);
+    run.failure();
+    run.error_lines()
+        .first()
+        .map(|l| l.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn odd_files_get_clear_errors() {
+    let s = site().file("content/empty.md", "");
+    assert_eq!(first_error(&s), "content/empty.md:1:1: the file is empty");
+    let s = site().file("content/tabs.md", "---\ntitle: T\n\tdescription: x\n---\n");
+    let e = first_error(&s);
+    assert!(e.starts_with("content/tabs.md:3:"), "{e}");
+    let mut deep = String::from("---\ntitle: T\nextra: ");
+    deep.push_str(&"[".repeat(300));
+    deep.push_str(&"]".repeat(300));
+    deep.push_str("\n---\n");
+    let s = site().file("content/deep.md", &deep);
+    assert!(first_error(&s).starts_with("content/deep.md:3:"));
+    let mut bomb = String::from("---\ntitle: T\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..10 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("b{}", i - 1)
+        };
+        bomb.push_str(&format!("  b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    bomb.push_str("---\n");
+    let s = site().file("content/bomb.md", &bomb);
+    let t = std::time::Instant::now();
+    let e = first_error(&s);
+    assert!(e.starts_with("content/bomb.md:"), "{e}");
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "an alias bomb is bounded"
+    );
+}
+
+#[test]
+fn fifty_megabytes_is_refused_quickly() {
+    let s = site();
+    let mut big = String::from("---\ntitle: Big\n---\n");
+    big.push_str(&"lorem ipsum ".repeat(50 * 1024 * 1024 / 12));
+    s.write("content/big.md", &big);
+    let t = std::time::Instant::now();
+    assert_eq!(
+        first_error(&s),
+        "content/big.md: file is 50 MB, over the 8 MB limit for content files"
+    );
+    assert!(t.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn hostile_slugs_and_names() {
+    for (slug, expected) in [
+        (
+            "../../x",
+            "slug `../../x` must be lowercase letters, digits, `-` and `_` only",
+        ),
+        (
+            "a/b",
+            "slug `a/b` must be lowercase letters, digits, `-` and `_` only",
+        ),
+        ("\"\"", "slug is empty"),
+        ("con", "slug `con` is a reserved file name on Windows hosts"),
+        (
+            "a:b",
+            "slug `a:b` must be lowercase letters, digits, `-` and `_` only",
+        ),
+        (
+            "x.",
+            "slug `x.` must be lowercase letters, digits, `-` and `_` only",
+        ),
+    ] {
+        let s = site().file(
+            "content/roles/r.md",
+            &format!("---\ntitle: R\nslug: {slug}\n---\n"),
+        );
+        assert_eq!(
+            first_error(&s),
+            format!("content/roles/r.md:3:7: {expected}"),
+            "{slug}"
+        );
+        assert!(!s.path("public").exists(), "nothing written for {slug}");
+    }
+    let s = site().file("content/roles/!!!.md", "---\ntitle: R\n---\n");
+    assert!(first_error(&s).contains("gives an empty slug"));
+    let run = site().cairn(&["new", "roles", "!!!"]);
+    run.failure();
+    assert!(run.stderr.contains("title `!!!` gives an empty slug"));
+}
+
+#[test]
+fn unicode_slugs_are_built_linked_and_served() {
+    let s = site()
+        .file(
+            "content/roles/café-crème.md",
+            "---\ntitle: Café\n---\n\nSee [[rôle-été]].\n",
+        )
+        .file("content/roles/rôle-été.md", "---\ntitle: Été\n---\n");
+    s.cairn(&["build"]).success();
+    assert!(s.path("public/roles/café-crème/index.html").exists());
+    assert!(
+        s.read("public/roles/café-crème/index.html")
+            .contains("href=\"/roles/rôle-été/\"")
+    );
+}
+
+#[test]
+fn symlinks_out_of_the_site_are_not_followed() {
+    let s = site();
+    std::fs::write(s.path("../outside.md"), "---\ntitle: Outside secret\n---\n").unwrap();
+    std::fs::write(s.path("../outside.css"), "secret").unwrap();
+    std::fs::create_dir_all(s.path("static")).unwrap();
+    std::os::unix::fs::symlink(s.path("../outside.md"), s.path("content/leak.md")).unwrap();
+    std::os::unix::fs::symlink(s.path("../outside.css"), s.path("static/leak.css")).unwrap();
+    // Inside the site, symlinks work.
+    s.write("shared/inside.md", "---\ntitle: Inside\n---\n");
+    std::os::unix::fs::symlink(s.path("shared/inside.md"), s.path("content/inside.md")).unwrap();
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("content/leak.md: warning: symlink points outside the site"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("static/leak.css: warning: symlink points outside the site"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.path("public/leak").exists());
+    assert!(!s.path("public/leak.css").exists());
+    assert!(s.read("public/inside/index.html").contains("Inside"));
+}
+
+#[test]
+fn template_syntax_in_content_is_text_and_scripts_are_escaped() {
+    let s = site().file(
+        "content/roles/x.md",
+        "---\ntitle: \"<script>alert('t')</script> & \\\"q\\\"\"\ndescription: \"</script><script>alert(1)</script>\"\nhome: \"https://example.org/?a=<b>\"\ntags: [\"<img src=x onerror=alert(1)>\"]\n---\n\n{{ config }} {% include \"base.html\" %} {{ site.title }}\n",
+    );
+    s.cairn(&["build"]).success();
+    let html = s.read("public/roles/x/index.html");
+    assert!(
+        html.contains("{{ config }} {% include \"base.html\" %} {{ site.title }}"),
+        "template syntax stays text"
+    );
+    assert!(
+        !html.contains("<script>alert"),
+        "no title or field becomes a script element"
+    );
+    assert!(!html.contains("<img src=x"));
+    let ld_start = html.find("application/ld+json\">").unwrap();
+    let ld = &html[ld_start..ld_start + html[ld_start..].find("</script>").unwrap()];
+    assert!(!ld.contains('<'), "JSON-LD escapes every <");
+    for f in [
+        "public/atom.xml",
+        "public/sitemap.xml",
+        "public/tags/index.html",
+    ] {
+        let text = s.read(f);
+        assert!(
+            !text.contains("<script>") && !text.contains("<img src=x"),
+            "{f}"
+        );
+    }
+    let (_, files) = (0, tree(&s.path("public/search")));
+    for (name, bytes) in files.into_iter().filter(|(n, _)| n.ends_with(".json")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains('<'), "search/{name} holds raw markup");
+    }
+    // A javascript: URL in a url field is refused.
+    s.write(
+        "content/roles/y.md",
+        "---\ntitle: Y\nhome: \"javascript:alert(1)\"\n---\n",
+    );
+    assert_eq!(
+        first_error(&s),
+        "content/roles/y.md:3:7: `home` value `javascript:alert(1)` is not a URL"
+    );
+}
+
+#[test]
+fn templates_that_include_or_extend_themselves_are_errors() {
+    let s = site()
+        .file("templates/page.html", "{% include \"page.html\" %}")
+        .file("content/x.md", "---\ntitle: X\n---\n");
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.to_lowercase().contains("circular"),
+        "{}",
+        run.stderr
+    );
+    let s = site()
+        .file("templates/page.html", "{% extends \"page.html\" %}")
+        .file("content/x.md", "---\ntitle: X\n---\n");
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.to_lowercase().contains("circular"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A site big enough that a build takes a noticeable time to write.
+fn big_site(version: &str) -> TestSite {
+    let s = site();
+    for i in 0..1500 {
+        s.write(
+            &format!("content/roles/r{i:04}.md"),
+            &format!(
+                "---\ntitle: Role {i}\n---\n\n## Part one\n\n{version} {}\n",
+                "text ".repeat(200)
+            ),
+        );
+    }
+    s
+}
+
+#[test]
+fn killed_builds_leave_whole_files_and_the_next_build_completes() {
+    let s = big_site("old");
+    s.cairn(&["build"]).success();
+    let old = tree(&s.path("public"));
+    // Change every page, then kill builds at several moments.
+    for i in 0..1500 {
+        s.write(
+            &format!("content/roles/r{i:04}.md"),
+            &format!(
+                "---\ntitle: Role {i}\n---\n\n## Part one\n\nnew {}\n",
+                "text ".repeat(200)
+            ),
+        );
+    }
+    s.cairn(&["build", "--output", "reference"]).success();
+    let new = tree(&s.path("reference"));
+    for delay in [30u64, 80, 150, 250, 400] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .arg("build")
+            .current_dir(&s.root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        for (rel, bytes) in tree(&s.path("public")) {
+            if rel.starts_with(".cairn") {
+                continue;
+            }
+            let whole = old.get(&rel) == Some(&bytes) || new.get(&rel) == Some(&bytes);
+            assert!(
+                whole,
+                "after a kill at {delay} ms, {rel} is neither the old nor the new file"
+            );
+        }
+    }
+    s.cairn(&["build"]).success();
+    assert_eq!(
+        tree(&s.path("public")),
+        new,
+        "the next build completes the output"
+    );
+    assert!(!s.path("public/.cairn-tmp").exists());
+}
