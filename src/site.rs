@@ -455,6 +455,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     });
     if let Some(state) = crate::uptodate::read(&out)
         && !out.join(output::TMP_DIR).exists()
+        && !out.join(output::BUILDING).exists()
         && state.inputs == inputs
         && crate::uptodate::outputs(&out) == Some(state.outputs)
     {
