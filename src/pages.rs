@@ -1056,6 +1056,27 @@ fn render_job(
     })
 }
 
+/// The description of page `i`, for meta tags, the feed and search: its
+/// `description`, else its `summary` field, else its first paragraph, else
+/// `fallback`.
+fn describe(sh: &Shared, i: usize, fallback: &str) -> String {
+    let p = &sh.site.pages[i];
+    let summary = sh.c.views[i]
+        .values
+        .iter()
+        .find(|(n, _)| n == "summary")
+        .and_then(|(_, v)| match v {
+            Resolved::Str(s) => Some(s.as_str()),
+            _ => None,
+        });
+    publish::meta_description(
+        p.description.as_deref(),
+        summary,
+        &sh.c.bodies[i].summary,
+        fallback,
+    )
+}
+
 /// The meta description, JSON-LD and Open Graph type of a page.
 fn seo(sh: &Shared, job: &Job, title: &str, path: &str) -> (String, String, &'static str) {
     let site = sh.site;
@@ -1071,25 +1092,7 @@ fn seo(sh: &Shared, job: &Job, title: &str, path: &str) -> (String, String, &'st
         name: config.title.clone(),
         url: config.base_url.clone(),
     };
-    let summary_field = |i: usize| {
-        sh.c.views[i]
-            .values
-            .iter()
-            .find(|(n, _)| n == "summary")
-            .and_then(|(_, v)| match v {
-                Resolved::Str(s) => Some(s.as_str()),
-                _ => None,
-            })
-    };
-    let page_description = |i: usize| {
-        let p = &site.pages[i];
-        publish::meta_description(
-            p.description.as_deref(),
-            summary_field(i),
-            &sh.c.bodies[i].summary,
-            &config.description,
-        )
-    };
+    let page_description = |i: usize| describe(sh, i, &config.description);
     let faq_of = |i: usize| publish::Faq {
         question: site.pages[i].title.clone(),
         answer: sh.c.bodies[i].text.clone(),
@@ -1300,23 +1303,10 @@ fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
             }
         }
     }
-    let summary = sh.c.views[i]
-        .values
-        .iter()
-        .find(|(n, _)| n == "summary")
-        .and_then(|(_, v)| match v {
-            Resolved::Str(s) => Some(s.as_str()),
-            _ => None,
-        });
     crate::search::DocInput {
         title: p.title.clone(),
         url: format!("{}{}", config.base_path, p.path),
-        excerpt: publish::meta_description(
-            p.description.as_deref(),
-            summary,
-            &sh.c.bodies[i].summary,
-            "",
-        ),
+        excerpt: describe(sh, i, ""),
         text: sh.c.bodies[i].text.clone(),
         facets,
     }
@@ -1431,22 +1421,7 @@ fn atom_file(sh: &Shared) -> OutputFile {
                 url: format!("{}{}", config.base_url, p.path),
                 published: date.clone(),
                 updated: p.updated.as_ref().map_or(date, |d| d.0.clone()),
-                summary: {
-                    let summary = sh.c.views[i]
-                        .values
-                        .iter()
-                        .find(|(n, _)| n == "summary")
-                        .and_then(|(_, v)| match v {
-                            Resolved::Str(s) => Some(s.as_str()),
-                            _ => None,
-                        });
-                    publish::meta_description(
-                        p.description.as_deref(),
-                        summary,
-                        &sh.c.bodies[i].summary,
-                        "",
-                    )
-                },
+                summary: describe(sh, i, ""),
                 category: p
                     .collection()
                     .and_then(|c| config.collection(c))

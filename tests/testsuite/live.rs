@@ -83,6 +83,27 @@ impl Drop for Running {
     }
 }
 
+/// The output folder equals, byte for byte, what a fresh `cairn build`
+/// writes.
+#[track_caller]
+fn assert_equals_clean_build(s: &TestSite) {
+    let incremental = tree(&s.path("public"));
+    s.cairn(&["build", "--output", "clean"]).success();
+    let clean = tree(&s.path("clean"));
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &clean {
+        assert!(
+            incremental[k] == *v,
+            "{k} differs from a clean build:\n{}\n---\n{}",
+            String::from_utf8_lossy(&incremental[k]),
+            String::from_utf8_lossy(v)
+        );
+    }
+}
+
 fn pause() {
     std::thread::sleep(Duration::from_millis(300));
 }
@@ -227,16 +248,7 @@ fn watch_after_many_edits_equals_a_clean_build() {
         pause();
     }
     drop(w);
-    let incremental = tree(&s.path("public"));
-    s.cairn(&["build", "--output", "clean"]).success();
-    let clean = tree(&s.path("clean"));
-    assert_eq!(
-        incremental.keys().collect::<Vec<_>>(),
-        clean.keys().collect::<Vec<_>>()
-    );
-    for (k, v) in &clean {
-        assert!(incremental[k] == *v, "{k} differs from a clean build");
-    }
+    assert_equals_clean_build(&s);
 }
 
 // ---------------------------------------------------------------------------
@@ -536,19 +548,5 @@ fn incremental_body_edits_equal_a_clean_build() {
         "and removing the link removes it"
     );
     drop(w);
-    let incremental = tree(&s.path("public"));
-    s.cairn(&["build", "--output", "clean"]).success();
-    let clean = tree(&s.path("clean"));
-    assert_eq!(
-        incremental.keys().collect::<Vec<_>>(),
-        clean.keys().collect::<Vec<_>>()
-    );
-    for (k, v) in &clean {
-        assert!(
-            incremental[k] == *v,
-            "{k} differs from a clean build:\n{}\n---\n{}",
-            String::from_utf8_lossy(&incremental[k]),
-            String::from_utf8_lossy(v)
-        );
-    }
+    assert_equals_clean_build(&s);
 }
