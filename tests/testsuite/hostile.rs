@@ -290,3 +290,100 @@ fn killed_builds_leave_whole_files_and_the_next_build_completes() {
     );
     assert!(!s.path("public/.cairn-tmp").exists());
 }
+
+#[test]
+fn front_matter_edge_cases_in_one_place() {
+    // Accepted: a byte-order mark, CRLF, delimiters with trailing spaces.
+    let s = site()
+        .file("content/bom.md", "\u{feff}---\ntitle: Bom\n---\nText\n")
+        .file("content/crlf.md", "---\r\ntitle: Crlf\r\n---\r\nText\r\n")
+        .file("content/spaces.md", "---   \ntitle: Spaces\n--- \t\nText\n");
+    s.cairn(&["build"]).success();
+    for p in ["bom", "crlf", "spaces"] {
+        assert!(s.path(&format!("public/{p}/index.html")).exists(), "{p}");
+    }
+    // Refused, each at its place.
+    for (text, expected) in [
+        (
+            "---\ntitle: Open\nno end\n",
+            "content/x.md:1:1: front-matter opened with `---` is never closed",
+        ),
+        (
+            "+++\ntitle = \"t\"\n+++\n",
+            "content/x.md:1:1: TOML front-matter (`+++`) is not supported",
+        ),
+        (
+            "---\ntitle: a\ntitle: b\n---\n",
+            "content/x.md:3:1: duplicate key `title` (first set at line 2)",
+        ),
+    ] {
+        let s = site().file("content/x.md", text);
+        assert_eq!(first_error(&s), expected);
+    }
+    let s = site();
+    s.write_bytes("content/x.md", b"---\ntitle: Caf\xe9\n---\n");
+    assert_eq!(
+        first_error(&s),
+        "content/x.md:2:11: file is not valid UTF-8 (it may be Latin-1 or another legacy encoding)"
+    );
+}
+
+#[test]
+fn pathological_markdown_builds_in_bounded_time() {
+    let mut body = "[ (](".repeat(20_000);
+    body.push_str("\n\n");
+    body.push_str(&"*".repeat(20_000));
+    body.push_str("\n\n");
+    body.push_str(&"[".repeat(10_000));
+    body.push_str(&"]".repeat(10_000));
+    body.push_str("\n\n");
+    for i in 0..5000 {
+        body.push_str(&format!("[ref{i}]: https://example.org/{i}\n"));
+    }
+    let s = site().file("content/p.md", &format!("---\ntitle: P\n---\n\n{body}"));
+    let t = std::time::Instant::now();
+    let run = s.cairn(&["build"]);
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t.elapsed()
+    );
+    // Thousands of nested brackets make a wikilink to a page that does not
+    // exist: a clean error at its place, not a hang or a crash.
+    run.failure();
+    assert!(
+        run.error_lines()
+            .iter()
+            .all(|l| l.starts_with("content/p.md:")),
+        "{}",
+        run.stderr
+    );
+    let s = site().file(
+        "content/c.md",
+        "---\ntitle: C\n---\n\n```\"><script>alert(1)</script>\ncode\n```\n",
+    );
+    s.cairn(&["build"]).success();
+    assert!(
+        !s.read("public/c/index.html").contains("<script>alert"),
+        "a hostile fence language is escaped"
+    );
+}
+
+#[test]
+fn output_paths_that_collide_are_refused_before_writing() {
+    let s = site()
+        .file("content/roles/a.md", "---\ntitle: A\nslug: same\n---\n")
+        .file("content/roles/b.md", "---\ntitle: B\nslug: same\n---\n");
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("map to the same output path `/roles/same/`")
+    );
+    let s = site()
+        .file("content/Guide.md", "---\ntitle: G\nslug: guide-x\n---\n")
+        .file("content/guide-x.md", "---\ntitle: g\n---\n");
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(!s.path("public").exists());
+}
