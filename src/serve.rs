@@ -336,6 +336,8 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
         .unwrap_or_default()
 }
 
+/// The event stream. Every event carries data: browsers drop events whose
+/// data is empty, which would silently lose `reload` and `css`.
 async fn events(st: Arc<Shared>, headers: &HeaderMap) -> Response {
     if !origin_allowed(&st, headers) {
         return plain(
@@ -356,10 +358,13 @@ async fn events(st: Arc<Shared>, headers: &HeaderMap) -> Response {
             loop {
                 match rx.recv().await {
                     Ok(Push::Reload) => {
-                        return Some((Ok(Event::default().event("reload").data("")), (None, rx)));
+                        return Some((
+                            Ok(Event::default().event("reload").data("now")),
+                            (None, rx),
+                        ));
                     }
                     Ok(Push::Css) => {
-                        return Some((Ok(Event::default().event("css").data("")), (None, rx)));
+                        return Some((Ok(Event::default().event("css").data("now")), (None, rx)));
                     }
                     Ok(Push::Errors(json)) => {
                         return Some((Ok(Event::default().event("errors").data(json)), (None, rx)));

@@ -155,3 +155,37 @@ fn theme_pages_fit_every_width_and_pass_axe() {
         ],
     );
 }
+
+#[test]
+fn serve_reloads_and_shows_the_error_overlay_in_a_browser() {
+    if !ready() {
+        return;
+    }
+    let s = TestSite::fixture("links").file(
+        "content/about.md",
+        "---\ntitle: About\n---\n\nFirst version.\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&s.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split(" at ").nth(1) {
+            break rest.split(' ').next().unwrap().to_string();
+        }
+    };
+    // Keep reading stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let result =
+        std::panic::catch_unwind(|| node("overlay.mjs", &[&url, s.root.to_str().unwrap()]));
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
