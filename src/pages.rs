@@ -1553,6 +1553,10 @@ impl<'a> SiteLinks<'a> {
 
 impl markdown::LinkResolver for SiteLinks<'_> {
     fn resolve(&self, kind: markdown::LinkKind, dest: &str) -> Result<markdown::Target, String> {
+        use unicode_normalization::UnicodeNormalization;
+        // Keys are in normal form C; so is what the author typed, now.
+        let dest: String = dest.nfc().collect();
+        let dest = dest.as_str();
         let links = &self.site.links;
         match kind {
             markdown::LinkKind::ContentPath => {

@@ -234,12 +234,15 @@ pub struct LinkIndex {
 
 impl LinkIndex {
     fn new(pages: &[Page], drafts: &[Page]) -> Self {
+        use unicode_normalization::UnicodeNormalization;
         let source_key = |p: &Page| {
             p.source
                 .strip_prefix("content")
                 .unwrap_or(&p.source)
                 .to_string_lossy()
                 .replace('\\', "/")
+                .nfc()
+                .collect::<String>()
         };
         let mut ix = LinkIndex::default();
         for (i, p) in pages.iter().enumerate() {

@@ -4,11 +4,14 @@
 //! `Key Stakeholders` and a file `key-stakeholders.md` all agree.
 
 /// Lowercases `text`, keeps letters and digits (any script), and turns every
-/// run of other characters into a single `-`, trimmed at both ends.
+/// run of other characters into a single `-`, trimmed at both ends. The
+/// result is in Unicode normal form C, so `café` typed on any system (or a
+/// file name stored decomposed, as macOS does) gives the same slug.
 pub fn slugify(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
-    for c in text.chars() {
+    for c in text.nfc() {
         if c.is_alphanumeric() || c == '_' {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -61,6 +64,9 @@ mod tests {
         assert_eq!(slugify("Product_Owner"), "product_owner");
         assert_eq!(slugify("Café Crème"), "café-crème");
         assert_eq!(slugify("!!!"), "");
+        // Decomposed (e + combining acute) and composed forms agree.
+        assert_eq!(slugify("Cafe\u{301}"), "café");
+        assert_eq!(slugify("Cafe\u{301}"), slugify("Caf\u{e9}"));
     }
 
     #[test]

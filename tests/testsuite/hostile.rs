@@ -387,3 +387,30 @@ fn output_paths_that_collide_are_refused_before_writing() {
     run.failure();
     assert!(!s.path("public").exists());
 }
+
+#[test]
+fn decomposed_unicode_file_names_meet_composed_links() {
+    // A file name stored decomposed (e + U+0301, as macOS writes it), linked
+    // from text typed composed (U+00E9).
+    let s = site()
+        .file(
+            "content/roles/cafe\u{301}-guide.md",
+            "---\ntitle: Café guide\n---\n",
+        )
+        .file(
+            "content/roles/links.md",
+            "---\ntitle: Links\n---\n\n[[caf\u{e9}-guide]] and [g](@/roles/caf\u{e9}-guide.md)\n",
+        );
+    s.cairn(&["build"]).success();
+    assert!(
+        s.path("public/roles/caf\u{e9}-guide/index.html").exists(),
+        "the slug is composed"
+    );
+    let html = s.read("public/roles/links/index.html");
+    // Link URLs are percent-encoded by the Markdown renderer.
+    assert_eq!(
+        html.matches("href=\"/roles/caf%C3%A9-guide/\"").count(),
+        2,
+        "both links resolve"
+    );
+}
