@@ -122,6 +122,13 @@ pub fn render(text: &str) -> Rendered {
 
 /// Renders `text` to HTML, resolving `@/` links and wikilinks.
 pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
+    render_full(text, resolver, true)
+}
+
+/// Renders `text` to HTML; `want_text` keeps the page's plain text in
+/// [`Rendered::text`] (the search index and FAQ answers need it; without
+/// them it would only cost memory).
+pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> Rendered {
     let (mut events, mut offsets): (Vec<Event>, Vec<usize>) = Parser::new_ext(text, options())
         .into_offset_iter()
         .map(|(e, r)| (e, r.start))
@@ -156,8 +163,12 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
                 let id = unique_id(&base, &out.ids);
                 out.ids.push(id.clone());
                 out.word_count += title.split_whitespace().count();
-                out.text.push_str(&title);
-                out.text.push(' ');
+                if want_text {
+                    out.text.push_str(&title);
+                }
+                if want_text {
+                    out.text.push(' ');
+                }
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
                     *slot = Some(CowStr::from(id.clone()));
                 }
@@ -249,8 +260,10 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
                     end += 1;
                 }
                 out.word_count += code.split_whitespace().count();
-                out.text.push_str(&code);
-                out.text.push(' ');
+                if want_text {
+                    out.text.push_str(&code);
+                    out.text.push(' ');
+                }
                 let html =
                     crate::highlight::code_block(&code, lang.as_deref().filter(|l| !l.is_empty()));
                 let last = end.min(events.len() - 1);
@@ -259,7 +272,9 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
             }
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {
-                out.text.push(' ');
+                if want_text {
+                    out.text.push(' ');
+                }
                 paragraph_depth = paragraph_depth.saturating_sub(1);
                 if !out.summary.is_empty() {
                     summary_done = true;
@@ -267,24 +282,32 @@ pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
             }
             Event::Text(t) | Event::Code(t) => {
                 out.word_count += t.split_whitespace().count();
-                out.text.push_str(t);
+                if want_text {
+                    out.text.push_str(t);
+                }
                 if paragraph_depth > 0 && !summary_done {
                     out.summary.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
+                if want_text {
+                    out.text.push(' ');
+                }
                 if paragraph_depth > 0 && !summary_done {
                     out.summary.push(' ');
                 }
             }
-            Event::End(_) => out.text.push(' '),
+            Event::End(_) if want_text => out.text.push(' '),
             _ => {}
         }
         i += 1;
     }
     out.summary = out.summary.split_whitespace().collect::<Vec<_>>().join(" ");
-    out.text = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.text = if want_text {
+        out.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        String::new()
+    };
     out.toc = nest(&flat);
     out.html.reserve(text.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter());

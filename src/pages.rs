@@ -1492,7 +1492,11 @@ fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagn
     }
     source.push_str(&body[last..]);
     let resolver = SiteLinks::new(sh.site);
-    let mut r = markdown::render_with(&source, &resolver);
+    // The plain text is kept only where something reads it: the search
+    // index, and FAQ answers in JSON-LD.
+    let want_text =
+        sh.site.config.search || page.collection().is_some_and(|c| config_is_faq(sh.site, c));
+    let mut r = markdown::render_full(&source, &resolver, want_text);
     let to_body = |offset: usize| {
         let k = shifts.partition_point(|(end, _)| *end <= offset);
         let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
