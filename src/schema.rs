@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::config::{Collection, Config, FieldDef, FieldType};
+use crate::config::{Config, FieldDef, FieldType};
 use crate::content::yaml::{Pos, Value, kind_name};
 use crate::content::{BUILTIN_KEYS, Date, Page, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -483,11 +483,6 @@ pub fn check_refs(
             }
         }
     }
-}
-
-/// A field declared by `coll`, by name.
-pub fn field<'a>(coll: &'a Collection, name: &str) -> Option<&'a FieldDef> {
-    coll.field(name)
 }
 
 #[cfg(test)]

@@ -535,13 +535,6 @@ fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     }
 }
 
-/// Loads and renders the site without writing anything.
-pub fn check(opts: &BuildOptions) -> Result<(usize, Diagnostics), Diagnostics> {
-    let site = Site::load(opts)?;
-    let (files, warnings) = site.render()?;
-    Ok((files.len(), warnings))
-}
-
 fn display_out(root: &Path, out: &Path) -> PathBuf {
     content::rel_to(root, out)
 }
