@@ -142,8 +142,8 @@ pub fn resolve(
 ) -> Vec<Comparison> {
     use crate::diagnostics::Diagnostic;
     let mut out: Vec<Comparison> = Vec::new();
-    let source =
-        std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let source = &config.source;
+
     for (n, def) in config.comparisons.iter().enumerate() {
         let mut items = Vec::new();
         for (slug, pos) in &def.items {
@@ -156,7 +156,7 @@ pub fn resolve(
                         pos.col,
                         index.missing(&def.collection, slug),
                     )
-                    .with_source(&source),
+                    .with_source(source),
                 ),
             }
         }
@@ -177,7 +177,7 @@ pub fn resolve(
                         first.line
                     ),
                 )
-                .with_source(&source),
+                .with_source(source),
             );
             continue;
         }

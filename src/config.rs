@@ -329,6 +329,8 @@ pub struct Config {
     pub charts: Vec<ChartDef>,
     /// Free-form `[extra]` table.
     pub extra: toml::Table,
+    /// The text of site.toml, for error snippets found after parsing.
+    pub source: String,
 }
 
 impl Config {
@@ -708,6 +710,7 @@ impl Config {
             comparisons,
             charts,
             extra: raw.extra,
+            source: text.to_string(),
         })
     }
 

@@ -118,7 +118,7 @@ pub fn render_cached(
     site: &Site,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     let config = &site.config;
-    let mut tera = timed("templates", || render::load_templates(config))?;
+    let tera = timed("templates", || render::load_templates(config))?;
     let mut ds = Diagnostics::new();
     let lookup = PageLookup {
         pages: &site.pages,
@@ -167,15 +167,6 @@ pub fn render_cached(
     }
     let order = timed("order", || collection_order(site));
     let charts = draw_charts(site, &order);
-    timed("globals", || {
-        let globals = Globals::new(site, &views, &tables, &order);
-        tera.global_context().insert("charts", &charts);
-        tera.global_context().insert("site", &globals.site);
-        tera.global_context()
-            .insert("collections", &globals.collections);
-        tera.global_context()
-            .insert("comparisons", &globals.comparisons);
-    });
     let nav = timed("nav", || navigation(site, &order));
     let mut cache = RenderCache {
         tera,
@@ -192,6 +183,18 @@ pub fn render_cached(
         search: None,
         charts,
     };
+    // One listing of every collection, for the global template context and
+    // for collection pages.
+    let globals = timed("globals", || {
+        Globals::new(site, &cache.views, &cache.tables, &cache.order)
+    });
+    timed("global context", || {
+        let gc = cache.tera.global_context();
+        gc.insert("charts", &cache.charts);
+        gc.insert("site", &globals.site);
+        gc.insert("collections", &globals.collections);
+        gc.insert("comparisons", &globals.comparisons);
+    });
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
         let sh = Shared { site, c: &cache };
         site.pages.par_iter().map(|p| render_body(&sh, p)).collect()
@@ -213,7 +216,6 @@ pub fn render_cached(
 
     let rendered: Vec<Result<OutputFile, Diagnostic>> = timed("render", || {
         let sh = Shared { site, c: &cache };
-        let globals = Globals::new(site, &cache.views, &cache.tables, &cache.order);
         cache
             .jobs
             .par_iter()

@@ -98,8 +98,7 @@ fn check_ladders(config: &Config, pages: &[Page], typed: &[TypedFields], ds: &mu
     {
         if let Some(cycle) = crate::charts::find_cycle(&ladder_nodes(config, pages, typed, chart)) {
             let path: Vec<String> = cycle.iter().map(|s| format!("`{s}`")).collect();
-            let text = std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE))
-                .unwrap_or_default();
+
             ds.push(
                 Diagnostic::error_at(
                     crate::config::CONFIG_FILE,
@@ -112,7 +111,7 @@ fn check_ladders(config: &Config, pages: &[Page], typed: &[TypedFields], ds: &mu
                         path.join(" -> ")
                     ),
                 )
-                .with_source(&text)
+                .with_source(&config.source)
                 .with_hint(format!(
                     "a career ladder must only go up: remove one of these `{}` references",
                     chart.field
@@ -313,7 +312,12 @@ pub(crate) fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
 impl Site {
     /// Loads and checks the site at `opts.root`.
     pub fn load(opts: &BuildOptions) -> Result<Site, Diagnostics> {
-        let mut config = timed("config", || config_for(opts))?;
+        let config = timed("config", || config_for(opts))?;
+        Site::load_with(opts, config)
+    }
+
+    /// Loads and checks the site whose site.toml is already read.
+    pub fn load_with(opts: &BuildOptions, mut config: Config) -> Result<Site, Diagnostics> {
         config.output_dir = output_dir(opts, &config);
         let (loaded, mut ds) = timed("load content", || content::load(&config));
         let drafts: HashSet<(String, String)> = loaded
@@ -478,7 +482,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         ));
     }
 
-    let site = Site::load(opts)?;
+    let site = Site::load_with(opts, config)?;
     let (files, warnings) = site.render()?;
     let sync = timed("write", || output::sync(&out, &files)).map_err(|e| {
         let mut ds = Diagnostics::new();
