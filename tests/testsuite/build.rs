@@ -198,3 +198,23 @@ fn bom_and_crlf_files_build() {
             .contains(r#"<h2 id="saved-on-windows">"#)
     );
 }
+
+#[test]
+fn collection_template_is_used_for_its_entries() {
+    let site = TestSite::fixture("basic")
+        .file("templates/role.html", "ROLE {{ page.title }}")
+        .file(
+            "site.toml",
+            "title = \"Basic\"\nbase_url = \"https://example.org/\"\nsearch = false\n\n[collections.roles]\ntitle = \"Roles\"\ntemplate = \"role.html\"\nsort_by = \"weight\"\n[collections.roles.fields]\nsummary = { type = \"string\" }\nstakeholders = { type = \"list\" }\n\n[collections.kpis]\ntitle = \"KPIs\"\n",
+        );
+    site.cairn(&["build"]).success();
+    assert_eq!(
+        site.read("public/roles/product-owner/index.html"),
+        "ROLE Product Owner"
+    );
+    assert!(
+        site.read("public/kpis/net-promoter-score/index.html")
+            .starts_with("<!doctype html>"),
+        "other collections keep page.html"
+    );
+}

@@ -215,3 +215,24 @@ fn user_shortcodes_take_every_argument_type() {
             .contains("<aside>Hi &lt;b&gt;|42|2.5|false|a,b|About</aside>")
     );
 }
+
+#[test]
+fn site_shortcode_overrides_the_theme_and_comparisons_are_ordinary_pages() {
+    let s = site(BLOCK)
+        .file("templates/shortcodes/compare.html", "<div class=\"mine\">{{ comparison.title }}: {{ comparison.rows | length }} rows</div>")
+        .file("content/about.md", "---\ntitle: About\n---\n\n{{ compare(collection=\"roles\", items=[\"product-owner\", \"product-manager\"], fields=[\"summary\"]) }}\n");
+    s.cairn(&["build"]).success();
+    assert!(
+        s.read("public/about/index.html")
+            .contains("<div class=\"mine\">Product Owner vs Product Manager: 1 rows</div>")
+    );
+    // In the sitemap and the search index like any page.
+    assert!(s.read("public/sitemap.xml").contains(
+        "<loc>https://example.org/atlas/compare/product-owner-vs-product-manager/</loc>"
+    ));
+    let docs: String = crate::util::tree(&s.path("public/search/docs"))
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(docs.contains("/atlas/compare/product-owner-vs-product-manager/"));
+}

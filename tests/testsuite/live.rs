@@ -478,6 +478,32 @@ fn serve_reloads_after_edits_and_shows_errors() {
 }
 
 #[test]
+fn a_non_loopback_interface_is_warned_about() {
+    let s = TestSite::fixture("links");
+    let mut r = Running::start(&s, &["serve", "--interface", "0.0.0.0", "--port", "0"]);
+    let line = r.wait_for("warning:");
+    assert!(line.contains("reachable from other machines"), "{line}");
+    r.wait_for("serving");
+}
+
+#[test]
+fn watch_removes_a_deleted_collection_folder() {
+    let s = TestSite::fixture("links");
+    let toml = s.read("site.toml") + "\n[collections.notes]\ntitle = \"Notes\"\n";
+    s.write("site.toml", &toml);
+    s.write("content/notes/one.md", "---\ntitle: One\n---\n");
+    s.write("content/notes/two.md", "---\ntitle: Two\n---\n");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    assert!(s.path("public/notes/one/index.html").exists());
+    std::fs::remove_dir_all(s.path("content/notes")).unwrap();
+    w.wait_for("rebuilt in");
+    assert!(!s.path("public/notes/one").exists() && !s.path("public/notes/two").exists());
+    // The collection page itself stays: the collection is still declared.
+    assert!(s.path("public/notes/index.html").exists());
+}
+
+#[test]
 fn busy_port_moves_to_the_next() {
     let s = TestSite::fixture("links");
     let blocker = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -231,3 +231,15 @@ fn new_entry_is_complete_and_checks_once_filled() {
     assert!(run.stderr.contains("no collection `role` in site.toml"));
     assert!(run.stderr.contains("did you mean `roles`?"));
 }
+
+#[test]
+fn extra_stays_free_form() {
+    let s = typed()
+        .file("templates/page.html", "{% if page.extra.nested %}{{ page.extra.nested.list | join(sep=\",\") }}|{{ page.extra.anything }}{% endif %}")
+        .file(
+            "content/roles/product-manager.md",
+            "---\ntitle: Product Manager\nsummary: Owns the why.\nextra:\n  anything: 42\n  nested: { list: [a, b] }\n---\n",
+        );
+    s.cairn(&["build"]).success();
+    assert_eq!(s.read("public/roles/product-manager/index.html"), "a,b|42");
+}
