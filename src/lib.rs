@@ -6,9 +6,9 @@
 //!
 //! ```text
 //!  site.toml ──► config ──┐
-//!                         ├──► site::Site::load ──► site::Site::render ──► output::sync
-//!  content/*.md ─► content┘      (validate)          (markdown + render)     (atomic writes,
-//!                 (frontmatter,                                               stale removal)
+//!                         ├──► site::Site::load ──► site::Site::render ──► output::Stager
+//!  content/*.md ─► content┘      (validate)          (markdown + render)     (staged, atomic
+//!                 (frontmatter,                                               writes, stale removal)
 //!                  yaml)
 //! ```
 //!

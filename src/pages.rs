@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::compare::{self, TableCtx};
 use crate::config::{Config, FieldDef, SortBy};
-use crate::content::{Date, Page, PageKind, yaml::Value};
+use crate::content::{self, Date, Page, PageKind, yaml::Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 use crate::markdown::{self, TocEntry};
 use crate::output::{Data, OutputFile};
@@ -78,6 +78,13 @@ pub struct RenderCache {
     search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
 }
 
+impl RenderCache {
+    /// Every output path of the build.
+    pub fn output_paths(&self) -> Vec<String> {
+        self.outputs.iter().cloned().collect()
+    }
+}
+
 /// A borrowed view of a site and its render cache.
 struct Shared<'a> {
     site: &'a Site,
@@ -116,6 +123,17 @@ pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics
 /// incremental re-render needs.
 pub fn render_cached(
     site: &Site,
+) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
+    render_into(site, &crate::output::InMemory)
+}
+
+/// Renders every output file of `site`, handing each to `sink` as soon as
+/// it is done; returns the files the sink gave back, the warnings, and what
+/// an incremental re-render needs. Nothing is handed on once an error is
+/// known, and the caller discards what was handed on if this fails.
+pub fn render_into(
+    site: &Site,
+    sink: &dyn crate::output::Sink,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     let config = &site.config;
     let tera = timed("templates", || render::load_templates(config))?;
@@ -192,7 +210,7 @@ pub fn render_cached(
         let gc = cache.tera.global_context();
         gc.insert("charts", &cache.charts);
         gc.insert("site", &globals.site);
-        gc.insert("collections", &globals.collections);
+        gc.insert_value("collections", tera::Value::from(globals.values.clone()));
         gc.insert("comparisons", &globals.comparisons);
     });
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
@@ -214,34 +232,17 @@ pub fn render_cached(
     cache.backlinks = timed("backlinks", || merge_backlinks(site, &cache.bodies));
     cache.jobs = jobs(&Shared { site, c: &cache }, &mut ds);
 
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = timed("render", || {
-        let sh = Shared { site, c: &cache };
-        cache
-            .jobs
-            .par_iter()
-            .map(|(job, template, rel)| match job {
-                Job::Alias(n) => Ok(alias_page(site, *n, rel)),
-                _ => render_job(&sh, &globals, job, template, rel),
-            })
-            .collect()
-    });
-    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 3);
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => ds.push(d),
-        }
-    }
-    let mut search_files = Vec::new();
+    // Every file besides the pages is known before a page is rendered, so
+    // collisions are found before anything is handed to the sink.
+    let mut statics = Vec::new();
     if config.search {
         let (index, doc_of) = timed("search index", || build_search(&Shared { site, c: &cache }));
-        search_files = index.files();
+        statics = index.files();
         cache.search = Some((index, doc_of));
     }
-    let mut statics = timed("publishing files", || {
+    statics.extend(timed("publishing files", || {
         publishing_files(&Shared { site, c: &cache })
-    });
-    statics.extend(search_files);
+    }));
     statics.extend(render::static_files(config, &mut ds));
     statics.extend(site.assets.iter().map(|a| OutputFile {
         rel: a.rel.clone(),
@@ -250,10 +251,76 @@ pub fn render_cached(
     timed("collisions", || {
         check_collisions(site, &cache.jobs, &statics, &mut ds)
     });
-    files.extend(statics);
-    cache.outputs = files.iter().map(|f| f.rel.clone()).collect();
+    cache.outputs = cache
+        .jobs
+        .iter()
+        .map(|(_, _, rel)| rel.clone())
+        .chain(statics.iter().map(|f| f.rel.clone()))
+        .collect();
+    // With errors already found, pages are still rendered (to report every
+    // error of the run) but nothing is handed on.
+    let handing_on = !ds.has_errors();
+    let hand_on = |f: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
+        if !handing_on {
+            return Ok(None);
+        }
+        let rel = f.rel.clone();
+        sink.put(f).map_err(|e| {
+            Diagnostic::error(
+                content::rel_to(&config.root, &config.output_dir.join(&rel)),
+                format!("cannot write: {e}"),
+            )
+        })
+    };
+    let mut files = Vec::new();
+    for f in statics {
+        match hand_on(f) {
+            Ok(kept) => files.extend(kept),
+            Err(d) => ds.push(d),
+        }
+    }
+    type Done = Result<
+        (
+            Option<OutputFile>,
+            Option<(String, crate::linkcheck::PageScan)>,
+        ),
+        Diagnostic,
+    >;
+    let rendered: Vec<Done> = timed("render", || {
+        let sh = Shared { site, c: &cache };
+        cache
+            .jobs
+            .par_iter()
+            .map(|(job, template, rel)| {
+                let f = match job {
+                    Job::Alias(n) => alias_page(site, *n, rel),
+                    _ => render_job(&sh, &globals, job, template, rel)?,
+                };
+                // The link-check data is taken now, so the page itself
+                // need not be kept.
+                let scan = match (&f.data, job) {
+                    (_, Job::Alias(_)) => None,
+                    (Data::Bytes(b), _) if handing_on && rel.ends_with(".html") => {
+                        std::str::from_utf8(b)
+                            .ok()
+                            .map(|s| (rel.clone(), crate::linkcheck::scan(s)))
+                    }
+                    _ => None,
+                };
+                Ok((hand_on(f)?, scan))
+            })
+            .collect()
+    });
+    for r in rendered {
+        match r {
+            Ok((kept, scan)) => {
+                files.extend(kept);
+                cache.scans.extend(scan);
+            }
+            Err(d) => ds.push(d),
+        }
+    }
     if !ds.has_errors() {
-        cache.scans = timed("scan links", || scan_pages(&cache.jobs, &files));
         timed("check links", || {
             check_rendered_links(site, &cache, None, &mut ds)
         });
@@ -624,29 +691,6 @@ fn job_source(site: &Site, job: &Job) -> String {
     }
 }
 
-/// The link-check data of every rendered HTML page (alias redirects
-/// excepted).
-fn scan_pages(
-    jobs: &[(Job, String, String)],
-    files: &[OutputFile],
-) -> HashMap<String, crate::linkcheck::PageScan> {
-    let aliases: std::collections::HashSet<&str> = jobs
-        .iter()
-        .filter(|(j, _, _)| matches!(j, Job::Alias(_)))
-        .map(|(_, _, rel)| rel.as_str())
-        .collect();
-    files
-        .par_iter()
-        .filter(|f| f.rel.ends_with(".html") && !aliases.contains(f.rel.as_str()))
-        .filter_map(|f| match &f.data {
-            Data::Bytes(b) => std::str::from_utf8(b)
-                .ok()
-                .map(|s| (f.rel.clone(), crate::linkcheck::scan(s))),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Checks the internal links of the scanned pages (all of them, or those at
 /// `only`), catching broken links written by templates and shortcodes as
 /// well as by Markdown.
@@ -942,6 +986,7 @@ fn render_job_without_globals(
     let empty = Globals {
         site: SiteCtx::new(&sh.site.config),
         collections: Vec::new(),
+        values: Vec::new(),
         comparisons: &[],
     };
     render_job(sh, &empty, job, template, rel)
@@ -1043,13 +1088,17 @@ fn render_job(
         _ => None,
     };
     if let Some(name) = collection_name
-        && let Some(c) = g.collections.iter().find(|c| c.name == name)
+        && let Some(k) = g.collections.iter().position(|c| c.name == name)
+        && let Some(listing) = g.values[k].as_map()
     {
         let content = match job {
             Job::Page(i) => sh.c.bodies[*i].html.as_str(),
             _ => "",
         };
-        ctx.insert("collection", &CollectionPageCtx { inner: c, content });
+        // The shared listing plus this page's own content.
+        let mut value = listing.clone();
+        value.insert("content".into(), tera::Value::from(content));
+        ctx.insert_value("collection", tera::Value::from(value));
     }
     let html = render::render_page(&sh.c.tera, template, &ctx, &source)?;
     Ok(OutputFile {
@@ -1801,6 +1850,8 @@ fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
 struct Globals<'a> {
     site: SiteCtx<'a>,
     collections: Vec<CollectionCtx<'a>>,
+    /// `collections` as template values, in the same order.
+    values: Vec<tera::Value>,
     comparisons: &'a [TableCtx],
 }
 
@@ -1812,7 +1863,7 @@ impl<'a> Globals<'a> {
         order: &[Vec<usize>],
     ) -> Self {
         let c = &site.config;
-        let collections = c
+        let collections: Vec<CollectionCtx> = c
             .collections
             .iter()
             .zip(order)
@@ -1833,9 +1884,16 @@ impl<'a> Globals<'a> {
                 }
             })
             .collect();
+        // Serialised once: the global `collections` and each collection
+        // page share these values (tera values are reference-counted).
+        let values = collections
+            .iter()
+            .map(tera::Value::from_serializable)
+            .collect();
         Globals {
             site: SiteCtx::new(c),
             collections,
+            values,
             comparisons,
         }
     }
@@ -1905,13 +1963,6 @@ struct CollectionCtx<'a> {
     kind: Option<&'a str>,
     fields: &'a [FieldDef],
     entries: Vec<EntryCtx<'a>>,
-}
-
-#[derive(Serialize)]
-struct CollectionPageCtx<'a> {
-    #[serde(flatten)]
-    inner: &'a CollectionCtx<'a>,
-    content: &'a str,
 }
 
 /// The typed fields of a page as a map, in declaration order.

@@ -1,10 +1,12 @@
 //! The one pipeline: load -> validate -> render -> write.
 //!
 //! [`Site::load`] reads `site.toml` and every content file and checks them;
-//! [`Site::render`] renders every output file in memory, in parallel;
-//! [`build`] runs both, then hands the files to [`crate::output::sync`]. A
-//! failure in any stage before the write leaves the output folder untouched.
-//! `cairn check` is the same pipeline stopped before the write.
+//! [`Site::render`] renders every output file in memory, in parallel (for
+//! `check`, `watch` and `serve`); [`build`] renders the same way but hands
+//! each file to an [`output::Stager`] as soon as it is done, and commits
+//! the output only when the whole build succeeded. A failure in any stage
+//! leaves the output folder as it was. `cairn check` is the same pipeline
+//! stopped before the write.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -302,11 +304,28 @@ pub(crate) fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
     let out = f();
     if std::env::var_os("CAIRN_LOG").is_some_and(|v| v == "debug") {
         eprintln!(
-            "[debug] {step}: {:.1} ms",
-            start.elapsed().as_secs_f64() * 1e3
+            "[debug] {step}: {:.1} ms{}",
+            start.elapsed().as_secs_f64() * 1e3,
+            memory_note()
         );
     }
     out
+}
+
+/// The resident and peak memory of this process, for the debug log (Linux
+/// only; empty elsewhere).
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!(" (rss {} MB, peak {} MB)", field("VmRSS:"), field("VmHWM:"))
 }
 
 impl Site {
@@ -483,16 +502,33 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     }
 
     let site = Site::load_with(opts, config)?;
-    let (files, warnings) = site.render()?;
-    let sync = timed("write", || output::sync(&out, &files)).map_err(|e| {
+    let write_error = |e: std::io::Error| {
         let mut ds = Diagnostics::new();
         ds.push(Diagnostic::error(
             display_out(&site.config.root, &out),
             format!("cannot write the output: {e}"),
         ));
         ds
-    })?;
-    let pages = files.iter().filter(|f| f.rel.ends_with(".html")).count();
+    };
+    // Each page goes to disk (as a temporary file) as soon as it is
+    // rendered; the commit after a successful render puts them in place.
+    let stager = output::Stager::begin(&out).map_err(write_error)?;
+    let (_, warnings, cache) = match crate::pages::render_into(&site, &stager) {
+        Ok(r) => r,
+        Err(mut ds) => {
+            stager.abort();
+            ds.extend(site.warnings.clone().sorted());
+            return Err(ds);
+        }
+    };
+    let mut warnings = warnings;
+    warnings.extend(site.warnings.clone().sorted());
+    let all = cache.output_paths();
+    drop(cache);
+    let rels: Vec<&str> = all.iter().map(String::as_str).collect();
+    let sync = timed("write", || stager.commit(&rels)).map_err(write_error)?;
+    let files = all;
+    let pages = files.iter().filter(|f| f.ends_with(".html")).count();
     // Remember what was built, for the next "nothing changed" check. A
     // failure here only costs the next build its shortcut.
     if let Some(outputs) = crate::uptodate::outputs(&out) {

@@ -17,6 +17,54 @@ fn failed_build_leaves_previous_output_byte_for_byte() {
     assert_eq!(s.tree("public"), before);
 }
 
+/// Every folder under `dir`, relative.
+fn folders(dir: &std::path::Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn failure_found_after_pages_were_staged_leaves_previous_output_byte_for_byte() {
+    let s = TestSite::fixture("basic");
+    s.cairn(&["build"]).success();
+    let before = s.tree("public");
+    let dirs = folders(&s.path("public"));
+    // A new page (a new folder), a changed page, and a broken plain link
+    // that only the check of the rendered pages finds, after every page
+    // has been handed to the output.
+    s.write(
+        "content/roles/brand-new.md",
+        "---\ntitle: Brand New\n---\nNew.\n",
+    );
+    s.write(
+        "content/about.md",
+        "---\ntitle: About changed\n---\nSee [nowhere](/nowhere/).\n",
+    );
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("broken link `/nowhere/`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        s.tree("public"),
+        before,
+        "no file changed, none left behind"
+    );
+    assert_eq!(folders(&s.path("public")), dirs, "no folder left behind");
+    // A failed first build leaves no output folder at all.
+    let run = s.cairn(&["build", "--output", "fresh"]);
+    run.failure();
+    assert!(!s.path("fresh").exists());
+}
+
 #[test]
 fn unchanged_rebuild_writes_nothing_and_stale_files_go() {
     let s = TestSite::fixture("basic");
