@@ -162,7 +162,7 @@ pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> 
                 });
                 let id = unique_id(&base, &out.ids);
                 out.ids.push(id.clone());
-                out.word_count += title.split_whitespace().count();
+                out.word_count += count_words(&title);
                 if want_text {
                     out.text.push_str(&title);
                 }
@@ -259,7 +259,7 @@ pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> 
                     }
                     end += 1;
                 }
-                out.word_count += code.split_whitespace().count();
+                out.word_count += count_words(&code);
                 if want_text {
                     out.text.push_str(&code);
                     out.text.push(' ');
@@ -281,7 +281,7 @@ pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> 
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                out.word_count += t.split_whitespace().count();
+                out.word_count += count_words(t);
                 if want_text {
                     out.text.push_str(t);
                 }
@@ -311,7 +311,34 @@ pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> 
     out.toc = nest(&flat);
     out.html.reserve(text.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter());
+    // Kept until the page is rendered: give back the unused reserve.
+    out.html.shrink_to_fit();
     out
+}
+
+/// The number of words of `s`, as `s.split_whitespace().count()`, without
+/// decoding ASCII bytes as characters (word counts run over every page's
+/// whole text).
+pub fn count_words(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let space = if bytes[i] < 0x80 {
+            i += 1;
+            matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        if space {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+        }
+    }
+    words
 }
 
 /// Renders a short piece of inline Markdown (a `text` field): the HTML of a
@@ -388,6 +415,24 @@ pub fn escape_attr(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn word_count_matches_split_whitespace() {
+        for s in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "tab\tand\nnewline\r\nand\x0bvt\x0cff",
+            "caf\u{e9} na\u{ef}ve \u{2014} dash",
+            "no\u{a0}break\u{2003}em\u{3000}ideographic\u{85}nel",
+            "\u{1f600}\u{1f600} \u{1f600}",
+            "\u{feff}bom is not a space",
+        ] {
+            assert_eq!(count_words(s), s.split_whitespace().count(), "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -62,8 +62,12 @@ pub struct RenderCache {
     order: Vec<Vec<usize>>,
     /// For each page, breadcrumbs and neighbours.
     nav: Vec<Nav>,
-    /// Each page's rendered Markdown.
+    /// Each page's rendered Markdown (without its HTML unless
+    /// `html_kept`).
     bodies: Vec<markdown::Rendered>,
+    /// Whether `bodies` hold the HTML; a streaming build renders it again
+    /// for each page instead of keeping every page's HTML at once.
+    html_kept: bool,
     /// For each page, typed references and body links to it.
     backlinks: Vec<Vec<Backlink>>,
     /// Every output page: (job, template, output path).
@@ -115,26 +119,39 @@ struct ComparisonLink {
 }
 
 /// Renders every output file of `site` in memory.
-pub fn render(site: &Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+pub fn render(site: &mut Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
     render_cached(site).map(|(files, ds, _)| (files, ds))
 }
 
 /// Renders every output file of `site` in memory and keeps what an
 /// incremental re-render needs.
 pub fn render_cached(
-    site: &Site,
+    site: &mut Site,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
-    render_into(site, &crate::output::InMemory)
+    render_into(site, &crate::output::InMemory, false)
 }
 
 /// Renders every output file of `site`, handing each to `sink` as soon as
 /// it is done; returns the files the sink gave back, the warnings, and what
 /// an incremental re-render needs. Nothing is handed on once an error is
-/// known, and the caller discards what was handed on if this fails.
+/// known, and the caller discards what was handed on if this fails. With
+/// `release_sources` (a one-off build), neither the pages' texts nor their
+/// HTML bodies stay in memory: each page's Markdown is rendered again in
+/// its own job, from its file. `watch` and `serve` keep both.
 pub fn render_into(
-    site: &Site,
+    site: &mut Site,
     sink: &dyn crate::output::Sink,
+    release_sources: bool,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
+    // Loading has checked everything that quotes the front matter; from
+    // here on a one-off build reads each file again where its body is
+    // rendered (twice: once for links and headings, once in its page job)
+    // instead of keeping every text in memory.
+    if release_sources {
+        timed("release sources", || {
+            site.pages.par_iter_mut().for_each(Page::release_text)
+        });
+    }
     let config = &site.config;
     let tera = timed("templates", || render::load_templates(config))?;
     let mut ds = Diagnostics::new();
@@ -194,6 +211,7 @@ pub fn render_into(
         order,
         nav,
         bodies: Vec::new(),
+        html_kept: !release_sources,
         backlinks: Vec::new(),
         jobs: Vec::new(),
         scans: HashMap::new(),
@@ -203,19 +221,28 @@ pub fn render_into(
     };
     // One listing of every collection, for the global template context and
     // for collection pages.
-    let globals = timed("globals", || {
-        Globals::new(site, &cache.views, &cache.tables, &cache.order)
-    });
-    timed("global context", || {
+    let listings = timed("globals", || {
+        let globals = Globals::new(site, &cache.views, &cache.tables, &cache.order);
         let gc = cache.tera.global_context();
         gc.insert("charts", &cache.charts);
         gc.insert("site", &globals.site);
         gc.insert_value("collections", tera::Value::from(globals.values.clone()));
         gc.insert("comparisons", &globals.comparisons);
+        globals.values
     });
     let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
         let sh = Shared { site, c: &cache };
-        site.pages.par_iter().map(|p| render_body(&sh, p)).collect()
+        site.pages
+            .par_iter()
+            .map(|p| {
+                render_body(&sh, p).map(|mut r| {
+                    if !sh.c.html_kept {
+                        r.html = String::new();
+                    }
+                    r
+                })
+            })
+            .collect()
     });
     cache.bodies = bodies
         .into_iter()
@@ -294,7 +321,7 @@ pub fn render_into(
             .map(|(job, template, rel)| {
                 let f = match job {
                     Job::Alias(n) => alias_page(site, *n, rel),
-                    _ => render_job(&sh, &globals, job, template, rel)?,
+                    _ => render_job(&sh, &listings, job, template, rel)?,
                 };
                 // The link-check data is taken now, so the page itself
                 // need not be kept.
@@ -443,16 +470,16 @@ pub fn rerender_bodies(
         let needs_globals = jobs_to_render
             .iter()
             .any(|&n| matches!(&cache.jobs[n].0, Job::Collection(_)) || matches!(&cache.jobs[n].0, Job::Page(k) if matches!(site.pages[*k].kind, PageKind::Collection(_))));
-        let globals =
-            needs_globals.then(|| Globals::new(site, &cache.views, &cache.tables, &cache.order));
+        let listings = if needs_globals {
+            Globals::new(site, &cache.views, &cache.tables, &cache.order).values
+        } else {
+            Vec::new()
+        };
         let mut out: Vec<Result<OutputFile, Diagnostic>> = jobs_to_render
             .par_iter()
             .map(|&n| {
                 let (job, template, rel) = &cache.jobs[n];
-                match &globals {
-                    Some(g) => render_job(&sh, g, job, template, rel),
-                    None => render_job_without_globals(&sh, job, template, rel),
-                }
+                render_job(&sh, &listings, job, template, rel)
             })
             .collect();
         // The feed's summaries may come from first paragraphs.
@@ -552,7 +579,10 @@ fn check_fragments(site: &Site, bodies: &[markdown::Rendered], ds: &mut Diagnost
             if let Some(s) = did_you_mean(f, ids.iter().map(String::as_str)) {
                 msg.push_str(&format!(" (did you mean `#{s}`?)"));
             }
-            ds.push(page.error_at(body_pos(page, l.offset), msg));
+            ds.push(match page.source_text(&site.config.root) {
+                Ok(text) => body_error(page, &text, l.offset, msg),
+                Err(d) => d,
+            });
         }
     }
 }
@@ -975,26 +1005,11 @@ fn config_is_faq(site: &Site, collection: &str) -> bool {
         .is_some_and(|c| c.kind.as_deref() == Some("faq"))
 }
 
-/// Renders a job that needs no collection listing (anything but a
-/// collection page).
-fn render_job_without_globals(
-    sh: &Shared,
-    job: &Job,
-    template: &str,
-    rel: &str,
-) -> Result<OutputFile, Diagnostic> {
-    let empty = Globals {
-        site: SiteCtx::new(&sh.site.config),
-        collections: Vec::new(),
-        values: Vec::new(),
-        comparisons: &[],
-    };
-    render_job(sh, &empty, job, template, rel)
-}
-
+/// Renders one page. `listings` holds each collection's listing as a
+/// template value (config order); only collection pages read it.
 fn render_job(
     sh: &Shared,
-    g: &Globals,
+    listings: &[tera::Value],
     job: &Job,
     template: &str,
     rel: &str,
@@ -1002,13 +1017,27 @@ fn render_job(
     let site = sh.site;
     let config = &site.config;
     let mut ctx = Context::new();
+    // A streaming build keeps no page's HTML between the Markdown pass and
+    // this one: render it again here, where it is used and dropped.
+    let fresh = match job {
+        Job::Page(i) if !sh.c.html_kept => {
+            let page = &site.pages[*i];
+            Some(render_body(sh, page).map_err(|mut d| {
+                d.truncate(1);
+                d.pop()
+                    .unwrap_or_else(|| Diagnostic::error(&page.source, "cannot render"))
+            })?)
+        }
+        _ => None,
+    };
+    let body_of = |i: usize| fresh.as_ref().unwrap_or(&sh.c.bodies[i]);
     let (page_ctx, source) = match job {
         Job::Page(i) => {
             let i = *i;
             let p = &site.pages[i];
             let mut ctx = PageCtx::new(
                 p,
-                &sh.c.bodies[i],
+                body_of(i),
                 &sh.c.views[i],
                 &sh.c.backlinks[i],
                 &sh.c.appears_in[i],
@@ -1088,11 +1117,11 @@ fn render_job(
         _ => None,
     };
     if let Some(name) = collection_name
-        && let Some(k) = g.collections.iter().position(|c| c.name == name)
-        && let Some(listing) = g.values[k].as_map()
+        && let Some(k) = config.collections.iter().position(|c| c.name == name)
+        && let Some(listing) = listings.get(k).and_then(tera::Value::as_map)
     {
         let content = match job {
-            Job::Page(i) => sh.c.bodies[*i].html.as_str(),
+            Job::Page(i) => body_of(*i).html.as_str(),
             _ => "",
         };
         // The shared listing plus this page's own content.
@@ -1507,13 +1536,18 @@ fn placeholder(n: usize) -> String {
 /// links. Shortcode and link problems are errors at their line and column
 /// in the file.
 fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagnostic>> {
-    let body = page.body();
+    let text = page
+        .source_text(&sh.site.config.root)
+        .map_err(|d| vec![d])?;
+    let body = text.get(page.body_offset..).unwrap_or_default();
     let (calls, errors) = shortcodes::find_calls(body);
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
-            page.error_at(
-                body_pos(page, e.offset),
+            body_error(
+                page,
+                &text,
+                e.offset,
                 format!("invalid shortcode call: {}", e.message),
             )
         })
@@ -1536,7 +1570,7 @@ fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagn
         match render_shortcode(sh, call, page) {
             Ok(html) => outputs.push(html),
             Err(msg) => {
-                diags.push(page.error_at(body_pos(page, call.range.start), msg));
+                diags.push(body_error(page, &text, call.range.start, msg));
                 outputs.push(String::new());
             }
         }
@@ -1554,7 +1588,7 @@ fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagn
         (offset as isize + delta).max(0) as usize
     };
     for (offset, msg) in &r.link_errors {
-        diags.push(page.error_at(body_pos(page, to_body(*offset)), msg.clone()));
+        diags.push(body_error(page, &text, to_body(*offset), msg.clone()));
     }
     for l in &mut r.links {
         l.offset = to_body(l.offset);
@@ -1577,13 +1611,11 @@ fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagn
     Ok(r)
 }
 
-/// The file position of a byte offset in a page's body.
-fn body_pos(page: &Page, offset: usize) -> crate::content::yaml::Pos {
-    let (line, col) = line_col(page.body(), offset);
-    crate::content::yaml::Pos {
-        line: line + page.body_line - 1,
-        col,
-    }
+/// An error at a byte offset of a page's body; `text` is the file's text.
+fn body_error(page: &Page, text: &str, offset: usize, msg: impl Into<String>) -> Diagnostic {
+    let body = text.get(page.body_offset..).unwrap_or_default();
+    let (line, col) = line_col(body, offset);
+    Diagnostic::error_at(&page.source, line + page.body_line - 1, col, msg).with_source(text)
 }
 
 /// Resolves `@/` links and wikilinks against the site's pages.
@@ -1849,8 +1881,7 @@ fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
 
 struct Globals<'a> {
     site: SiteCtx<'a>,
-    collections: Vec<CollectionCtx<'a>>,
-    /// `collections` as template values, in the same order.
+    /// Each collection's listing (config order) as a template value.
     values: Vec<tera::Value>,
     comparisons: &'a [TableCtx],
 }
@@ -1892,7 +1923,6 @@ impl<'a> Globals<'a> {
             .collect();
         Globals {
             site: SiteCtx::new(c),
-            collections,
             values,
             comparisons,
         }

@@ -226,11 +226,12 @@ impl Session {
 
     /// The full path: load and render everything, keep what differs.
     fn full(&mut self) -> Result<Vec<String>, Diagnostics> {
-        let site = Site::load(&self.opts)?;
-        let (files, warnings, cache) = crate::pages::render_cached(&site).map_err(|mut ds| {
-            ds.extend(site.warnings.clone().sorted());
-            ds
-        })?;
+        let mut site = Site::load(&self.opts)?;
+        let (files, warnings, cache) =
+            crate::pages::render_cached(&mut site).map_err(|mut ds| {
+                ds.extend(site.warnings.clone().sorted());
+                ds
+            })?;
         let mut all_warnings = warnings;
         all_warnings.extend(site.warnings.clone().sorted());
         let files = read_all(files)?;

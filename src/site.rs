@@ -407,9 +407,10 @@ impl Site {
     /// Renders every output file in memory.
     /// Renders every output file in memory; returns the files and every
     /// warning of the run (loading and rendering).
-    pub fn render(&self) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+    pub fn render(&mut self) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+        let load_warnings = self.warnings.clone().sorted();
         let with_load_warnings = |mut ds: Diagnostics| {
-            ds.extend(self.warnings.clone().sorted());
+            ds.extend(load_warnings.clone());
             ds
         };
         let (files, warnings) = crate::pages::render(self).map_err(with_load_warnings)?;
@@ -501,11 +502,12 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         ));
     }
 
-    let site = Site::load_with(opts, config)?;
+    let mut site = Site::load_with(opts, config)?;
+    let shown_out = display_out(&site.config.root, &out);
     let write_error = |e: std::io::Error| {
         let mut ds = Diagnostics::new();
         ds.push(Diagnostic::error(
-            display_out(&site.config.root, &out),
+            shown_out.clone(),
             format!("cannot write the output: {e}"),
         ));
         ds
@@ -513,7 +515,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     // Each page goes to disk (as a temporary file) as soon as it is
     // rendered; the commit after a successful render puts them in place.
     let stager = output::Stager::begin(&out).map_err(write_error)?;
-    let (_, warnings, cache) = match crate::pages::render_into(&site, &stager) {
+    let (_, warnings, cache) = match crate::pages::render_into(&mut site, &stager, true) {
         Ok(r) => r,
         Err(mut ds) => {
             stager.abort();

@@ -33,7 +33,7 @@ pub fn run(a: CheckArgs) -> ExitCode {
         drafts: a.drafts,
         ..BuildOptions::default()
     };
-    let site = match Site::load(&opts) {
+    let mut site = match Site::load(&opts) {
         Ok(s) => s,
         Err(ds) => return fail(ds, "check"),
     };

@@ -123,7 +123,8 @@ impl Date {
 pub struct Page {
     /// Path relative to the site root, e.g. `content/roles/pm.md`.
     pub source: PathBuf,
-    /// The whole text of the file (BOM removed), for error snippets.
+    /// The whole text of the file (BOM removed), for error snippets; empty
+    /// once released (see [`Page::release_text`]).
     pub text: String,
     /// Home, collection page, entry or plain page.
     pub kind: PageKind,
@@ -159,12 +160,46 @@ pub struct Page {
     pub body_line: usize,
     /// Where every front-matter key and value is.
     pub positions: Positions,
+    /// Set once `text` is released: a hash of the released text, so that
+    /// reading the file again can tell whether it changed meanwhile.
+    pub released: Option<u64>,
 }
 
 impl Page {
-    /// The Markdown body.
+    /// The Markdown body (empty once the text is released).
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        self.text.get(self.body_offset..).unwrap_or_default()
+    }
+
+    /// Frees the file's text once a build no longer needs it in memory
+    /// (every check that quotes it has run); [`Page::source_text`] reads it
+    /// again where it is needed. Later diagnostics carry no source line.
+    pub fn release_text(&mut self) {
+        if self.released.is_none() {
+            self.released = Some(text_hash(&self.text));
+            self.text = String::new();
+        }
+    }
+
+    /// The file's text: kept in memory, or read again from `root` after
+    /// [`Page::release_text`], refusing a file that changed meanwhile.
+    pub fn source_text(&self, root: &Path) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Some(hash) = self.released else {
+            return Ok(std::borrow::Cow::Borrowed(&self.text));
+        };
+        let text =
+            read_text(&root.join(&self.source), &self.source).map_err(|mut d| d.remove(0))?;
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(t) => t.to_string(),
+            None => text,
+        };
+        if text_hash(&text) != hash {
+            return Err(Diagnostic::error(
+                &self.source,
+                "the file changed while the site was being built; build again",
+            ));
+        }
+        Ok(std::borrow::Cow::Owned(text))
     }
 
     /// The collection this page belongs to (entries and collection pages).
@@ -179,6 +214,12 @@ impl Page {
     pub fn error_at(&self, pos: yaml::Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error_at(&self.source, pos.line, pos.col, message).with_source(&self.text)
     }
+}
+
+/// A hash of a file's text, to recognise it when read again.
+fn text_hash(text: &str) -> u64 {
+    // Fixed seeds: the same text hashes the same within and across runs.
+    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(text)
 }
 
 /// Where a content file goes, from its path under `content/`.
@@ -409,6 +450,7 @@ pub fn parse_page(
         body_line,
         positions: pos,
         text,
+        released: None,
     })
 }
 
@@ -611,6 +653,44 @@ pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn released_text_is_read_again_and_a_changed_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let text = "\u{feff}---\ntitle: A\n---\nBody\n";
+        std::fs::write(root.join("content/a.md"), text).unwrap();
+        let mut page = parse_page(
+            Path::new("content/a.md"),
+            Path::new("a.md"),
+            text.to_string(),
+            &[],
+        )
+        .unwrap();
+        let kept = page.source_text(root).unwrap().into_owned();
+        page.release_text();
+        assert_eq!(page.body(), "", "released");
+        assert_eq!(
+            page.source_text(root).unwrap(),
+            kept,
+            "read again, BOM removed"
+        );
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBody!\n").unwrap();
+        let err = page.source_text(root).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while the site was being built")
+        );
+        std::fs::remove_file(root.join("content/a.md")).unwrap();
+        assert!(
+            page.source_text(root)
+                .unwrap_err()
+                .to_string()
+                .contains("cannot read")
+        );
+    }
+
     use super::*;
 
     const COLLS: [&str; 2] = ["roles", "kpis"];

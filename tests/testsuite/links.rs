@@ -70,6 +70,16 @@ fn broken_links_are_errors_at_their_place() {
             "content/about.md:7:5: link to a missing heading `#dutie` in `content/roles/product-manager.md` (did you mean `#duties`?)",
         ]
     );
+    // `build` no longer holds the texts when it checks headings: the same
+    // errors, with the offending line quoted.
+    let build = s.cairn(&["build"]);
+    build.failure();
+    assert_eq!(build.error_lines(), run.error_lines());
+    assert!(
+        build.stderr.contains("See [[product-manager#dutie]]."),
+        "{}",
+        build.stderr
+    );
 }
 
 #[test]
