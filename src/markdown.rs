@@ -122,13 +122,20 @@ pub fn render(text: &str) -> Rendered {
 
 /// Renders `text` to HTML, resolving `@/` links and wikilinks.
 pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
-    render_full(text, resolver, true)
+    render_full(text, resolver, true, true)
 }
 
 /// Renders `text` to HTML; `want_text` keeps the page's plain text in
 /// [`Rendered::text`] (the search index and FAQ answers need it; without
-/// them it would only cost memory).
-pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> Rendered {
+/// them it would only cost memory). Without `want_html`, everything but
+/// [`Rendered::html`] is computed (no highlighting, no HTML writing): the
+/// first pass of a build that renders each body again in its page job.
+pub fn render_full(
+    text: &str,
+    resolver: &dyn LinkResolver,
+    want_text: bool,
+    want_html: bool,
+) -> Rendered {
     let (mut events, mut offsets): (Vec<Event>, Vec<usize>) = Parser::new_ext(text, options())
         .into_offset_iter()
         .map(|(e, r)| (e, r.start))
@@ -264,8 +271,11 @@ pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> 
                     out.text.push_str(&code);
                     out.text.push(' ');
                 }
-                let html =
-                    crate::highlight::code_block(&code, lang.as_deref().filter(|l| !l.is_empty()));
+                let html = if want_html {
+                    crate::highlight::code_block(&code, lang.as_deref().filter(|l| !l.is_empty()))
+                } else {
+                    String::new()
+                };
                 let last = end.min(events.len() - 1);
                 events.splice(start..=last, [Event::Html(CowStr::from(html))]);
                 offsets.splice(start..=last, [offsets[start]]);
@@ -309,6 +319,9 @@ pub fn render_full(text: &str, resolver: &dyn LinkResolver, want_text: bool) -> 
         String::new()
     };
     out.toc = nest(&flat);
+    if !want_html {
+        return out;
+    }
     out.html.reserve(text.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter());
     // Kept until the page is rendered: give back the unused reserve.
@@ -415,6 +428,20 @@ pub fn escape_attr(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn first_pass_without_html_keeps_everything_else() {
+        let text = "# Title\n\nFirst *para* here.\n\n```rust\nfn main() {}\n```\n\n## Next {#n}\n\nMore [x](https://e.org).\n";
+        let full = render_full(text, &NoLinks, true, true);
+        let first = render_full(text, &NoLinks, true, false);
+        assert!(first.html.is_empty());
+        assert!(full.html.contains("<pre"), "{}", full.html);
+        assert_eq!(first.ids, full.ids);
+        assert_eq!(first.toc, full.toc);
+        assert_eq!(first.summary, full.summary);
+        assert_eq!(first.text, full.text);
+        assert_eq!(first.word_count, full.word_count);
+    }
 
     #[test]
     fn word_count_matches_split_whitespace() {

@@ -234,14 +234,7 @@ pub fn render_into(
         let sh = Shared { site, c: &cache };
         site.pages
             .par_iter()
-            .map(|p| {
-                render_body(&sh, p).map(|mut r| {
-                    if !sh.c.html_kept {
-                        r.html = String::new();
-                    }
-                    r
-                })
-            })
+            .map(|p| render_body(&sh, p, sh.c.html_kept))
             .collect()
     });
     cache.bodies = bodies
@@ -385,7 +378,7 @@ pub fn rerender_bodies(
     {
         let sh = Shared { site, c: cache };
         for (i, _) in &old_pages {
-            match render_body(&sh, &site.pages[*i]) {
+            match render_body(&sh, &site.pages[*i], sh.c.html_kept) {
                 Ok(b) => new_bodies.push((*i, b)),
                 Err(d) => ds.extend(d),
             }
@@ -1022,7 +1015,7 @@ fn render_job(
     let fresh = match job {
         Job::Page(i) if !sh.c.html_kept => {
             let page = &site.pages[*i];
-            Some(render_body(sh, page).map_err(|mut d| {
+            Some(render_body(sh, page, true).map_err(|mut d| {
                 d.truncate(1);
                 d.pop()
                     .unwrap_or_else(|| Diagnostic::error(&page.source, "cannot render"))
@@ -1535,7 +1528,11 @@ fn placeholder(n: usize) -> String {
 /// Renders a page's Markdown, expanding shortcodes and resolving internal
 /// links. Shortcode and link problems are errors at their line and column
 /// in the file.
-fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagnostic>> {
+fn render_body(
+    sh: &Shared,
+    page: &Page,
+    want_html: bool,
+) -> Result<markdown::Rendered, Vec<Diagnostic>> {
     let text = page
         .source_text(&sh.site.config.root)
         .map_err(|d| vec![d])?;
@@ -1581,7 +1578,7 @@ fn render_body(sh: &Shared, page: &Page) -> Result<markdown::Rendered, Vec<Diagn
     // index, and FAQ answers in JSON-LD.
     let want_text =
         sh.site.config.search || page.collection().is_some_and(|c| config_is_faq(sh.site, c));
-    let mut r = markdown::render_full(&source, &resolver, want_text);
+    let mut r = markdown::render_full(&source, &resolver, want_text, want_html);
     let to_body = |offset: usize| {
         let k = shifts.partition_point(|(end, _)| *end <= offset);
         let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
