@@ -2,6 +2,7 @@
 """cairn against Hugo on the same generated product-career sites, in one run.
 
 Usage: python3 bench/bench.py [--sizes 1000,10000] [--cairn-only 50000]
+                              [--tmpfs-sizes 10000] [--latency-pages 10000]
                               [--runs 3] [--out bench/results.md]
 
 For each size it generates a cairn site (bench/gen_site.py, search off) and
@@ -17,8 +18,15 @@ two tools, it times three scenarios several times each:
 Each run records wall time, CPU time (user + system of the child) and peak
 memory (max RSS). The table shows medians and the cairn/Hugo ratio, plus a
 row with cairn's search index switched on, and cairn alone at the
---cairn-only size to show how cost grows. Needs `hugo` on PATH
-(apt-get install hugo) and a release build of cairn.
+--cairn-only size to show how cost grows.
+
+The --tmpfs-sizes comparison repeats the runs in /dev/shm (memory, no
+disk): on this machine's ext4 (no journal) every new inode is slow to
+allocate for minutes after files were deleted, which sets the floor of the
+disk runs; tmpfs shows the tools' own work. Last, bench/rebuild_latency.py
+measures the save-to-output latency of `cairn serve` and `cairn watch` at
+--latency-pages. Needs `hugo` on PATH (apt-get install hugo) and a release
+build of cairn.
 """
 import argparse
 import os
@@ -47,8 +55,8 @@ def run(cmd, cwd=None):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def make_sites(n):
-    base = os.path.join(WORK, str(n))
+def make_sites(n, work=WORK):
+    base = os.path.join(work, str(n))
     cairn_site = os.path.join(base, "cairn")
     hugo_site = os.path.join(base, "hugo")
     if not os.path.exists(os.path.join(cairn_site, "site.toml")):
@@ -131,10 +139,49 @@ def med(values, k):
     return statistics.median(v[k] for v in values)
 
 
+def compare(n, runs, work=WORK, where=""):
+    """cairn against Hugo at n pages under work; returns table rows."""
+    rows = []
+    cairn_site, hugo_site = make_sites(n, work)
+    set_search(cairn_site, False)
+    c, h = cairn_tool(cairn_site), hugo_tool(hugo_site)
+    res = measure([c, h], runs)
+    for scenario, label in SCENARIOS:
+        cr, hr = res[("cairn", scenario)], res[("hugo", scenario)]
+        rows.append((n, label + where, cr, hr))
+    set_search(cairn_site, True)
+    cs = cairn_tool(cairn_site, "cairn+search")
+    res = measure([cs], runs)
+    rows.append((n, "first build, search index on" + where, res[("cairn+search", "cold")], None))
+    set_search(cairn_site, False)
+    shutil.rmtree(os.path.join(cairn_site, "public"), ignore_errors=True)
+    shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
+    return rows
+
+
+def machine():
+    """One line describing this machine."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    fs = subprocess.run(["df", "-T", WORK if os.path.exists(WORK) else "/"], capture_output=True, text=True).stdout.split("\n")[1:2]
+    fs = fs[0].split()[1] if fs and fs[0] else "?"
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split(" ")[1:2]
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Linux {os.uname().release}, "
+            f"{fs} for the disk runs; Hugo {hugo[0] if hugo else '?'}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--cairn-only", default="50000")
+    ap.add_argument("--tmpfs-sizes", default="10000")
+    ap.add_argument("--tmpfs-dir", default="/dev/shm/cairn-bench")
+    ap.add_argument("--latency-pages", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     args = ap.parse_args()
@@ -142,21 +189,8 @@ def main():
         sys.exit("build cairn first: cargo build --release")
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        cairn_site, hugo_site = make_sites(n)
-        set_search(cairn_site, False)
-        c, h = cairn_tool(cairn_site), hugo_tool(hugo_site)
-        res = measure([c, h], args.runs)
-        for scenario, label in SCENARIOS:
-            cr, hr = res[("cairn", scenario)], res[("hugo", scenario)]
-            rows.append((n, label, cr, hr))
-        set_search(cairn_site, True)
-        cs = cairn_tool(cairn_site, "cairn+search")
-        res = measure([cs], args.runs)
-        rows.append((n, "first build, search index on", res[("cairn+search", "cold")], None))
-        set_search(cairn_site, False)
-        shutil.rmtree(os.path.join(cairn_site, "public"), ignore_errors=True)
+        rows += compare(n, args.runs)
     for n in [int(s) for s in args.cairn_only.split(",") if s]:
-        cairn_site, _ = make_sites(n) if False else (None, None)
         base = os.path.join(WORK, str(n), "cairn")
         if not os.path.exists(os.path.join(base, "site.toml")):
             subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), base], check=True)
@@ -167,6 +201,17 @@ def main():
         for scenario, label in SCENARIOS:
             rows.append((n, label, res[("cairn", scenario)], None))
         shutil.rmtree(os.path.join(base, "public"), ignore_errors=True)
+    tmpfs = os.path.dirname(args.tmpfs_dir.rstrip("/"))
+    for n in [int(s) for s in args.tmpfs_sizes.split(",") if s]:
+        if not os.path.isdir(tmpfs):
+            print(f"no {tmpfs}: skipping the tmpfs runs", file=sys.stderr)
+            break
+        rows += compare(n, args.runs, args.tmpfs_dir, " (tmpfs)")
+    latency = ""
+    if args.latency_pages:
+        latency = subprocess.run([sys.executable, os.path.join(HERE, "rebuild_latency.py"),
+                                  "--pages", str(args.latency_pages), "--cairn", CAIRN],
+                                 check=True, capture_output=True, text=True).stdout
 
     lines = ["| pages | scenario | cairn wall | cairn CPU | cairn peak | Hugo wall | Hugo CPU | Hugo peak | wall ratio | CPU ratio |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -178,9 +223,14 @@ def main():
         else:
             lines.append(f"| {n:,} | {label} | {cw:.2f} s | {cc:.2f} s | {cm:.0f} MB | | | | | |")
     table = "\n".join(lines)
-    print(table)
+    head = f"Machine: {machine()}.\nMedians of {args.runs} interleaved runs; peak = max RSS.\n"
+    text = f"{head}\n{table}\n"
+    if latency:
+        text += "\nIncremental rebuilds (bench/rebuild_latency.py):\n\n" + "".join(
+            f"    {l}\n" for l in latency.strip().split("\n"))
+    print(text)
     with open(args.out, "w") as f:
-        f.write(f"Medians of {args.runs} interleaved runs; peak = max RSS.\n\n{table}\n")
+        f.write(text)
 
 
 if __name__ == "__main__":
