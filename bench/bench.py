@@ -2,7 +2,8 @@
 """cairn against Hugo on the same generated product-career sites, in one run.
 
 Usage: python3 bench/bench.py [--sizes 1000,10000] [--cairn-only 50000]
-                              [--tmpfs-sizes 10000] [--latency-pages 10000]
+                              [--tmpfs-sizes 10000] [--tmpfs-cairn-only 1000,50000]
+                              [--latency-pages 10000]
                               [--runs 3] [--out bench/results.md]
 
 For each size it generates a cairn site (bench/gen_site.py, search off) and
@@ -21,9 +22,11 @@ row with cairn's search index switched on, and cairn alone at the
 --cairn-only size to show how cost grows.
 
 The --tmpfs-sizes comparison repeats the runs in /dev/shm (memory, no
-disk): on this machine's ext4 (no journal) every new inode is slow to
-allocate for minutes after files were deleted, which sets the floor of the
-disk runs; tmpfs shows the tools' own work. Last, bench/rebuild_latency.py
+disk), and --tmpfs-cairn-only runs cairn alone there: on this machine's
+ext4 (no journal) every new inode is slow to allocate for minutes after
+files were deleted, which sets the floor of the disk runs; tmpfs shows the
+tools' own work. The 50,000-page tmpfs site is removed afterwards (it holds
+about 1.3 GB of memory). Last, bench/rebuild_latency.py
 measures the save-to-output latency of `cairn serve` and `cairn watch` at
 --latency-pages. Needs `hugo` on PATH (apt-get install hugo) and a release
 build of cairn.
@@ -159,6 +162,18 @@ def compare(n, runs, work=WORK, where=""):
     return rows
 
 
+def cairn_alone(n, runs, work=WORK, where=""):
+    """cairn alone at n pages under work (to show how cost grows)."""
+    base = os.path.join(work, str(n), "cairn")
+    if not os.path.exists(os.path.join(base, "site.toml")):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), base], check=True)
+        os.makedirs(os.path.join(base, "templates"), exist_ok=True)
+        shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"), os.path.join(base, "templates", "page.html"))
+    res = measure([cairn_tool(base)], runs)
+    shutil.rmtree(os.path.join(base, "public"), ignore_errors=True)
+    return [(n, label + where, res[("cairn", scenario)], None) for scenario, label in SCENARIOS]
+
+
 def machine():
     """One line describing this machine."""
     cpu = "unknown CPU"
@@ -180,6 +195,7 @@ def main():
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--cairn-only", default="50000")
     ap.add_argument("--tmpfs-sizes", default="10000")
+    ap.add_argument("--tmpfs-cairn-only", default="1000,50000")
     ap.add_argument("--tmpfs-dir", default="/dev/shm/cairn-bench")
     ap.add_argument("--latency-pages", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
@@ -191,22 +207,16 @@ def main():
     for n in [int(s) for s in args.sizes.split(",") if s]:
         rows += compare(n, args.runs)
     for n in [int(s) for s in args.cairn_only.split(",") if s]:
-        base = os.path.join(WORK, str(n), "cairn")
-        if not os.path.exists(os.path.join(base, "site.toml")):
-            subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), base], check=True)
-            os.makedirs(os.path.join(base, "templates"), exist_ok=True)
-            shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"), os.path.join(base, "templates", "page.html"))
-        c = cairn_tool(base)
-        res = measure([c], max(1, args.runs - 1))
-        for scenario, label in SCENARIOS:
-            rows.append((n, label, res[("cairn", scenario)], None))
-        shutil.rmtree(os.path.join(base, "public"), ignore_errors=True)
+        rows += cairn_alone(n, max(1, args.runs - 1))
     tmpfs = os.path.dirname(args.tmpfs_dir.rstrip("/"))
-    for n in [int(s) for s in args.tmpfs_sizes.split(",") if s]:
-        if not os.path.isdir(tmpfs):
-            print(f"no {tmpfs}: skipping the tmpfs runs", file=sys.stderr)
-            break
-        rows += compare(n, args.runs, args.tmpfs_dir, " (tmpfs)")
+    if os.path.isdir(tmpfs):
+        for n in [int(s) for s in args.tmpfs_sizes.split(",") if s]:
+            rows += compare(n, args.runs, args.tmpfs_dir, " (tmpfs)")
+        for n in [int(s) for s in args.tmpfs_cairn_only.split(",") if s]:
+            rows += cairn_alone(n, max(1, args.runs - 1), args.tmpfs_dir, " (tmpfs)")
+            shutil.rmtree(os.path.join(args.tmpfs_dir, str(n)), ignore_errors=True)
+    else:
+        print(f"no {tmpfs}: skipping the tmpfs runs", file=sys.stderr)
     latency = ""
     if args.latency_pages:
         latency = subprocess.run([sys.executable, os.path.join(HERE, "rebuild_latency.py"),

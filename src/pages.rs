@@ -293,8 +293,11 @@ pub fn render_into(
         })
     };
     let mut files = Vec::new();
-    for f in statics {
-        match hand_on(f) {
+    // Assets can be many and large: copied in parallel too.
+    let handed: Vec<Result<Option<OutputFile>, Diagnostic>> =
+        statics.into_par_iter().map(hand_on).collect();
+    for r in handed {
+        match r {
             Ok(kept) => files.extend(kept),
             Err(d) => ds.push(d),
         }
