@@ -217,13 +217,13 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-fn same_bytes(target: &Path, data: &Data) -> bool {
-    let Ok(meta) = fs::symlink_metadata(target) else {
+/// Whether the file at `target`, whose metadata (not following symlinks) is
+/// `meta`, already holds `data`.
+fn same_as(meta: Option<&fs::Metadata>, target: &Path, data: &Data) -> bool {
+    use std::io::Read;
+    let Some(meta) = meta.filter(|m| m.is_file()) else {
         return false;
     };
-    if !meta.is_file() {
-        return false;
-    }
     let expected_len = match data {
         Data::Bytes(b) => b.len() as u64,
         Data::Static(b) => b.len() as u64,
@@ -235,9 +235,13 @@ fn same_bytes(target: &Path, data: &Data) -> bool {
     if meta.len() != expected_len {
         return false;
     }
-    let Ok(existing) = fs::read(target) else {
+    let mut existing = Vec::with_capacity(expected_len as usize);
+    if fs::File::open(target)
+        .and_then(|mut f| f.read_to_end(&mut existing))
+        .is_err()
+    {
         return false;
-    };
+    }
     match data {
         Data::Bytes(b) => existing == *b,
         Data::Static(b) => existing == *b,
@@ -390,11 +394,12 @@ impl Stager {
             ))
         })?;
         let target = self.out.join(&relp);
-        if same_bytes(&target, data) {
+        let meta = fs::symlink_metadata(&target).ok();
+        if same_as(meta.as_ref(), &target, data) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+        if meta.is_some_and(|m| m.is_dir()) {
             return Err(err(format!(
                 "`{}` is a folder; cairn needs to write a file there",
                 target.display()

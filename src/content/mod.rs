@@ -607,16 +607,21 @@ pub fn load(config: &Config) -> (Loaded, Diagnostics) {
 /// Reads a file as UTF-8, with errors that name the file and, for bad
 /// encoding, the place of the first bad byte.
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Vec<Diagnostic>> {
+    use std::io::Read;
     let fail = |m: String| vec![Diagnostic::error(shown, m)];
-    let meta = std::fs::metadata(abs).map_err(|e| fail(format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
+    let cannot = |e: std::io::Error| fail(format!("cannot read: {e}"));
+    // One open and one fstat: files are read up to three times per build.
+    let mut file = std::fs::File::open(abs).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    if len > MAX_FILE_BYTES {
         return Err(fail(format!(
             "file is {} MB, over the {} MB limit for content files",
-            meta.len() / (1024 * 1024),
+            len / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    let bytes = std::fs::read(abs).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
