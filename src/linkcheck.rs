@@ -277,9 +277,9 @@ pub fn absolute_problems(
     files: &HashSet<String>,
     scans: &HashMap<String, PageScan>,
     base_path: &str,
-) -> HashMap<String, Option<String>> {
+) -> Memo {
     use rayon::prelude::*;
-    let unique: HashSet<&str> = scans
+    let unique: HashSet<&str, ahash::RandomState> = scans
         .values()
         .flat_map(|s| s.links.iter().map(String::as_str))
         .filter(|l| l.starts_with('/') && !l.starts_with("//"))
@@ -290,6 +290,10 @@ pub fn absolute_problems(
         .collect()
 }
 
+/// The problem (or none) of each distinct root-relative link of a site;
+/// looked up once per link of every page, hence the faster hash.
+pub type Memo = HashMap<String, Option<String>, ahash::RandomState>;
+
 /// Checks the links of the page at `rel` against the output paths `files`
 /// and the ids of the scanned pages; `memo` holds the problems of
 /// root-relative links (see [`absolute_problems`]).
@@ -299,7 +303,7 @@ pub fn check_page(
     files: &HashSet<String>,
     scans: &HashMap<String, PageScan>,
     base_path: &str,
-    memo: &HashMap<String, Option<String>>,
+    memo: &Memo,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for link in &scan.links {
@@ -331,7 +335,7 @@ pub fn check(pages: &[(&str, &str)], files: &HashSet<&str>, base_path: &str) -> 
             &files,
             &scans,
             base_path,
-            &HashMap::new(),
+            &Memo::default(),
         ) {
             out.push(Broken {
                 page: i,

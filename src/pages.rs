@@ -741,7 +741,7 @@ fn check_rendered_links(
     rels.sort();
     let base = &site.config.base_path;
     let memo = match only {
-        Some(_) => HashMap::new(),
+        Some(_) => crate::linkcheck::Memo::default(),
         None => crate::linkcheck::absolute_problems(&cache.outputs, &cache.scans, base),
     };
     let broken: Vec<(&String, Vec<(String, String)>)> = rels
