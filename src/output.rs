@@ -280,11 +280,10 @@ enum DirState {
 ///    the final manifest. [`Stager::abort`] (also run on drop) instead
 ///    removes the temporary files and the folders this build created.
 ///
-/// Creating every new inode before replacing any old one also matters for
-/// speed on ext4: an inode freed within the last minutes is skipped, slowly,
-/// by every later allocation in its group, so interleaving "create temp,
-/// replace target" makes each allocation of a big rebuild slower than the
-/// last.
+/// Creating every new inode before replacing (and so freeing) any old one
+/// also keeps a build's own freed inodes out of the way of its allocations
+/// on ext4 without a journal, which skips recently freed inodes one by one
+/// (README, "Performance").
 pub struct Stager {
     out: PathBuf,
     old: HashSet<String>,
@@ -704,6 +703,48 @@ mod tests {
                 removed: 0
             }
         );
+    }
+
+    #[test]
+    fn a_stale_file_of_ours_gives_way_to_a_folder_only_at_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        sync(&out, &[file("a/b", "file"), file("c.txt", "C")]).unwrap();
+        // `a/b` becomes a folder: nothing changes until the commit...
+        let stager = Stager::begin(&out).unwrap();
+        stager
+            .stage("a/b/index.html", &Data::Bytes(b"page".to_vec()))
+            .unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/b")).unwrap(), "file");
+        let stats = stager.commit(&["a/b/index.html", "c.txt"]).unwrap();
+        assert_eq!(stats.written, 1);
+        assert_eq!(
+            fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "page"
+        );
+        assert!(!out.join(TMP_DIR).exists());
+        // ...and an abort leaves the old file where it was.
+        sync(&out, &[file("x", "old")]).unwrap();
+        let stager = Stager::begin(&out).unwrap();
+        stager
+            .stage("x/index.html", &Data::Bytes(b"new".to_vec()))
+            .unwrap();
+        stager.abort();
+        assert_eq!(fs::read_to_string(out.join("x")).unwrap(), "old");
+        assert!(!out.join(TMP_DIR).exists());
+        assert!(!out.join(BUILDING).exists());
+    }
+
+    #[test]
+    fn a_foreign_file_in_the_way_of_a_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        sync(&out, &[file("index.html", "home")]).unwrap();
+        fs::write(out.join("mine"), "user file").unwrap();
+        let err = sync(&out, &[file("mine/index.html", "page")]).unwrap_err();
+        assert!(err.to_string().contains("in the way of a folder"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("mine")).unwrap(), "user file");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "home");
     }
 
     #[test]
