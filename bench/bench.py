@@ -40,6 +40,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gen_site  # noqa: E402
 REPO = os.path.dirname(HERE)
 CAIRN = os.path.join(REPO, "target", "release", "cairn")
 WORK = os.environ.get("CAIRN_BENCH_DIR", "/tmp/cairn-bench")
@@ -72,6 +74,9 @@ def make_sites(n, work=WORK):
     if not os.path.exists(os.path.join(hugo_site, "hugo.toml")):
         os.makedirs(hugo_site, exist_ok=True)
         shutil.copytree(os.path.join(cairn_site, "content"), os.path.join(hugo_site, "content"), dirs_exist_ok=True)
+        # cairn generates its comparison pages from site.toml; Hugo gets them
+        # as content pages with a layout doing the same lookups.
+        gen_site.hugo_comparisons(n, os.path.join(hugo_site, "content"))
         shutil.copytree(os.path.join(HERE, "hugo-layouts"), os.path.join(hugo_site, "layouts"), dirs_exist_ok=True)
         os.makedirs(os.path.join(hugo_site, "static"), exist_ok=True)
         shutil.copy(os.path.join(REPO, "themes", "default", "static", "style.css"), os.path.join(hugo_site, "static", "style.css"))

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Generate a synthetic product-career knowledge base of N pages for benchmarks.
 
-Usage: gen_site.py N OUT_DIR [--hugo]
+Usage: gen_site.py N OUT_DIR
 
 The cairn site has typed collections (roles, kpis, frameworks) with refs
-between them, tags, and Markdown bodies with headings, lists, tables and
-links. Output is deterministic for a given N.
+between them, tags, comparisons of pairs of roles (one per 100 pages), and
+Markdown bodies with headings, lists, tables and links. Output is
+deterministic for a given N. `hugo_comparisons` writes the same comparisons
+as Hugo content pages (bench/bench.py calls it).
 """
 import os
 import random
@@ -33,6 +35,25 @@ def body(rng, links):
         out.append(f"See also [{links[h % len(links)][1]}]({links[h % len(links)][0]}).\n")
         out.append(para(rng, 80) + "\n")
     return "\n".join(out)
+
+
+COMPARED = ["summary", "stakeholders", "kpis", "salary", "track"]
+
+
+def comparison_pairs(n):
+    """The pairs of role slugs compared in an n-page site."""
+    n_roles = max(1, n - max(1, n // 10) - max(1, n // 20) - 1)
+    return [(f"role-{2 * k}", f"role-{2 * k + 1}") for k in range(min(n // 100, n_roles // 2))]
+
+
+def hugo_comparisons(n, content):
+    """The comparisons of an n-page site as Hugo pages under content/compare/."""
+    os.makedirs(f"{content}/compare", exist_ok=True)
+    with open(f"{content}/compare/_index.md", "w") as f:
+        f.write("---\ntitle: Comparisons\n---\n")
+    for a, b in comparison_pairs(n):
+        with open(f"{content}/compare/{a}-vs-{b}.md", "w") as f:
+            f.write(f"---\ntitle: {a} vs {b}\nlayout: compare\nitems: [{a}, {b}]\n---\n")
 
 
 def main():
@@ -72,6 +93,9 @@ title = "Frameworks"
 [collections.frameworks.fields]
 summary = { type = "string", required = true }
 ''')
+        for a, b in comparison_pairs(n):
+            f.write(f'\n[[comparisons]]\ncollection = "roles"\nitems = ["{a}", "{b}"]\n'
+                    f'fields = {COMPARED!r}\n'.replace("'", '"'))
     with open(f"{out}/content/_index.md", "w") as f:
         f.write("---\ntitle: Generated Atlas\n---\n\nA generated site.\n")
     links = [("/roles/role-0/", "Role 0"), ("/kpis/kpi-0/", "KPI 0")]
