@@ -421,6 +421,7 @@ pub fn escape_attr(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn first_pass_without_html_keeps_everything_else() {
@@ -452,8 +453,6 @@ mod tests {
             assert_eq!(count_words(s), s.split_whitespace().count(), "{s:?}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn heading_ids_are_stable_and_unique() {

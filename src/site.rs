@@ -404,7 +404,6 @@ impl Site {
         })
     }
 
-    /// Renders every output file in memory.
     /// Renders every output file in memory; returns the files and every
     /// warning of the run (loading and rendering).
     pub fn render(&mut self) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
@@ -529,8 +528,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     drop(cache);
     let rels: Vec<&str> = all.iter().map(String::as_str).collect();
     let sync = timed("write", || stager.commit(&rels)).map_err(write_error)?;
-    let files = all;
-    let pages = files.iter().filter(|f| f.ends_with(".html")).count();
+    let pages = all.iter().filter(|f| f.ends_with(".html")).count();
     // Remember what was built, for the next "nothing changed" check. A
     // failure here only costs the next build its shortcut.
     if let Some(outputs) = crate::uptodate::outputs(&out) {
@@ -546,7 +544,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
                 inputs,
                 outputs,
                 pages,
-                files: files.len(),
+                files: all.len(),
                 warnings: if text.is_empty() {
                     String::new()
                 } else {
@@ -558,7 +556,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     Ok((
         BuildReport {
             pages,
-            files: files.len(),
+            files: all.len(),
             sync,
             output: out,
             replayed_warnings: None,

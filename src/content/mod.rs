@@ -189,10 +189,7 @@ impl Page {
         };
         let text =
             read_text(&root.join(&self.source), &self.source).map_err(|mut d| d.remove(0))?;
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(t) => t.to_string(),
-            None => text,
-        };
+        let text = without_bom(text);
         if text_hash(&text) != hash {
             return Err(Diagnostic::error(
                 &self.source,
@@ -213,6 +210,14 @@ impl Page {
     /// An error at a place in this page's text.
     pub fn error_at(&self, pos: yaml::Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error_at(&self.source, pos.line, pos.col, message).with_source(&self.text)
+    }
+}
+
+/// A file's text without its byte-order mark.
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
     }
 }
 
@@ -298,10 +303,7 @@ pub fn parse_page(
     text: String,
     collections: &[&str],
 ) -> Result<Page, Vec<Diagnostic>> {
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(t) => t.to_string(),
-        None => text,
-    };
+    let text = without_bom(text);
     let err =
         |line, col, msg: String| Diagnostic::error_at(source, line, col, msg).with_source(&text);
     let split = match frontmatter::split(&text) {
@@ -658,6 +660,7 @@ pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn released_text_is_read_again_and_a_changed_file_is_refused() {
@@ -695,8 +698,6 @@ mod tests {
                 .contains("cannot read")
         );
     }
-
-    use super::*;
 
     const COLLS: [&str; 2] = ["roles", "kpis"];
 
