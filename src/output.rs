@@ -432,13 +432,7 @@ impl Stager {
     pub fn commit(mut self, all: &[&str]) -> io::Result<SyncStats> {
         self.finished = true;
         let out = self.out.clone();
-        let mut union: Vec<&str> = self
-            .old
-            .iter()
-            .map(String::as_str)
-            .chain(all.iter().copied())
-            .collect();
-        write_manifest(&out, &mut union)?;
+        extend_manifest(&out, &self.old, all.iter().copied())?;
         let staged = std::mem::take(&mut *self.staged.lock().unwrap());
         // Stale files of ours in the way of new folders go first.
         for s in staged
@@ -462,25 +456,14 @@ impl Stager {
             .try_for_each(|s| fs::rename(&s.tmp, out.join(&s.rel)))?;
 
         let new: HashSet<&str> = all.iter().copied().collect();
-        let mut removed = 0;
-        let mut stale: Vec<&String> = self
+        let mut stale: Vec<&str> = self
             .old
             .iter()
-            .filter(|p| !new.contains(p.as_str()))
+            .map(String::as_str)
+            .filter(|p| !new.contains(p))
             .collect();
-        stale.sort();
-        for rel in stale {
-            let Some(relp) = safe_rel(rel) else { continue };
-            let target = out.join(&relp);
-            match fs::symlink_metadata(&target) {
-                Ok(m) if !m.is_dir() => {
-                    fs::remove_file(&target)?;
-                    removed += 1;
-                    remove_empty_parents(&out, &relp);
-                }
-                _ => {}
-            }
-        }
+        stale.sort_unstable();
+        let removed = remove_files(&out, stale)?;
         let mut now: Vec<&str> = all.to_vec();
         write_manifest(&out, &mut now)?;
         fs::remove_dir_all(out.join(TMP_DIR))?;
@@ -527,6 +510,34 @@ impl Drop for Stager {
     }
 }
 
+/// Adds `new` to the manifest of `out`, whose paths are `old`: done before
+/// any file is replaced, so that a killed build still knows its files.
+fn extend_manifest<'a>(
+    out: &Path,
+    old: &'a HashSet<String>,
+    new: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
+    let mut union: Vec<&str> = old.iter().map(String::as_str).chain(new).collect();
+    write_manifest(out, &mut union)
+}
+
+/// Removes the files at `rels` (paths cairn wrote) and the folders they
+/// leave empty; folders and unsafe paths are skipped. Returns how many
+/// files went.
+fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::Result<usize> {
+    let mut removed = 0;
+    for rel in rels {
+        let Some(relp) = safe_rel(rel) else { continue };
+        let target = out.join(&relp);
+        if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&target)?;
+            removed += 1;
+            remove_empty_parents(out, &relp);
+        }
+    }
+    Ok(removed)
+}
+
 /// Removes the folders left empty above `relp`, up to the output root.
 fn remove_empty_parents(out: &Path, relp: &Path) {
     let mut dir = relp.parent();
@@ -562,20 +573,10 @@ impl Sink for Stager {
     }
 }
 
-/// Synchronises `out` with `files`. The caller has already run [`guard`].
-pub fn sync(out: &Path, files: &[OutputFile]) -> io::Result<SyncStats> {
-    let stager = Stager::begin(out)?;
-    files
-        .par_iter()
-        .try_for_each(|f| stager.stage(&f.rel, &f.data))?;
-    let all: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    stager.commit(&all)
-}
-
 /// Writes the files of `changed` and removes those of `removed`, for a
 /// watch-mode rebuild whose previous output is known to be on disk: no other
 /// file is read or compared. `all` is every file of the new build (for the
-/// manifest). Same guarantees as [`sync`]: atomic writes, and only files
+/// manifest). Same guarantees as a [`Stager`]: atomic writes, and only files
 /// cairn wrote are removed.
 pub fn write_delta(
     out: &Path,
@@ -588,12 +589,7 @@ pub fn write_delta(
     let tmp_dir = out.join(TMP_DIR);
     fs::create_dir_all(&tmp_dir)?;
     let owned = read_manifest(&out);
-    let mut union: Vec<&str> = owned
-        .iter()
-        .map(String::as_str)
-        .chain(changed.iter().map(String::as_str))
-        .collect();
-    write_manifest(&out, &mut union)?;
+    extend_manifest(&out, &owned, changed.iter().map(String::as_str))?;
     for (n, rel) in changed.iter().enumerate() {
         let relp = safe_rel(rel).ok_or_else(|| {
             err(format!(
@@ -617,16 +613,13 @@ pub fn write_delta(
         write_new(&tmp, bytes)?;
         fs::rename(&tmp, &target)?;
     }
-    let mut gone = 0;
-    for rel in removed.iter().filter(|r| owned.contains(*r)) {
-        let Some(relp) = safe_rel(rel) else { continue };
-        let target = out.join(&relp);
-        if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
-            fs::remove_file(&target)?;
-            gone += 1;
-            remove_empty_parents(&out, &relp);
-        }
-    }
+    let gone = remove_files(
+        &out,
+        removed
+            .iter()
+            .filter(|r| owned.contains(*r))
+            .map(String::as_str),
+    )?;
     let mut now: Vec<&str> = all.keys().map(String::as_str).collect();
     write_manifest(&out, &mut now)?;
     fs::remove_dir_all(&tmp_dir)?;
@@ -640,6 +633,16 @@ pub fn write_delta(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Synchronises `out` with `files` in one go.
+    fn sync(out: &Path, files: &[OutputFile]) -> io::Result<SyncStats> {
+        let stager = Stager::begin(out)?;
+        files
+            .par_iter()
+            .try_for_each(|f| stager.stage(&f.rel, &f.data))?;
+        let all: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+        stager.commit(&all)
+    }
 
     fn file(rel: &str, s: &str) -> OutputFile {
         OutputFile {

@@ -1018,9 +1018,9 @@ fn render_job(
     let fresh = match job {
         Job::Page(i) if !sh.c.html_kept => {
             let page = &site.pages[*i];
-            Some(render_body(sh, page, true).map_err(|mut d| {
-                d.truncate(1);
-                d.pop()
+            Some(render_body(sh, page, true).map_err(|d| {
+                d.into_iter()
+                    .next()
                     .unwrap_or_else(|| Diagnostic::error(&page.source, "cannot render"))
             })?)
         }

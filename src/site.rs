@@ -514,7 +514,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     // Each page goes to disk (as a temporary file) as soon as it is
     // rendered; the commit after a successful render puts them in place.
     let stager = output::Stager::begin(&out).map_err(write_error)?;
-    let (_, warnings, cache) = match crate::pages::render_into(&mut site, &stager, true) {
+    let (_, mut warnings, cache) = match crate::pages::render_into(&mut site, &stager, true) {
         Ok(r) => r,
         Err(mut ds) => {
             stager.abort();
@@ -522,7 +522,6 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
             return Err(ds);
         }
     };
-    let mut warnings = warnings;
     warnings.extend(site.warnings.clone().sorted());
     let all = cache.output_paths();
     drop(cache);
