@@ -20,6 +20,7 @@
 //! one document's postings and rewrite only the shards and chunk it touches.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -133,7 +134,7 @@ fn shard_path(prefix: &str) -> String {
 /// The shard key of a term: its first two characters when they are ASCII
 /// letters or digits, else `u` and the hex of their UTF-8 bytes.
 pub fn shard_key(term: &str) -> String {
-    let two: String = term.chars().take(2).collect();
+    let two = prefix(term);
     if two.chars().all(|c| c.is_ascii_alphanumeric()) {
         two
     } else {
@@ -196,7 +197,6 @@ struct Meta<'a> {
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     docs: Vec<DocInput>,
-    terms_of: Vec<BTreeMap<String, u32>>,
     postings: BTreeMap<String, BTreeMap<u32, u32>>,
 }
 
@@ -206,24 +206,20 @@ impl SearchIndex {
         use rayon::prelude::*;
         let terms_of: Vec<BTreeMap<String, u32>> = docs.par_iter().map(weights).collect();
         let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
-        for (d, terms) in terms_of.iter().enumerate() {
+        for (d, terms) in terms_of.into_iter().enumerate() {
             for (t, w) in terms {
                 // Look up before inserting: most terms are already there.
                 match postings.get_mut(t.as_str()) {
                     Some(list) => {
-                        list.insert(d as u32, *w);
+                        list.insert(d as u32, w);
                     }
                     None => {
-                        postings.insert(t.clone(), BTreeMap::from([(d as u32, *w)]));
+                        postings.insert(t, BTreeMap::from([(d as u32, w)]));
                     }
                 }
             }
         }
-        SearchIndex {
-            docs,
-            terms_of,
-            postings,
-        }
+        SearchIndex { docs, postings }
     }
 
     /// Number of documents.
@@ -246,9 +242,6 @@ impl SearchIndex {
             .range(prefix.to_string()..)
             .take_while(|(t, _)| t.starts_with(prefix))
         {
-            if list.is_empty() {
-                continue;
-            }
             if any {
                 out.push(',');
             }
@@ -259,7 +252,7 @@ impl SearchIndex {
                 if n > 0 {
                     out.push(',');
                 }
-                out.push_str(&format!("{d},{w}"));
+                let _ = write!(out, "{d},{w}");
             }
             out.push(']');
         }
@@ -371,7 +364,15 @@ impl SearchIndex {
 
     /// Every file of the index.
     pub fn files(&self) -> Vec<OutputFile> {
-        let prefixes: BTreeSet<String> = self.postings.keys().map(|t| prefix(t)).collect();
+        // Terms are sorted, so those sharing a prefix are neighbours and
+        // the prefixes come out sorted.
+        let mut prefixes: Vec<String> = Vec::new();
+        for t in self.postings.keys() {
+            let end = t.char_indices().nth(2).map_or(t.len(), |(i, _)| i);
+            if prefixes.last().map(String::as_str) != Some(&t[..end]) {
+                prefixes.push(t[..end].to_string());
+            }
+        }
         let (meta, facets) = self.facet_files();
         let mut out = vec![meta, facets];
         out.extend(prefixes.iter().filter_map(|p| self.shard(p)));
@@ -384,7 +385,7 @@ impl SearchIndex {
     /// shards that no longer exist.
     pub fn update(&mut self, id: usize, doc: DocInput) -> (Vec<OutputFile>, Vec<String>) {
         let new_terms = weights(&doc);
-        let old_terms = std::mem::replace(&mut self.terms_of[id], new_terms.clone());
+        let old_terms = weights(&self.docs[id]);
         // Only terms whose weight in this document changed touch a shard.
         let mut touched: BTreeSet<String> = BTreeSet::new();
         for (t, w) in &old_terms {
@@ -399,15 +400,12 @@ impl SearchIndex {
             }
             touched.insert(prefix(t));
         }
-        for (t, w) in &new_terms {
-            if old_terms.get(t) == Some(w) {
+        for (t, w) in new_terms {
+            if old_terms.get(&t) == Some(&w) {
                 continue;
             }
-            self.postings
-                .entry(t.clone())
-                .or_default()
-                .insert(id as u32, *w);
-            touched.insert(prefix(t));
+            touched.insert(prefix(&t));
+            self.postings.entry(t).or_default().insert(id as u32, w);
         }
         self.docs[id] = doc;
         let mut files = Vec::new();
