@@ -37,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,28 +50,35 @@ WORK = os.environ.get("CAIRN_BENCH_DIR", "/tmp/cairn-bench")
 
 def run(cmd, cwd=None):
     """Runs cmd; returns (wall s, cpu s, peak MB)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    err = p.stderr.read().decode("utf-8", "replace")
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+    # stderr goes to a file: a pipe read only after the exit would block a
+    # tool that prints more than the pipe holds.
+    with tempfile.TemporaryFile() as errf:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errf)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status) != 0:
+            errf.seek(0)
+            sys.exit(f"{' '.join(cmd)} failed:\n{errf.read().decode('utf-8', 'replace')}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def make_cairn_site(n, site):
+    """Generates the n-page cairn site at site unless it is there."""
+    if not os.path.exists(os.path.join(site, "site.toml")):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), site], check=True)
+        # A site template to edit in the template scenario: the default
+        # theme's page.html, unchanged.
+        os.makedirs(os.path.join(site, "templates"), exist_ok=True)
+        shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"),
+                    os.path.join(site, "templates", "page.html"))
 
 
 def make_sites(n, work=WORK):
     base = os.path.join(work, str(n))
     cairn_site = os.path.join(base, "cairn")
     hugo_site = os.path.join(base, "hugo")
-    if not os.path.exists(os.path.join(cairn_site, "site.toml")):
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), cairn_site], check=True)
-        # A site template to edit in the template scenario: the default
-        # theme's page.html, unchanged.
-        os.makedirs(os.path.join(cairn_site, "templates"), exist_ok=True)
-        shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"),
-                    os.path.join(cairn_site, "templates", "page.html"))
+    make_cairn_site(n, cairn_site)
     if not os.path.exists(os.path.join(hugo_site, "hugo.toml")):
         os.makedirs(hugo_site, exist_ok=True)
         shutil.copytree(os.path.join(cairn_site, "content"), os.path.join(hugo_site, "content"), dirs_exist_ok=True)
@@ -95,8 +103,8 @@ def set_search(site, on):
 
 
 class Tool:
-    def __init__(self, name, site, template, out, cmd):
-        self.name, self.site, self.template, self.out, self.cmd = name, site, template, out, cmd
+    def __init__(self, name, template, out, cmd):
+        self.name, self.template, self.out, self.cmd = name, template, out, cmd
         self.edits = 0
 
     def cold(self):
@@ -121,12 +129,12 @@ class Tool:
 
 def cairn_tool(site, label="cairn"):
     out = os.path.join(site, "public")
-    return Tool(label, site, os.path.join(site, "templates", "page.html"), out, [CAIRN, "build", "--root", site, "--output", out])
+    return Tool(label, os.path.join(site, "templates", "page.html"), out, [CAIRN, "build", "--root", site, "--output", out])
 
 
 def hugo_tool(site):
     out = os.path.join(site, "public")
-    return Tool("hugo", site, os.path.join(site, "layouts", "_default", "single.html"), out,
+    return Tool("hugo", os.path.join(site, "layouts", "_default", "single.html"), out,
                 ["hugo", "--quiet", "--source", site, "--destination", out])
 
 
@@ -159,8 +167,7 @@ def compare(n, runs, work=WORK, where=""):
         rows.append((n, label + where, cr, hr))
     set_search(cairn_site, True)
     cs = cairn_tool(cairn_site, "cairn+search")
-    res = measure([cs], runs)
-    rows.append((n, "first build, search index on" + where, res[("cairn+search", "cold")], None))
+    rows.append((n, "first build, search index on" + where, [cs.cold() for _ in range(runs)], None))
     set_search(cairn_site, False)
     shutil.rmtree(os.path.join(cairn_site, "public"), ignore_errors=True)
     shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
@@ -170,10 +177,7 @@ def compare(n, runs, work=WORK, where=""):
 def cairn_alone(n, runs, work=WORK, where=""):
     """cairn alone at n pages under work (to show how cost grows)."""
     base = os.path.join(work, str(n), "cairn")
-    if not os.path.exists(os.path.join(base, "site.toml")):
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(n), base], check=True)
-        os.makedirs(os.path.join(base, "templates"), exist_ok=True)
-        shutil.copy(os.path.join(REPO, "themes", "default", "templates", "page.html"), os.path.join(base, "templates", "page.html"))
+    make_cairn_site(n, base)
     res = measure([cairn_tool(base)], runs)
     shutil.rmtree(os.path.join(base, "public"), ignore_errors=True)
     return [(n, label + where, res[("cairn", scenario)], None) for scenario, label in SCENARIOS]

@@ -40,9 +40,16 @@ def body(rng, links):
 COMPARED = ["summary", "stakeholders", "kpis", "salary", "track"]
 
 
+def counts(n):
+    """How many KPIs, frameworks and roles an n-page site has."""
+    n_kpis = max(1, n // 10)
+    n_fw = max(1, n // 20)
+    return n_kpis, n_fw, max(1, n - n_kpis - n_fw - 1)
+
+
 def comparison_pairs(n):
     """The pairs of role slugs compared in an n-page site."""
-    n_roles = max(1, n - max(1, n // 10) - max(1, n // 20) - 1)
+    n_roles = counts(n)[2]
     return [(f"role-{2 * k}", f"role-{2 * k + 1}") for k in range(min(n // 100, n_roles // 2))]
 
 
@@ -62,9 +69,7 @@ def main():
     if os.path.exists(out):
         shutil.rmtree(out)
     rng = random.Random(42)
-    n_kpis = max(1, n // 10)
-    n_fw = max(1, n // 20)
-    n_roles = max(1, n - n_kpis - n_fw - 1)
+    n_kpis, n_fw, n_roles = counts(n)
     os.makedirs(f"{out}/content/roles")
     os.makedirs(f"{out}/content/kpis")
     os.makedirs(f"{out}/content/frameworks")

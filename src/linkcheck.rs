@@ -7,17 +7,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// One broken link found in a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broken {
-    /// Index of the page (in the slice given to [`check`]).
-    pub page: usize,
-    /// The link as written.
-    pub link: String,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// Values of `attr="..."` (or `'...'`) in `html`, entity-decoded for `&amp;`.
 fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
@@ -93,16 +82,6 @@ pub fn external_links(html: &str) -> Vec<String> {
             lower.starts_with("http://") || lower.starts_with("https://")
         })
         .collect()
-}
-
-/// The `id`s defined in `html`.
-pub fn ids(html: &str) -> HashSet<String> {
-    let mut set: HashSet<String> = attr_values(html, "id")
-        .into_iter()
-        .map(decode_entities)
-        .collect();
-    set.extend(attr_values(html, "name").into_iter().map(decode_entities));
-    set
 }
 
 fn decode_entities(s: &str) -> String {
@@ -318,38 +297,49 @@ pub fn check_page(
     out
 }
 
-/// Checks every internal link of `pages` (output path, HTML) against the
-/// output paths in `files` and the ids of the target pages.
-pub fn check(pages: &[(&str, &str)], files: &HashSet<&str>, base_path: &str) -> Vec<Broken> {
-    use rayon::prelude::*;
-    let scans: HashMap<String, PageScan> = pages
-        .par_iter()
-        .map(|(rel, html)| (rel.to_string(), scan(html)))
-        .collect();
-    let files: HashSet<String> = files.iter().map(|f| f.to_string()).collect();
-    let mut out = Vec::new();
-    for (i, (rel, _)) in pages.iter().enumerate() {
-        for (link, message) in check_page(
-            rel,
-            &scans[*rel],
-            &files,
-            &scans,
-            base_path,
-            &Memo::default(),
-        ) {
-            out.push(Broken {
-                page: i,
-                link,
-                message,
-            });
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One broken link found in a page.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Broken {
+        /// Index of the page (in the slice given to [`check`]).
+        page: usize,
+        /// The link as written.
+        link: String,
+        /// What is wrong.
+        message: String,
+    }
+
+    /// Checks every internal link of `pages` (output path, HTML) against the
+    /// output paths in `files` and the ids of the target pages.
+    fn check(pages: &[(&str, &str)], files: &HashSet<&str>, base_path: &str) -> Vec<Broken> {
+        use rayon::prelude::*;
+        let scans: HashMap<String, PageScan> = pages
+            .par_iter()
+            .map(|(rel, html)| (rel.to_string(), scan(html)))
+            .collect();
+        let files: HashSet<String> = files.iter().map(|f| f.to_string()).collect();
+        let mut out = Vec::new();
+        for (i, (rel, _)) in pages.iter().enumerate() {
+            for (link, message) in check_page(
+                rel,
+                &scans[*rel],
+                &files,
+                &scans,
+                base_path,
+                &Memo::default(),
+            ) {
+                out.push(Broken {
+                    page: i,
+                    link,
+                    message,
+                });
+            }
+        }
+        out
+    }
 
     #[test]
     fn resolves_relative_absolute_and_fragments() {
