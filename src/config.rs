@@ -256,6 +256,16 @@ impl Collection {
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// The message for a field `name` this collection does not declare,
+    /// with the nearest declared name as a suggestion.
+    pub fn missing_field(&self, name: &str) -> String {
+        let mut msg = format!("collection `{}` has no field `{name}`", self.name);
+        if let Some(s) = did_you_mean(name, self.fields.iter().map(|f| f.name.as_str())) {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        msg
+    }
 }
 
 /// The kind of a chart.
@@ -517,19 +527,23 @@ impl Config {
 
         // `to` must name a declared collection; checked once all are known.
         let names: Vec<&str> = collections.iter().map(|c| c.name.as_str()).collect();
+        // `what` names a collection that is not declared.
+        let missing_collection = |what: &str, name: &Spanned<String>| {
+            let mut d = err(
+                at(name.span()),
+                format!("{what} names a missing collection `{}`", name.get_ref()),
+            );
+            if let Some(s) = did_you_mean(name.get_ref(), names.iter().copied()) {
+                d = d.with_hint(format!("did you mean `{s}`?"));
+            }
+            d
+        };
         for (_, coll) in &raw.collections.0 {
             for (_, f) in &coll.get_ref().fields.0 {
                 if let Some(to) = &f.get_ref().to
                     && !names.contains(&to.get_ref().as_str())
                 {
-                    let mut d = err(
-                        at(to.span()),
-                        format!("`to` names a missing collection `{}`", to.get_ref()),
-                    );
-                    if let Some(s) = did_you_mean(to.get_ref(), names.iter().copied()) {
-                        d = d.with_hint(format!("did you mean `{s}`?"));
-                    }
-                    ds.push(d);
+                    ds.push(missing_collection("`to`", to));
                 }
             }
         }
@@ -539,14 +553,7 @@ impl Config {
             let c = c.get_ref();
             let name = c.collection.get_ref();
             let Some(coll) = collections.iter().find(|x| &x.name == name) else {
-                let mut d = err(
-                    at(c.collection.span()),
-                    format!("comparison names a missing collection `{name}`"),
-                );
-                if let Some(s) = did_you_mean(name, names.iter().copied()) {
-                    d = d.with_hint(format!("did you mean `{s}`?"));
-                }
-                ds.push(d);
+                ds.push(missing_collection("comparison", &c.collection));
                 continue;
             };
             let items: Vec<(String, Pos)> = c
@@ -574,15 +581,7 @@ impl Config {
                 Some(list) => {
                     for f in list {
                         if coll.field(f.get_ref()).is_none() {
-                            let mut msg =
-                                format!("collection `{name}` has no field `{}`", f.get_ref());
-                            if let Some(s) = did_you_mean(
-                                f.get_ref(),
-                                coll.fields.iter().map(|x| x.name.as_str()),
-                            ) {
-                                msg.push_str(&format!(" (did you mean `{s}`?)"));
-                            }
-                            ds.push(err(at(f.span()), msg));
+                            ds.push(err(at(f.span()), coll.missing_field(f.get_ref())));
                         }
                     }
                     list.iter().map(|f| f.get_ref().clone()).collect()
@@ -627,27 +626,18 @@ impl Config {
             };
             let coll_name = c.collection.get_ref();
             let Some(coll) = collections.iter().find(|x| &x.name == coll_name) else {
-                let mut d = err(
-                    at(c.collection.span()),
-                    format!("chart names a missing collection `{coll_name}`"),
-                );
-                if let Some(s) = did_you_mean(coll_name, names.iter().copied()) {
-                    d = d.with_hint(format!("did you mean `{s}`?"));
-                }
-                ds.push(d);
+                ds.push(missing_collection("chart", &c.collection));
                 continue;
             };
             let field_name = c.field.get_ref();
             let Some(field) = coll.field(field_name) else {
-                let mut msg = format!(
-                    "chart over a missing field: collection `{coll_name}` has no field `{field_name}`"
-                );
-                if let Some(s) =
-                    did_you_mean(field_name, coll.fields.iter().map(|f| f.name.as_str()))
-                {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
-                ds.push(err(at(c.field.span()), msg));
+                ds.push(err(
+                    at(c.field.span()),
+                    format!(
+                        "chart over a missing field: {}",
+                        coll.missing_field(field_name)
+                    ),
+                ));
                 continue;
             };
             let fits = match kind {

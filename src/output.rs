@@ -186,14 +186,15 @@ fn safe_rel(rel: &str) -> Option<PathBuf> {
         .then(|| p.to_path_buf())
 }
 
+/// The paths listed in the text of a manifest, in file order.
+pub fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 fn read_manifest(out: &Path) -> HashSet<String> {
     fs::read_to_string(out.join(MANIFEST))
-        .map(|t| {
-            t.lines()
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|t| manifest_paths(&t).map(str::to_string).collect())
         .unwrap_or_default()
 }
 

@@ -1851,11 +1851,7 @@ fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
     };
     for f in &fields {
         if coll.field(f).is_none() {
-            let mut msg = format!("collection `{collection}` has no field `{f}`");
-            if let Some(s) = did_you_mean(f, coll.fields.iter().map(|x| x.name.as_str())) {
-                msg.push_str(&format!(" (did you mean `{s}`?)"));
-            }
-            return Err(msg);
+            return Err(coll.missing_field(f));
         }
     }
     let title = str_arg(call, "title")?;

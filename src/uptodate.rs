@@ -77,10 +77,7 @@ pub fn inputs(root: &Path, theme: &str, output: &Path, options: &str) -> u64 {
 pub fn outputs(out: &Path) -> Option<u64> {
     let manifest = std::fs::read_to_string(out.join(crate::output::MANIFEST)).ok()?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for rel in manifest
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for rel in crate::output::manifest_paths(&manifest) {
         let meta = std::fs::symlink_metadata(out.join(rel)).ok()?;
         if !meta.is_file() {
             return None;
