@@ -47,7 +47,7 @@ pub struct ChartCtx {
     /// The name in site.toml.
     pub name: String,
     /// `ladder` or `range`.
-    pub kind: String,
+    pub kind: crate::config::ChartKind,
     /// The collection drawn.
     pub collection: String,
     /// A heading.

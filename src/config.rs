@@ -268,8 +268,9 @@ impl Collection {
     }
 }
 
-/// The kind of a chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The kind of a chart (`ladder` or `range` in site.toml and templates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChartKind {
     /// Layered diagram over a `ref`/`refs` field into the same collection.
     Ladder,

@@ -272,7 +272,7 @@ pub fn render_full(
                     out.text.push(' ');
                 }
                 let html = if want_html {
-                    crate::highlight::code_block(&code, lang.as_deref().filter(|l| !l.is_empty()))
+                    crate::highlight::code_block(&code, lang.as_deref())
                 } else {
                     String::new()
                 };

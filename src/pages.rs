@@ -1327,10 +1327,7 @@ fn draw_charts(site: &Site, order: &[Vec<usize>]) -> Vec<crate::charts::ChartCtx
             };
             crate::charts::ChartCtx {
                 name: c.name.clone(),
-                kind: match c.kind {
-                    ChartKind::Ladder => "ladder".into(),
-                    ChartKind::Range => "range".into(),
-                },
+                kind: c.kind,
                 collection: c.collection.clone(),
                 title: c.title.clone(),
                 svg,
