@@ -839,10 +839,21 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
         let template = page_template(&site.config, page);
         if !sh.c.tera.contains_template(&template) {
             ds.push(match &page.template {
-                Some(_) => page.error_at(
-                    page.positions.value("template"),
-                    format!("template `{template}` not found"),
-                ),
+                // A one-off build has released the text: read it again to
+                // point at the `template:` line.
+                Some(_) => match page.source_text(&site.config.root) {
+                    Ok(text) => {
+                        let at = crate::content::positions_in(&text).value("template");
+                        Diagnostic::error_at(
+                            &page.source,
+                            at.line,
+                            at.col,
+                            format!("template `{template}` not found"),
+                        )
+                        .with_source(&text)
+                    }
+                    Err(d) => d,
+                },
                 None => Diagnostic::error(
                     crate::config::CONFIG_FILE,
                     format!(

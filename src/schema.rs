@@ -64,7 +64,7 @@ pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagn
     };
     let Some(coll) = coll else {
         for (key, _) in &page.fields {
-            let mut d = page.error_at(page.positions.key(key), format!("unknown key `{key}`"));
+            let mut d = page.error_at(page.positions().key(key), format!("unknown key `{key}`"));
             d = match did_you_mean(key, BUILTIN_KEYS) {
                 Some(s) => d.with_hint(format!("did you mean `{s}`? typed fields are only allowed on the entries of a collection")),
                 None => d.with_hint(format!(
@@ -95,7 +95,7 @@ pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagn
         if let Some(s) = did_you_mean(key, names) {
             msg.push_str(&format!(" (did you mean `{s}`?)"));
         }
-        let mut d = page.error_at(page.positions.key(key), msg);
+        let mut d = page.error_at(page.positions().key(key), msg);
         if !coll.fields.is_empty() {
             let declared: Vec<String> = coll
                 .fields
@@ -121,7 +121,7 @@ pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagn
             None | Some(Value::Null) => {
                 if def.required {
                     let at = if values.contains_key(def.name.as_str()) {
-                        page.positions.key(&def.name)
+                        page.positions().key(&def.name)
                     } else {
                         Pos { line: 1, col: 1 }
                     };
@@ -187,7 +187,7 @@ fn quoted_list(values: &[String]) -> String {
 
 fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
     let name = &def.name;
-    let at = page.positions.value(name);
+    let at = page.positions().value(name);
     let wrong = |found: &Value| {
         let mut d = page.error_at(
             at,
@@ -279,7 +279,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 match item.as_str() {
                     Some(s) => out.push(s.to_string()),
                     None => errs.push(page.error_at(
-                        page.positions.value(&format!("{name}/{i}")),
+                        page.positions().value(&format!("{name}/{i}")),
                         format!(
                             "item {} of `{name}` must be a string, found {}",
                             i + 1,
@@ -311,7 +311,7 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
     let Value::Mapping(m) = v else {
         return Err(vec![
             page.error_at(
-                page.positions.value(name),
+                page.positions().value(name),
                 format!(
                     "`{name}` must be {}, found {}",
                     type_desc(def),
@@ -333,14 +333,14 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 Some(n) if key == "min" => min = Some(n),
                 Some(n) => max = Some(n),
                 None => errs.push(page.error_at(
-                    page.positions.value(&path),
+                    page.positions().value(&path),
                     format!("`{name}.{key}` must be a number, found {}", kind_name(val)),
                 )),
             },
             "unit" => match val.as_str() {
                 Some(u) => unit = Some(u.to_string()),
                 None => errs.push(page.error_at(
-                    page.positions.value(&path),
+                    page.positions().value(&path),
                     format!("`{name}.unit` must be a string"),
                 )),
             },
@@ -349,7 +349,7 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 if let Some(s) = did_you_mean(other, ["min", "max", "unit"]) {
                     msg.push_str(&format!(" (did you mean `{s}`?)"));
                 }
-                errs.push(page.error_at(page.positions.key(&path), msg));
+                errs.push(page.error_at(page.positions().key(&path), msg));
             }
         }
     }
@@ -359,13 +359,13 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
     let (Some(min), Some(max)) = (min, max) else {
         let missing = if min.is_none() { "min" } else { "max" };
         return Err(vec![page.error_at(
-            page.positions.value(name),
+            page.positions().value(name),
             format!("range `{name}` has no `{missing}`"),
         )]);
     };
     if min > max {
         return Err(vec![page.error_at(
-            page.positions.value(&format!("{name}/min")),
+            page.positions().value(&format!("{name}/min")),
             format!(
                 "range `{name}` has `min` ({}) greater than `max` ({})",
                 fmt_num(min),
@@ -478,7 +478,7 @@ pub fn check_refs(
             };
             for (path, slug) in slugs {
                 if index.get(to, slug).is_none() {
-                    ds.push(page.error_at(page.positions.value(&path), index.missing(to, slug)));
+                    ds.push(page.error_at(page.positions().value(&path), index.missing(to, slug)));
                 }
             }
         }

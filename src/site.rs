@@ -142,7 +142,7 @@ fn collect_tags(pages: &[Page], ds: &mut Diagnostics) -> Vec<TagInfo> {
         std::collections::BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
         for (k, name) in p.tags.iter().enumerate() {
-            let at = p.positions.value(&format!("tags/{k}"));
+            let at = p.positions().value(&format!("tags/{k}"));
             let slug = crate::slug::slugify(name);
             if slug.is_empty() {
                 ds.push(p.error_at(
@@ -182,7 +182,7 @@ fn collect_aliases(pages: &[Page], ds: &mut Diagnostics) -> Vec<(String, usize)>
     let mut out = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         for (k, alias) in p.aliases.iter().enumerate() {
-            let at = p.positions.value(&format!("aliases/{k}"));
+            let at = p.positions().value(&format!("aliases/{k}"));
             match alias_path(alias) {
                 Ok(rel) => out.push((rel, i)),
                 Err(m) => ds.push(p.error_at(at, format!("alias `{alias}` {m}"))),
@@ -530,7 +530,9 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
     // Remember what was built, for the next "nothing changed" check. A
     // failure here only costs the next build its shortcut.
-    if let Some(outputs) = crate::uptodate::outputs(&out) {
+    let state_outputs = timed("record outputs", || crate::uptodate::outputs(&out));
+    timed("drop site", || drop(site));
+    if let Some(outputs) = state_outputs {
         let text: Vec<String> = warnings
             .clone()
             .sorted()

@@ -158,8 +158,9 @@ pub struct Page {
     pub body_offset: usize,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
-    /// Where every front-matter key and value is.
-    pub positions: Positions,
+    /// Where every front-matter key and value is: worked out from `text`
+    /// the first time a diagnostic needs it (see [`Page::positions`]).
+    positions: std::sync::OnceLock<Positions>,
     /// Set once `text` is released: a hash of the released text, so that
     /// reading the file again can tell whether it changed meanwhile.
     pub released: Option<u64>,
@@ -207,9 +208,23 @@ impl Page {
         }
     }
 
+    /// Where every front-matter key and value is, from the text in memory
+    /// (no positions, only the first line, once the text is released).
+    pub fn positions(&self) -> &Positions {
+        self.positions.get_or_init(|| positions_in(&self.text))
+    }
+
     /// An error at a place in this page's text.
     pub fn error_at(&self, pos: yaml::Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error_at(&self.source, pos.line, pos.col, message).with_source(&self.text)
+    }
+}
+
+/// Where every front-matter key and value of a page's text is.
+pub fn positions_in(text: &str) -> Positions {
+    match frontmatter::split(text) {
+        Ok(split) => yaml::positions(split.yaml, split.yaml_line),
+        Err(_) => Positions::starting_at(yaml::Pos { line: 1, col: 1 }),
     }
 }
 
@@ -310,8 +325,8 @@ pub fn parse_page(
         Ok(s) => s,
         Err(e) => return Err(vec![err(e.line, e.col, e.message).with_hint(e.hint)]),
     };
-    let fm = match yaml::parse_front_matter(split.yaml, split.yaml_line) {
-        Ok(fm) => fm,
+    let map = match yaml::parse_front_matter(split.yaml, split.yaml_line) {
+        Ok(map) => map,
         Err(e) => {
             let d = err(e.pos.line, e.pos.col, e.message);
             return Err(vec![match e.hint {
@@ -321,21 +336,24 @@ pub fn parse_page(
         }
     };
     let (body_offset, body_line) = (split.body_offset, split.body_line);
-    let pos = fm.positions;
+    // Positions only for diagnostics: scanned when the first one is made.
+    let positions = std::sync::OnceLock::new();
+    let pos = || positions.get_or_init(|| yaml::positions(split.yaml, split.yaml_line));
     let mut diags = Vec::new();
     let mut b = Builtins::default();
     let mut fields = Vec::new();
-    for (k, v) in fm.map {
+    for (k, v) in map {
         let Value::String(key) = k else {
             diags.push(err(
-                pos.start_line(),
+                pos().start_line(),
                 1,
                 "front-matter keys must be strings".into(),
             ));
             continue;
         };
-        let at = pos.value(&key);
+        let at = || pos().value(&key);
         let mut bad = |expected: &str| {
+            let at = at();
             diags.push(err(
                 at.line,
                 at.col,
@@ -356,14 +374,17 @@ pub fn parse_page(
                 Value::String(s) => match Date::parse(s) {
                     Some(d) if key == "date" => b.date = Some(d),
                     Some(d) => b.updated = Some(d),
-                    None => diags.push(
-                        err(
-                            at.line,
-                            at.col,
-                            format!("`{key}` value `{s}` is not a date"),
-                        )
-                        .with_hint("write dates as YYYY-MM-DD"),
-                    ),
+                    None => {
+                        let at = at();
+                        diags.push(
+                            err(
+                                at.line,
+                                at.col,
+                                format!("`{key}` value `{s}` is not a date"),
+                            )
+                            .with_hint("write dates as YYYY-MM-DD"),
+                        );
+                    }
                 },
                 _ => bad("a date (YYYY-MM-DD)"),
             },
@@ -375,6 +396,7 @@ pub fn parse_page(
                 Value::String(s) => match check_slug(s) {
                     Ok(()) => b.slug = Some(s.clone()),
                     Err(m) => {
+                        let at = at();
                         let d = err(at.line, at.col, m);
                         let fixed = slugify(s);
                         diags.push(if fixed.is_empty() {
@@ -420,7 +442,7 @@ pub fn parse_page(
         Ok(r) => Some(r),
         Err(m) => {
             let at = if b.slug.is_some() {
-                pos.value("slug")
+                pos().value("slug")
             } else {
                 yaml::Pos { line: 1, col: 1 }
             };
@@ -450,7 +472,7 @@ pub fn parse_page(
         fields,
         body_offset,
         body_line,
-        positions: pos,
+        positions: std::sync::OnceLock::new(),
         text,
         released: None,
     })
