@@ -187,10 +187,10 @@ fn quoted_list(values: &[String]) -> String {
 
 fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
     let name = &def.name;
-    let at = page.positions().value(name);
+    let at = || page.positions().value(name);
     let wrong = |found: &Value| {
         let mut d = page.error_at(
-            at,
+            at(),
             format!(
                 "`{name}` must be {}, found {}",
                 type_desc(def),
@@ -210,7 +210,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             let s = string(v).ok_or_else(|| wrong(v))?;
             if def.required && s.trim().is_empty() {
                 return Err(vec![
-                    page.error_at(at, format!("required field `{name}` is empty")),
+                    page.error_at(at(), format!("required field `{name}` is empty")),
                 ]);
             }
             Ok(if def.ty == FieldType::Text {
@@ -226,7 +226,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             let s = string(v).ok_or_else(|| wrong(v))?;
             Date::parse(&s).map(FieldValue::Date).ok_or_else(|| {
                 vec![
-                    page.error_at(at, format!("`{name}` value `{s}` is not a date"))
+                    page.error_at(at(), format!("`{name}` value `{s}` is not a date"))
                         .with_hint("write dates as YYYY-MM-DD"),
                 ]
             })
@@ -237,7 +237,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 Ok(FieldValue::String(s))
             } else {
                 Err(vec![
-                    page.error_at(at, format!("`{name}` value `{s}` is not a URL"))
+                    page.error_at(at(), format!("`{name}` value `{s}` is not a URL"))
                         .with_hint("use an absolute `https://...` URL, a `mailto:` address or a root-relative `/path`"),
                 ])
             }
@@ -255,7 +255,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 if let Some(sug) = did_you_mean(&s, def.values.iter().map(String::as_str)) {
                     msg.push_str(&format!(" (did you mean `{sug}`?)"));
                 }
-                Err(vec![page.error_at(at, msg).with_hint(format!(
+                Err(vec![page.error_at(at(), msg).with_hint(format!(
                     "use one of {}",
                     quoted_list(&def.values)
                 ))])
@@ -293,7 +293,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             }
             if def.required && out.is_empty() {
                 return Err(vec![
-                    page.error_at(at, format!("required field `{name}` is empty")),
+                    page.error_at(at(), format!("required field `{name}` is empty")),
                 ]);
             }
             Ok(if def.ty == FieldType::Refs {

@@ -142,11 +142,11 @@ fn collect_tags(pages: &[Page], ds: &mut Diagnostics) -> Vec<TagInfo> {
         std::collections::BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
         for (k, name) in p.tags.iter().enumerate() {
-            let at = p.positions().value(&format!("tags/{k}"));
+            let at = || p.positions().value(&format!("tags/{k}"));
             let slug = crate::slug::slugify(name);
             if slug.is_empty() {
                 ds.push(p.error_at(
-                    at,
+                    at(),
                     format!("tag `{name}` has no letter or digit to make a URL from"),
                 ));
                 continue;
@@ -159,7 +159,7 @@ fn collect_tags(pages: &[Page], ds: &mut Diagnostics) -> Vec<TagInfo> {
             if tag.name != *name {
                 ds.push(
                     p.error_at(
-                        at,
+                        at(),
                         format!(
                             "tag `{name}` is merged with `{}`: both make `/tags/{slug}/`",
                             tag.name
@@ -182,10 +182,10 @@ fn collect_aliases(pages: &[Page], ds: &mut Diagnostics) -> Vec<(String, usize)>
     let mut out = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         for (k, alias) in p.aliases.iter().enumerate() {
-            let at = p.positions().value(&format!("aliases/{k}"));
+            let at = || p.positions().value(&format!("aliases/{k}"));
             match alias_path(alias) {
                 Ok(rel) => out.push((rel, i)),
-                Err(m) => ds.push(p.error_at(at, format!("alias `{alias}` {m}"))),
+                Err(m) => ds.push(p.error_at(at(), format!("alias `{alias}` {m}"))),
             }
         }
     }
