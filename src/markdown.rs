@@ -136,28 +136,45 @@ pub fn render_full(
     want_text: bool,
     want_html: bool,
 ) -> Rendered {
-    let (mut events, mut offsets): (Vec<Event>, Vec<usize>) = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .map(|(e, r)| (e, r.start))
-        .unzip();
+    // One pass over the parser's events: each is looked at, rewritten where
+    // needed and, with `want_html`, kept for the HTML writer. Rewriting on
+    // the way (instead of inserting into a collected list) keeps the pass
+    // linear in the number of events.
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    let mut kept: Vec<Event> = Vec::new();
     let mut out = Rendered::default();
     let mut flat: Vec<(u8, String, String)> = Vec::new();
-    let mut i = 0;
     let mut paragraph_depth = 0usize;
     let mut summary_done = false;
-    while i < events.len() {
-        match &events[i] {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let level = *level;
-                let explicit = id.as_ref().map(|s| s.to_string());
-                let start = i;
+    // A wikilink without a label shows its target's title: set by the link,
+    // applied to the text event right after it.
+    let mut label: Option<String> = None;
+    while let Some((mut event, range)) = parser.next() {
+        if let Some(title) = label.take()
+            && let Event::Text(t) = &mut event
+        {
+            *t = CowStr::from(title);
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let explicit = id.map(|s| s.to_string());
                 let mut title = String::new();
-                i += 1;
-                while i < events.len() && !matches!(events[i], Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[i] {
+                let mut inner = Vec::new();
+                for (e, _) in parser.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    if let Event::Text(t) | Event::Code(t) = &e {
                         title.push_str(t);
                     }
-                    i += 1;
+                    if want_html {
+                        inner.push(e);
+                    }
                 }
                 let base = explicit.unwrap_or_else(|| {
                     let s = slugify(&title);
@@ -172,41 +189,45 @@ pub fn render_full(
                 out.word_count += count_words(&title);
                 if want_text {
                     out.text.push_str(&title);
-                }
-                if want_text {
                     out.text.push(' ');
                 }
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
-                    *slot = Some(CowStr::from(id.clone()));
+                if want_html {
+                    // A hover anchor at the end of the heading.
+                    let anchor = format!(
+                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+                        escape_attr(&id)
+                    );
+                    kept.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id.clone())),
+                        classes,
+                        attrs,
+                    }));
+                    kept.append(&mut inner);
+                    kept.push(Event::InlineHtml(CowStr::from(anchor)));
+                    kept.push(Event::End(TagEnd::Heading(level)));
                 }
-                // A hover anchor at the end of the heading.
-                let anchor = format!(
-                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
-                    escape_attr(&id)
-                );
-                events.insert(i, Event::InlineHtml(CowStr::from(anchor)));
-                offsets.insert(i, offsets[i - 1]);
-                i += 1;
                 flat.push((level_num(level), id, title.trim().to_string()));
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
-                ..
+                title,
+                id,
             }) if matches!(link_type, LinkType::WikiLink { .. }) || dest_url.starts_with("@/") => {
-                let offset = offsets[i];
+                let offset = range.start;
                 let wiki = match link_type {
-                    LinkType::WikiLink { has_pothole } => Some(*has_pothole),
+                    LinkType::WikiLink { has_pothole } => Some(has_pothole),
                     _ => None,
                 };
                 let dest = if wiki.is_some() {
-                    dest_url.to_string()
+                    &dest_url[..]
                 } else {
-                    dest_url[2..].to_string()
+                    &dest_url[2..]
                 };
                 let (path, fragment) = match dest.split_once('#') {
-                    Some((p, f)) => (p.trim().to_string(), Some(f.trim().to_string())),
-                    None => (dest.trim().to_string(), None),
+                    Some((p, f)) => (p.trim(), Some(f.trim().to_string())),
+                    None => (dest.trim(), None),
                 };
                 let kind = if wiki.is_some() {
                     LinkKind::Wiki
@@ -216,37 +237,42 @@ pub fn render_full(
                 let resolved = if path.is_empty() && fragment.is_some() {
                     Ok(None)
                 } else {
-                    resolver.resolve(kind, &path).map(Some)
+                    resolver.resolve(kind, path).map(Some)
                 };
-                match resolved {
+                let event = match resolved {
                     Ok(target) => {
                         let base = target.as_ref().map_or("", |t| t.url.as_str());
                         let url = match &fragment {
                             Some(f) => format!("{base}#{f}"),
                             None => base.to_string(),
                         };
-                        if let Event::Start(Tag::Link {
-                            dest_url,
-                            link_type,
-                            ..
-                        }) = &mut events[i]
-                        {
-                            *dest_url = CowStr::from(url);
-                            *link_type = LinkType::Inline;
-                        }
-                        // A wikilink without a label shows the target's title.
-                        if let (Some(false), Some(t)) = (wiki, &target)
-                            && let Some(Event::Text(label)) = events.get_mut(i + 1)
-                        {
-                            *label = CowStr::from(t.title.clone());
+                        if let (Some(false), Some(t)) = (wiki, &target) {
+                            label = Some(t.title.clone());
                         }
                         out.links.push(LinkRef {
                             page: target.map(|t| t.page),
                             fragment,
                             offset,
                         });
+                        Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: CowStr::from(url),
+                            title,
+                            id,
+                        })
                     }
-                    Err(msg) => out.link_errors.push((offset, msg)),
+                    Err(msg) => {
+                        out.link_errors.push((offset, msg));
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    }
+                };
+                if want_html {
+                    kept.push(event);
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -257,60 +283,61 @@ pub fn render_full(
                     }
                     pulldown_cmark::CodeBlockKind::Indented => None,
                 };
-                let start = i;
                 let mut code = String::new();
-                let mut end = i + 1;
-                while end < events.len() && !matches!(events[end], Event::End(TagEnd::CodeBlock)) {
-                    if let Event::Text(t) = &events[end] {
-                        code.push_str(t);
+                for (e, _) in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
                     }
-                    end += 1;
                 }
                 out.word_count += count_words(&code);
                 if want_text {
                     out.text.push_str(&code);
                     out.text.push(' ');
                 }
-                let html = if want_html {
-                    crate::highlight::code_block(&code, lang.as_deref())
-                } else {
-                    String::new()
-                };
-                let last = end.min(events.len() - 1);
-                events.splice(start..=last, [Event::Html(CowStr::from(html))]);
-                offsets.splice(start..=last, [offsets[start]]);
-            }
-            Event::Start(Tag::Paragraph) => paragraph_depth += 1,
-            Event::End(TagEnd::Paragraph) => {
-                if want_text {
-                    out.text.push(' ');
-                }
-                paragraph_depth = paragraph_depth.saturating_sub(1);
-                if !out.summary.is_empty() {
-                    summary_done = true;
+                if want_html {
+                    let html = crate::highlight::code_block(&code, lang.as_deref());
+                    kept.push(Event::Html(CowStr::from(html)));
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
-                out.word_count += count_words(t);
-                if want_text {
-                    out.text.push_str(t);
+            event => {
+                match &event {
+                    Event::Start(Tag::Paragraph) => paragraph_depth += 1,
+                    Event::End(TagEnd::Paragraph) => {
+                        if want_text {
+                            out.text.push(' ');
+                        }
+                        paragraph_depth = paragraph_depth.saturating_sub(1);
+                        if !out.summary.is_empty() {
+                            summary_done = true;
+                        }
+                    }
+                    Event::Text(t) | Event::Code(t) => {
+                        out.word_count += count_words(t);
+                        if want_text {
+                            out.text.push_str(t);
+                        }
+                        if paragraph_depth > 0 && !summary_done {
+                            out.summary.push_str(t);
+                        }
+                    }
+                    Event::SoftBreak | Event::HardBreak => {
+                        if want_text {
+                            out.text.push(' ');
+                        }
+                        if paragraph_depth > 0 && !summary_done {
+                            out.summary.push(' ');
+                        }
+                    }
+                    Event::End(_) if want_text => out.text.push(' '),
+                    _ => {}
                 }
-                if paragraph_depth > 0 && !summary_done {
-                    out.summary.push_str(t);
+                if want_html {
+                    kept.push(event);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                if want_text {
-                    out.text.push(' ');
-                }
-                if paragraph_depth > 0 && !summary_done {
-                    out.summary.push(' ');
-                }
-            }
-            Event::End(_) if want_text => out.text.push(' '),
-            _ => {}
         }
-        i += 1;
     }
     out.summary = out.summary.split_whitespace().collect::<Vec<_>>().join(" ");
     out.text = if want_text {
@@ -323,7 +350,7 @@ pub fn render_full(
         return out;
     }
     out.html.reserve(text.len() * 3 / 2);
-    html::push_html(&mut out.html, events.into_iter());
+    html::push_html(&mut out.html, kept.into_iter());
     // Kept until the page is rendered: give back the unused reserve.
     out.html.shrink_to_fit();
     out
