@@ -16,6 +16,10 @@ two tools, it times three scenarios several times each:
   no-change build again with nothing changed
   template  a template edited so that every entry page changes
 
+and, at --settled-sizes, the cold scenario once more on a settled disk:
+the previous output moved aside instead of deleted, then `sync` and
+--settle seconds of rest before each build (see below for why).
+
 Each run records wall time, CPU time (user + system of the child) and peak
 memory (max RSS). The table shows medians and the cairn/Hugo ratio, plus a
 row with cairn's search index switched on, and cairn alone at the
@@ -25,7 +29,8 @@ The --tmpfs-sizes comparison repeats the runs in /dev/shm (memory, no
 disk), and --tmpfs-cairn-only runs cairn alone there: on this machine's
 ext4 (no journal) every new inode is slow to allocate for minutes after
 files were deleted, which sets the floor of the disk runs; tmpfs shows the
-tools' own work. The 50,000-page tmpfs site is removed afterwards (it holds
+tools' own work, and the settled rows show the disk without that penalty,
+as on a fresh checkout. The 50,000-page tmpfs site is removed afterwards (it holds
 about 1.3 GB of memory). Last, bench/rebuild_latency.py
 measures the save-to-output latency of `cairn serve` and `cairn watch` at
 --latency-pages. Needs `hugo` on PATH (apt-get install hugo) and a release
@@ -155,7 +160,24 @@ def med(values, k):
     return statistics.median(v[k] for v in values)
 
 
-def compare(n, runs, work=WORK, where=""):
+def settled_cold(tools, runs, trash, pause):
+    """First builds into an empty folder on a settled disk: the previous
+    output is moved aside (deleted at the very end), and before each build
+    the disk is synced and left alone for `pause` seconds, so that no inode
+    freed in the last minute is around (see the module docstring)."""
+    os.makedirs(trash, exist_ok=True)
+    results = {t.name: [] for t in tools}
+    for _ in range(runs):
+        for t in tools:
+            if os.path.exists(t.out):
+                os.rename(t.out, tempfile.mkdtemp(prefix=t.name + "-", dir=trash))
+            subprocess.run(["sync"], check=True)
+            time.sleep(pause)
+            results[t.name].append(run(t.cmd))
+    return results
+
+
+def compare(n, runs, work=WORK, where="", settle=0):
     """cairn against Hugo at n pages under work; returns table rows."""
     rows = []
     cairn_site, hugo_site = make_sites(n, work)
@@ -165,6 +187,10 @@ def compare(n, runs, work=WORK, where=""):
     for scenario, label in SCENARIOS:
         cr, hr = res[("cairn", scenario)], res[("hugo", scenario)]
         rows.append((n, label + where, cr, hr))
+    if settle:
+        res = settled_cold([c, h], runs, os.path.join(work, "trash"), settle)
+        rows.append((n, f"first build into an empty folder, disk settled {settle} s" + where,
+                     res["cairn"], res["hugo"]))
     set_search(cairn_site, True)
     cs = cairn_tool(cairn_site, "cairn+search")
     rows.append((n, "first build, search index on" + where, [cs.cold() for _ in range(runs)], None))
@@ -207,14 +233,17 @@ def main():
     ap.add_argument("--tmpfs-cairn-only", default="1000,50000")
     ap.add_argument("--tmpfs-dir", default="/dev/shm/cairn-bench")
     ap.add_argument("--latency-pages", type=int, default=10000)
+    ap.add_argument("--settled-sizes", default="10000")
+    ap.add_argument("--settle", type=int, default=65)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     args = ap.parse_args()
     if not os.path.exists(CAIRN):
         sys.exit("build cairn first: cargo build --release")
     rows = []
+    settled = {int(s) for s in args.settled_sizes.split(",") if s}
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        rows += compare(n, args.runs)
+        rows += compare(n, args.runs, settle=args.settle if n in settled else 0)
     for n in [int(s) for s in args.cairn_only.split(",") if s]:
         rows += cairn_alone(n, max(1, args.runs - 1))
     tmpfs = os.path.dirname(args.tmpfs_dir.rstrip("/"))
@@ -231,6 +260,9 @@ def main():
         latency = subprocess.run([sys.executable, os.path.join(HERE, "rebuild_latency.py"),
                                   "--pages", str(args.latency_pages), "--cairn", CAIRN],
                                  check=True, capture_output=True, text=True).stdout
+
+    # Moved-aside outputs of the settled runs go last, when nothing is timed.
+    shutil.rmtree(os.path.join(WORK, "trash"), ignore_errors=True)
 
     lines = ["| pages | scenario | cairn wall | cairn CPU | cairn peak | Hugo wall | Hugo CPU | Hugo peak | wall ratio | CPU ratio |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]

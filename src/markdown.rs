@@ -122,20 +122,36 @@ pub fn render(text: &str) -> Rendered {
 
 /// Renders `text` to HTML, resolving `@/` links and wikilinks.
 pub fn render_with(text: &str, resolver: &dyn LinkResolver) -> Rendered {
-    render_full(text, resolver, true, true)
+    render_full(text, resolver, true, Pass::Full)
+}
+
+/// Which parts of [`Rendered`] one Markdown pass computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Everything.
+    Full,
+    /// Everything but the HTML (no highlighting, no HTML writing): the
+    /// first pass of a build that renders each body again in its page job.
+    NoHtml,
+    /// The HTML, heading ids, table of contents and links, without the
+    /// word count, the summary or the plain text: that second render, which
+    /// has those from the first pass.
+    HtmlOnly,
 }
 
 /// Renders `text` to HTML; `want_text` keeps the page's plain text in
 /// [`Rendered::text`] (the search index and FAQ answers need it; without
-/// them it would only cost memory). Without `want_html`, everything but
-/// [`Rendered::html`] is computed (no highlighting, no HTML writing): the
-/// first pass of a build that renders each body again in its page job.
+/// them it would only cost memory); `pass` says what else to compute.
 pub fn render_full(
     text: &str,
     resolver: &dyn LinkResolver,
     want_text: bool,
-    want_html: bool,
+    pass: Pass,
 ) -> Rendered {
+    let want_html = pass != Pass::NoHtml;
+    let want_text = want_text && pass != Pass::HtmlOnly;
+    // Word count and summary; the summary also needs paragraph depth.
+    let want_stats = pass != Pass::HtmlOnly;
     // One pass over the parser's events: each is looked at, rewritten where
     // needed and, with `want_html`, kept for the HTML writer. Rewriting on
     // the way (instead of inserting into a collected list) keeps the pass
@@ -186,7 +202,9 @@ pub fn render_full(
                 });
                 let id = unique_id(&base, &out.ids);
                 out.ids.push(id.clone());
-                out.word_count += count_words(&title);
+                if want_stats {
+                    out.word_count += count_words(&title);
+                }
                 if want_text {
                     out.text.push_str(&title);
                     out.text.push(' ');
@@ -291,7 +309,9 @@ pub fn render_full(
                         _ => {}
                     }
                 }
-                out.word_count += count_words(&code);
+                if want_stats {
+                    out.word_count += count_words(&code);
+                }
                 if want_text {
                     out.text.push_str(&code);
                     out.text.push(' ');
@@ -314,11 +334,13 @@ pub fn render_full(
                         }
                     }
                     Event::Text(t) | Event::Code(t) => {
-                        out.word_count += count_words(t);
+                        if want_stats {
+                            out.word_count += count_words(t);
+                        }
                         if want_text {
                             out.text.push_str(t);
                         }
-                        if paragraph_depth > 0 && !summary_done {
+                        if want_stats && paragraph_depth > 0 && !summary_done {
                             out.summary.push_str(t);
                         }
                     }
@@ -326,7 +348,7 @@ pub fn render_full(
                         if want_text {
                             out.text.push(' ');
                         }
-                        if paragraph_depth > 0 && !summary_done {
+                        if want_stats && paragraph_depth > 0 && !summary_done {
                             out.summary.push(' ');
                         }
                     }
@@ -451,10 +473,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_pass_without_html_keeps_everything_else() {
+    fn the_two_passes_of_a_build_add_up_to_a_full_render() {
         let text = "# Title\n\nFirst *para* here.\n\n```rust\nfn main() {}\n```\n\n## Next {#n}\n\nMore [x](https://e.org).\n";
-        let full = render_full(text, &NoLinks, true, true);
-        let first = render_full(text, &NoLinks, true, false);
+        let full = render_full(text, &NoLinks, true, Pass::Full);
+        let first = render_full(text, &NoLinks, true, Pass::NoHtml);
+        let second = render_full(text, &NoLinks, true, Pass::HtmlOnly);
+        assert_eq!(second.html, full.html);
+        assert_eq!(second.ids, full.ids);
+        assert_eq!(second.toc, full.toc);
+        assert_eq!(second.links, full.links);
+        assert_eq!((second.word_count, second.summary.as_str()), (0, ""));
+        assert!(second.text.is_empty());
         assert!(first.html.is_empty());
         assert!(full.html.contains("<pre"), "{}", full.html);
         assert_eq!(first.ids, full.ids);

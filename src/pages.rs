@@ -83,6 +83,15 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
+    /// The Markdown pass that fills `bodies`.
+    fn first_pass(&self) -> markdown::Pass {
+        if self.html_kept {
+            markdown::Pass::Full
+        } else {
+            markdown::Pass::NoHtml
+        }
+    }
+
     /// Every output path of the build.
     pub fn output_paths(&self) -> Vec<String> {
         self.outputs.iter().cloned().collect()
@@ -234,7 +243,7 @@ pub fn render_into(
         let sh = Shared { site, c: &cache };
         site.pages
             .par_iter()
-            .map(|p| render_body(&sh, p, sh.c.html_kept))
+            .map(|p| render_body(&sh, p, sh.c.first_pass()))
             .collect()
     });
     cache.bodies = bodies
@@ -381,7 +390,7 @@ pub fn rerender_bodies(
     {
         let sh = Shared { site, c: cache };
         for (i, _) in &old_pages {
-            match render_body(&sh, &site.pages[*i], sh.c.html_kept) {
+            match render_body(&sh, &site.pages[*i], sh.c.first_pass()) {
                 Ok(b) => new_bodies.push((*i, b)),
                 Err(d) => ds.extend(d),
             }
@@ -1029,11 +1038,18 @@ fn render_job(
     let fresh = match job {
         Job::Page(i) if !sh.c.html_kept => {
             let page = &site.pages[*i];
-            Some(render_body(sh, page, true).map_err(|d| {
+            let mut body = render_body(sh, page, markdown::Pass::HtmlOnly).map_err(|d| {
                 d.into_iter()
                     .next()
                     .unwrap_or_else(|| Diagnostic::error(&page.source, "cannot render"))
-            })?)
+            })?;
+            // What the HTML pass skips, as the first pass found it (the
+            // plain text stays there, where the search index and FAQ
+            // answers read it).
+            let first = &sh.c.bodies[*i];
+            body.word_count = first.word_count;
+            body.summary.clone_from(&first.summary);
+            Some(body)
         }
         _ => None,
     };
@@ -1542,7 +1558,7 @@ fn placeholder(n: usize) -> String {
 fn render_body(
     sh: &Shared,
     page: &Page,
-    want_html: bool,
+    pass: markdown::Pass,
 ) -> Result<markdown::Rendered, Vec<Diagnostic>> {
     let text = page
         .source_text(&sh.site.config.root)
@@ -1589,7 +1605,7 @@ fn render_body(
     // index, and FAQ answers in JSON-LD.
     let want_text =
         sh.site.config.search || page.collection().is_some_and(|c| config_is_faq(sh.site, c));
-    let mut r = markdown::render_full(&source, &resolver, want_text, want_html);
+    let mut r = markdown::render_full(&source, &resolver, want_text, pass);
     let to_body = |offset: usize| {
         let k = shifts.partition_point(|(end, _)| *end <= offset);
         let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
