@@ -1,14 +1,17 @@
 //! Writing the output folder: guarded, synchronised, atomic per file.
 //!
 //! A build hands each file over as soon as it is rendered ([`Sink`]); the
-//! [`Stager`] writes changed bytes to a temporary dot-file next to the
-//! target and renames them all into place only once the whole build has
-//! succeeded, so a build that fails leaves the previous output byte for
-//! byte as it was, and memory never holds the whole site. The folder is
-//! synchronised rather than recreated:
+//! [`Stager`] writes changed bytes to a temporary dot-file next to a new
+//! target, or to one pack file when they replace an existing file, and puts
+//! them all in place only once the whole build has succeeded, so a build
+//! that fails leaves the previous output byte for byte as it was, and
+//! memory never holds the whole site. The folder is synchronised rather
+//! than recreated:
 //!
-//! - a file is written only when its bytes changed, and replaced by a
-//!   rename, so no reader and no killed build ever sees a half-written file;
+//! - a file is written only when its bytes changed, and put in place in one
+//!   atomic step (a rename, or an exchange with a spare file that then takes
+//!   the old inode), so no reader and no killed build ever sees a
+//!   half-written file;
 //! - files that cairn wrote before (listed in the manifest `.cairn-manifest`)
 //!   and no longer produces are removed; nothing else is ever deleted.
 //!
@@ -71,6 +74,17 @@ pub enum Data {
     Static(&'static [u8]),
     /// Copied from a file on disk when written.
     File(PathBuf),
+}
+
+impl Data {
+    /// The bytes, unless they are still in a file.
+    fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            Data::Bytes(b) => Some(b),
+            Data::Static(b) => Some(b),
+            Data::File(_) => None,
+        }
+    }
 }
 
 /// One file of the output, at a `/`-separated path relative to the output
@@ -259,6 +273,92 @@ struct Staged {
     tmp: PathBuf,
 }
 
+/// A changed file whose target already exists: its bytes wait in the pack
+/// until the commit swaps them into the target's inode's place.
+#[derive(Debug)]
+struct Packed {
+    /// Its path relative to the output folder.
+    rel: PathBuf,
+    /// Where its bytes are in the pack.
+    offset: u64,
+    len: usize,
+}
+
+/// One append-only file in `.cairn-tmp/` holding the new bytes of every
+/// changed file that replaces an existing one. A template change rewrites
+/// every page: with a temporary file each, that is one new inode per page
+/// and one freed when it is renamed over the old file, which on ext4
+/// without a journal makes every later allocation skip the freed inodes
+/// one by one for a minute. With the pack, the commit writes each page into
+/// a spare file and swaps it with its target (`RENAME_EXCHANGE`): the
+/// target is replaced atomically as before, and the old inode becomes the
+/// spare for the next page, so a rebuild allocates and frees one inode per
+/// thread instead of one per page.
+#[cfg(unix)]
+struct Pack {
+    file: fs::File,
+    len: std::sync::atomic::AtomicU64,
+}
+
+#[cfg(unix)]
+impl Pack {
+    fn create(path: &Path) -> io::Result<Pack> {
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        Ok(Pack {
+            file,
+            len: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// Appends `bytes` (from any thread); returns their offset.
+    fn append(&self, bytes: &[u8]) -> io::Result<u64> {
+        use std::os::unix::fs::FileExt;
+        let offset = self.len.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.file.write_all_at(bytes, offset)?;
+        Ok(offset)
+    }
+
+    fn read(&self, p: &Packed, buf: &mut Vec<u8>) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        buf.resize(p.len, 0);
+        self.file.read_exact_at(buf, p.offset)
+    }
+}
+
+/// Swaps the files at `a` and `b` atomically (Linux `renameat2` with
+/// `RENAME_EXCHANGE`); an error where the system or filesystem cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
 /// How far [`Stager::ensure_dir`] got.
 enum DirState {
     /// The folder exists (or was created) inside the output folder.
@@ -273,13 +373,15 @@ enum DirState {
 /// previous output before the whole build has succeeded:
 ///
 /// 1. [`Stager::stage`] compares a file with what is on disk and, when its
-///    bytes changed, writes them to a temporary dot-file next to the target
+///    bytes changed, appends them to the pack if they replace an existing
+///    file, else writes them to a temporary dot-file next to the target
 ///    (creating the target's folder if it is new). Nothing the previous build
 ///    wrote is modified, and the caller need not keep the bytes.
-/// 2. [`Stager::commit`] extends the manifest, renames every staged file into
-///    place (an atomic replacement each), removes the stale files and writes
-///    the final manifest. [`Stager::abort`] (also run on drop) instead
-///    removes the temporary files and the folders this build created.
+/// 2. [`Stager::commit`] extends the manifest, renames every temporary file
+///    into place and swaps every packed one in (an atomic replacement
+///    each), removes the stale files and writes the final manifest.
+///    [`Stager::abort`] (also run on drop) instead removes the temporary
+///    files and the folders this build created.
 ///
 /// Creating every new inode before replacing (and so freeing) any old one
 /// also keeps a build's own freed inodes out of the way of its allocations
@@ -295,6 +397,10 @@ pub struct Stager {
     /// Folders this build created, to remove on abort.
     made: Mutex<Vec<PathBuf>>,
     staged: Mutex<Vec<Staged>>,
+    /// Where replacements wait (none where the pack could not be made).
+    #[cfg(unix)]
+    pack: Option<Pack>,
+    packed: Mutex<Vec<Packed>>,
     unchanged: AtomicUsize,
     fallback: AtomicUsize,
     finished: bool,
@@ -323,12 +429,15 @@ impl Stager {
         write_new(&building, b"a cairn build is writing this folder\n")?;
         let old = read_manifest(&out);
         Ok(Stager {
+            #[cfg(unix)]
+            pack: Pack::create(&tmp_dir.join("pack")).ok(),
             out,
             old,
             created_out,
             ready: Mutex::new(HashSet::new()),
             made: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
+            packed: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
             fallback: AtomicUsize::new(0),
             finished: false,
@@ -399,16 +508,30 @@ impl Stager {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        if meta.is_some_and(|m| m.is_dir()) {
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(err(format!(
                 "`{}` is a folder; cairn needs to write a file there",
                 target.display()
             )));
         }
         let parent = relp.parent().unwrap_or(Path::new(""));
+        let dir = self.ensure_dir(parent)?;
+        // Rendered bytes replacing an existing file wait in the pack.
+        #[cfg(unix)]
+        if let (Some(pack), DirState::Ready, Some(bytes)) = (&self.pack, &dir, data.in_memory())
+            && meta.as_ref().is_some_and(|m| m.is_file())
+        {
+            let offset = pack.append(bytes)?;
+            self.packed.lock().unwrap().push(Packed {
+                rel: relp,
+                offset,
+                len: bytes.len(),
+            });
+            return Ok(());
+        }
         // The temporary file sits next to its target: a rename inside one
         // folder is cheaper than across folders.
-        let tmp = match self.ensure_dir(parent)? {
+        let tmp = match dir {
             DirState::Ready => temp_path(&target),
             DirState::Blocked => {
                 let n = self.fallback.fetch_add(1, Ordering::Relaxed);
@@ -455,6 +578,11 @@ impl Stager {
         staged
             .par_iter()
             .try_for_each(|s| fs::rename(&s.tmp, out.join(&s.rel)))?;
+        let packed = std::mem::take(&mut *self.packed.lock().unwrap());
+        #[cfg(unix)]
+        if let Some(pack) = &self.pack {
+            swap_in(&out, pack, &packed)?;
+        }
 
         let new: HashSet<&str> = all.iter().copied().collect();
         let mut stale: Vec<&str> = self
@@ -469,7 +597,7 @@ impl Stager {
         write_manifest(&out, &mut now)?;
         fs::remove_dir_all(out.join(TMP_DIR))?;
         fs::remove_file(out.join(BUILDING))?;
-        let written = staged.len();
+        let written = staged.len() + packed.len();
         Ok(SyncStats {
             written,
             unchanged: self.unchanged.load(Ordering::Relaxed),
@@ -509,6 +637,37 @@ impl Drop for Stager {
     fn drop(&mut self) {
         self.undo();
     }
+}
+
+/// Puts the packed files in place: each thread writes a file's bytes into
+/// its spare and exchanges spare and target, so the target is replaced in
+/// one step and its old inode becomes the spare for the next file. Where
+/// the filesystem cannot exchange, the spare is renamed over the target
+/// instead (the next file gets a new spare).
+#[cfg(unix)]
+fn swap_in(out: &Path, pack: &Pack, packed: &[Packed]) -> io::Result<()> {
+    if packed.is_empty() {
+        return Ok(());
+    }
+    let per_thread = packed.len().div_ceil(rayon::current_num_threads().max(1));
+    packed
+        .par_chunks(per_thread)
+        .enumerate()
+        .try_for_each(|(k, part)| {
+            let spare = out.join(TMP_DIR).join(format!("spare-{k}"));
+            let mut buf = Vec::new();
+            for p in part {
+                pack.read(p, &mut buf)?;
+                write_new(&spare, &buf)?;
+                let target = out.join(&p.rel);
+                if exchange(&spare, &target).is_err() {
+                    fs::rename(&spare, &target)?;
+                }
+            }
+            // The last old inode (the folder goes at the end of the commit).
+            let _ = fs::remove_file(&spare);
+            Ok(())
+        })
 }
 
 /// Adds `new` to the manifest of `out`, whose paths are `old`: done before
