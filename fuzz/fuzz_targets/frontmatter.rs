@@ -11,6 +11,8 @@ fuzz_target!(|text: &str| {
         cairn::content::frontmatter::split(cairn::content::frontmatter::strip_bom(text))
     {
         let _ = cairn::content::yaml::parse_front_matter(split.yaml, split.yaml_line);
+        // Positions are scanned only for diagnostics, on any text.
+        let _ = cairn::content::yaml::positions(split.yaml, split.yaml_line).value("a/0");
     }
     if let Ok(page) = cairn::content::parse_page(
         Path::new("content/roles/x.md"),
@@ -20,7 +22,7 @@ fuzz_target!(|text: &str| {
     ) {
         // Positions of every key must be computable too.
         for (key, _) in &page.fields {
-            let _ = page.positions.value(key);
+            let _ = page.positions().value(key);
         }
     }
 });
