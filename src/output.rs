@@ -658,7 +658,7 @@ fn swap_in(out: &Path, pack: &Pack, packed: &[Packed]) -> io::Result<()> {
             let mut buf = Vec::new();
             for p in part {
                 pack.read(p, &mut buf)?;
-                write_new(&spare, &buf)?;
+                fill_spare(&spare, &buf)?;
                 let target = out.join(&p.rel);
                 if exchange(&spare, &target).is_err() {
                     fs::rename(&spare, &target)?;
@@ -668,6 +668,28 @@ fn swap_in(out: &Path, pack: &Pack, packed: &[Packed]) -> io::Result<()> {
             let _ = fs::remove_file(&spare);
             Ok(())
         })
+}
+
+/// Writes `bytes` into the spare file at `path`: the old file the last
+/// exchange took out, reused unless another link still shows it (a
+/// hard-linked copy of the output elsewhere keeps its bytes), else a new
+/// file.
+#[cfg(unix)]
+fn fill_spare(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mut f = match fs::OpenOptions::new().write(true).open(path) {
+        Ok(f) if f.metadata()?.nlink() == 1 => {
+            f.set_len(0)?;
+            f
+        }
+        Ok(_) => {
+            fs::remove_file(path)?;
+            fs::File::create_new(path)?
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::File::create_new(path)?,
+        Err(e) => return Err(e),
+    };
+    f.write_all(bytes)
 }
 
 /// Adds `new` to the manifest of `out`, whose paths are `old`: done before

@@ -156,6 +156,30 @@ fn a_rebuild_that_changes_every_page_reuses_the_old_files_inodes() {
 }
 
 #[test]
+fn hard_linked_copies_of_the_output_keep_their_bytes() {
+    let s = TestSite::fixture("basic");
+    s.cairn(&["build"]).success();
+    let mut before = s.tree("public");
+    before.retain(|rel, _| !rel.starts_with(".cairn"));
+    // A snapshot of the output made of hard links, as `cp -al` makes.
+    for rel in before.keys() {
+        let copy = s.path("snapshot").join(rel);
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::hard_link(s.path("public").join(rel), copy).unwrap();
+    }
+    s.write(
+        "site.toml",
+        &s.read("site.toml")
+            .replace("title = \"Basic\"", "title = \"Basic two\""),
+    );
+    s.cairn(&["build"]).success();
+    // Rewritten pages never reuse a file another link still shows.
+    assert_eq!(tree(&s.path("snapshot")), before);
+    s.cairn(&["build", "--output", "clean"]).success();
+    assert_eq!(s.tree("public"), tree(&s.path("clean")));
+}
+
+#[test]
 fn output_guards() {
     let s = TestSite::fixture("basic");
     let refuse = |args: &[&str], msg: &str| {
