@@ -671,14 +671,15 @@ fn swap_in(out: &Path, pack: &Pack, packed: &[Packed]) -> io::Result<()> {
 }
 
 /// Writes `bytes` into the spare file at `path`: the old file the last
-/// exchange took out, reused unless another link still shows it (a
-/// hard-linked copy of the output elsewhere keeps its bytes), else a new
-/// file.
+/// exchange took out, reused only when nothing else can see it, else a new
+/// file. A hard-linked copy of the output elsewhere, or a reader that
+/// opened the old file before it was swapped out (a web server sending
+/// it), keeps its bytes.
 #[cfg(unix)]
 fn fill_spare(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let mut f = match fs::OpenOptions::new().write(true).open(path) {
-        Ok(f) if f.metadata()?.nlink() == 1 => {
+        Ok(f) if f.metadata()?.nlink() == 1 && unshared(&f) => {
             f.set_len(0)?;
             f
         }
@@ -690,6 +691,53 @@ fn fill_spare(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Err(e) => return Err(e),
     };
     f.write_all(bytes)
+}
+
+/// Whether no other open file refers to `f`'s file: Linux grants a write
+/// lease only then. Elsewhere, and where leases are off or not allowed,
+/// never assumed.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    )
+))]
+fn unshared(f: &fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    /// `F_SETSIG` of `<asm-generic/fcntl.h>`, which these architectures use
+    /// (the libc crate lacks it).
+    const F_SETSIG: libc::c_int = 10;
+    let fd = f.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function borrows, with integer
+    // arguments. Were the lease broken in the instant it is held, the
+    // holder would get SIGURG (ignored unless handled) rather than the
+    // default SIGIO, which would end the process.
+    unsafe {
+        if libc::fcntl(fd, F_SETSIG, libc::SIGURG) != 0
+            || libc::fcntl(fd, libc::F_SETLEASE, libc::F_WRLCK) != 0
+        {
+            return false;
+        }
+        libc::fcntl(fd, libc::F_SETLEASE, libc::F_UNLCK);
+    }
+    true
+}
+
+#[cfg(all(
+    unix,
+    not(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    ))
+))]
+fn unshared(_: &fs::File) -> bool {
+    false
 }
 
 /// Adds `new` to the manifest of `out`, whose paths are `old`: done before

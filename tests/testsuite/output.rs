@@ -180,6 +180,36 @@ fn hard_linked_copies_of_the_output_keep_their_bytes() {
 }
 
 #[test]
+fn a_reader_holding_an_output_file_open_keeps_reading_its_old_bytes() {
+    use std::io::Read;
+    let s = TestSite::fixture("basic");
+    s.cairn(&["build"]).success();
+    let before = s.tree("public");
+    // A web server in the middle of sending some pages.
+    let open: Vec<(String, std::fs::File)> = before
+        .keys()
+        .filter(|rel| rel.ends_with(".html"))
+        .map(|rel| {
+            (
+                rel.clone(),
+                std::fs::File::open(s.path("public").join(rel)).unwrap(),
+            )
+        })
+        .collect();
+    s.write(
+        "site.toml",
+        &s.read("site.toml")
+            .replace("title = \"Basic\"", "title = \"Basic two\""),
+    );
+    s.cairn(&["build"]).success();
+    for (rel, mut f) in open {
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        assert_eq!(bytes, before[&rel], "{rel} changed under an open reader");
+    }
+}
+
+#[test]
 fn output_guards() {
     let s = TestSite::fixture("basic");
     let refuse = |args: &[&str], msg: &str| {
