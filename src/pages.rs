@@ -320,28 +320,35 @@ pub fn render_into(
     >;
     let rendered: Vec<Done> = timed("render", || {
         let sh = Shared { site, c: &cache };
-        cache
-            .jobs
+        // Listings first: a collection of thousands of entries makes one
+        // page many times bigger than any other, which, started last,
+        // would leave the other threads idle while it renders.
+        let mut order: Vec<usize> = (0..cache.jobs.len()).collect();
+        order.sort_by_key(|&n| !is_listing(site, &cache.jobs[n].0));
+        let one = |(job, template, rel): &(Job, String, String)| -> Done {
+            let f = match job {
+                Job::Alias(n) => alias_page(site, *n, rel),
+                _ => render_job(&sh, &listings, job, template, rel)?,
+            };
+            // The link-check data is taken now, so the page itself need not
+            // be kept.
+            let scan = match (&f.data, job) {
+                (_, Job::Alias(_)) => None,
+                (Data::Bytes(b), _) if handing_on && rel.ends_with(".html") => {
+                    std::str::from_utf8(b)
+                        .ok()
+                        .map(|s| (rel.clone(), crate::linkcheck::scan(s)))
+                }
+                _ => None,
+            };
+            Ok((hand_on(f)?, scan))
+        };
+        let mut done: Vec<(usize, Done)> = order
             .par_iter()
-            .map(|(job, template, rel)| {
-                let f = match job {
-                    Job::Alias(n) => alias_page(site, *n, rel),
-                    _ => render_job(&sh, &listings, job, template, rel)?,
-                };
-                // The link-check data is taken now, so the page itself
-                // need not be kept.
-                let scan = match (&f.data, job) {
-                    (_, Job::Alias(_)) => None,
-                    (Data::Bytes(b), _) if handing_on && rel.ends_with(".html") => {
-                        std::str::from_utf8(b)
-                            .ok()
-                            .map(|s| (rel.clone(), crate::linkcheck::scan(s)))
-                    }
-                    _ => None,
-                };
-                Ok((hand_on(f)?, scan))
-            })
-            .collect()
+            .map(|&n| (n, one(&cache.jobs[n])))
+            .collect();
+        done.sort_unstable_by_key(|(n, _)| *n);
+        done.into_iter().map(|(_, d)| d).collect()
     });
     for r in rendered {
         match r {
@@ -837,6 +844,16 @@ fn page_template(config: &Config, page: &Page) -> String {
             .collection(c)
             .map_or_else(|| "page.html".into(), |c| c.template.clone()),
         (None, PageKind::Plain) => "page.html".into(),
+    }
+}
+
+/// Whether `job` lists a collection's entries (a generated collection page
+/// or a collection's own `_index.md`).
+fn is_listing(site: &Site, job: &Job) -> bool {
+    match job {
+        Job::Collection(_) => true,
+        Job::Page(i) => matches!(site.pages[*i].kind, PageKind::Collection(_)),
+        _ => false,
     }
 }
 
