@@ -2,7 +2,8 @@
 //!
 //! A build hands each file over as soon as it is rendered ([`Sink`]); the
 //! [`Stager`] writes changed bytes to a temporary dot-file next to a new
-//! target, or to one pack file when they replace an existing file, and puts
+//! target, or to one pack file when they replace an existing file (or, into
+//! an empty folder, under their own names in a hidden tree), and puts
 //! them all in place only once the whole build has succeeded, so a build
 //! that fails leaves the previous output byte for byte as it was, and
 //! memory never holds the whole site. The folder is synchronised rather
@@ -63,6 +64,9 @@ fn clear_leftovers(out: &Path) -> io::Result<()> {
 pub const MANIFEST: &str = ".cairn-manifest";
 /// Where files are written before being renamed into place.
 pub const TMP_DIR: &str = ".cairn-tmp";
+/// The folder of `TMP_DIR` holding a fresh build's files under their own
+/// names.
+const TREE: &str = "tree";
 const MANIFEST_HEADER: &str = "# files written by cairn; do not edit";
 
 /// The bytes of one output file.
@@ -133,7 +137,9 @@ pub fn guard(root: &Path, out: &Path, force: bool) -> Result<(), String> {
     if out.is_file() {
         return Err(format!("output path `{shown}` is a file"));
     }
-    if !force && !out.join(MANIFEST).is_file() {
+    // A first build killed before its manifest was written leaves its
+    // marker: that folder is cairn's too, and the next build completes it.
+    if !force && !out.join(MANIFEST).is_file() && !out.join(BUILDING).is_file() {
         let non_empty = fs::read_dir(&out)
             .map(|mut d| d.next().is_some())
             .unwrap_or(false);
@@ -375,11 +381,14 @@ enum DirState {
 /// 1. [`Stager::stage`] compares a file with what is on disk and, when its
 ///    bytes changed, appends them to the pack if they replace an existing
 ///    file, else writes them to a temporary dot-file next to the target
-///    (creating the target's folder if it is new). Nothing the previous build
-///    wrote is modified, and the caller need not keep the bytes.
-/// 2. [`Stager::commit`] extends the manifest, renames every temporary file
-///    into place and swaps every packed one in (an atomic replacement
-///    each), removes the stale files and writes the final manifest.
+///    (creating the target's folder if it is new). Into an empty folder it
+///    writes the file under its own name into `.cairn-tmp/tree/` instead.
+///    Nothing the previous build wrote is modified, and the caller need not
+///    keep the bytes.
+/// 2. [`Stager::commit`] extends the manifest, moves the fresh tree's
+///    top-level entries into place, renames every temporary file into
+///    place and swaps every packed one in (an atomic replacement each),
+///    removes the stale files and writes the final manifest.
 ///    [`Stager::abort`] (also run on drop) instead removes the temporary
 ///    files and the folders this build created.
 ///
@@ -401,6 +410,12 @@ pub struct Stager {
     #[cfg(unix)]
     pack: Option<Pack>,
     packed: Mutex<Vec<Packed>>,
+    /// The output folder held nothing: every file is written under its
+    /// own name in `.cairn-tmp/tree/`, whose top-level entries the commit
+    /// moves into place (see [`Stager::begin`]).
+    fresh: bool,
+    /// Files written to the fresh tree.
+    fresh_files: AtomicUsize,
     unchanged: AtomicUsize,
     fallback: AtomicUsize,
     finished: bool,
@@ -428,7 +443,22 @@ impl Stager {
         }
         write_new(&building, b"a cairn build is writing this folder\n")?;
         let old = read_manifest(&out);
+        // Into an empty folder (a first build, or after `rm -rf public`),
+        // nothing can be replaced and every file is new: rather than a
+        // temporary file renamed into place per file, the files are
+        // written under their own names into a hidden tree, and the commit
+        // moves its few top-level entries, each a folder of thousands of
+        // pages, in one rename each.
+        let fresh = old.is_empty()
+            && fs::read_dir(&out)?
+                .flatten()
+                .all(|e| e.file_name() == TMP_DIR || e.file_name() == BUILDING);
+        if fresh {
+            fs::create_dir(tmp_dir.join(TREE))?;
+        }
         Ok(Stager {
+            fresh,
+            fresh_files: AtomicUsize::new(0),
             #[cfg(unix)]
             pack: Pack::create(&tmp_dir.join("pack")).ok(),
             out,
@@ -502,6 +532,9 @@ impl Stager {
                 "refusing to write outside the output folder: `{rel}`"
             ))
         })?;
+        if self.fresh {
+            return self.stage_fresh(&relp, data);
+        }
         let target = self.out.join(&relp);
         let meta = fs::symlink_metadata(&target).ok();
         if same_as(meta.as_ref(), &target, data) {
@@ -550,6 +583,29 @@ impl Stager {
         Ok(())
     }
 
+    /// Writes one file of a fresh build into the hidden tree.
+    fn stage_fresh(&self, relp: &Path, data: &Data) -> io::Result<()> {
+        let tree = self.out.join(TMP_DIR).join(TREE);
+        if let Some(parent) = relp.parent()
+            && !parent.as_os_str().is_empty()
+            && !self.ready.lock().unwrap().contains(parent)
+        {
+            fs::create_dir_all(tree.join(parent))?;
+            self.ready.lock().unwrap().insert(parent.to_path_buf());
+        }
+        let path = tree.join(relp);
+        match data {
+            Data::Bytes(b) => write_new(&path, b)?,
+            Data::Static(b) => write_new(&path, b)?,
+            Data::File(p) => {
+                fs::copy(p, &path)
+                    .map_err(|e| io::Error::other(format!("cannot copy `{}`: {e}", p.display())))?;
+            }
+        }
+        self.fresh_files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Puts every staged file in place, removes stale files of earlier
     /// builds, and records `all`, every file of this build, in the
     /// manifest.
@@ -578,6 +634,21 @@ impl Stager {
         staged
             .par_iter()
             .try_for_each(|s| fs::rename(&s.tmp, out.join(&s.rel)))?;
+        if self.fresh {
+            // Nothing else was written into the folder meanwhile: a
+            // name taken now is an error, never overwritten.
+            for entry in fs::read_dir(out.join(TMP_DIR).join(TREE))? {
+                let entry = entry?;
+                let target = out.join(entry.file_name());
+                if fs::symlink_metadata(&target).is_ok() {
+                    return Err(io::Error::other(format!(
+                        "`{}` appeared while the site was being built",
+                        target.display()
+                    )));
+                }
+                fs::rename(entry.path(), target)?;
+            }
+        }
         let packed = std::mem::take(&mut *self.packed.lock().unwrap());
         #[cfg(unix)]
         if let Some(pack) = &self.pack {
@@ -597,7 +668,7 @@ impl Stager {
         write_manifest(&out, &mut now)?;
         fs::remove_dir_all(out.join(TMP_DIR))?;
         fs::remove_file(out.join(BUILDING))?;
-        let written = staged.len() + packed.len();
+        let written = staged.len() + packed.len() + self.fresh_files.load(Ordering::Relaxed);
         Ok(SyncStats {
             written,
             unchanged: self.unchanged.load(Ordering::Relaxed),

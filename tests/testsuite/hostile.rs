@@ -293,6 +293,45 @@ fn killed_builds_leave_whole_files_and_the_next_build_completes() {
 }
 
 #[test]
+fn killed_first_builds_show_only_whole_files_and_the_next_build_completes() {
+    let s = big_site("first");
+    s.cairn(&["build", "--output", "reference"]).success();
+    let whole = tree(&s.path("reference"));
+    for delay in [30u64, 80, 150, 250, 400] {
+        // Into an empty folder each time (files go to a hidden tree whose
+        // folders are moved into place at the end).
+        let _ = std::fs::remove_dir_all(s.path("public"));
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .arg("build")
+            .current_dir(&s.root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        for (rel, bytes) in tree(&s.path("public")) {
+            if rel.starts_with(".cairn") {
+                continue;
+            }
+            assert_eq!(
+                whole.get(&rel),
+                Some(&bytes),
+                "after a kill at {delay} ms, {rel} is not whole"
+            );
+        }
+        s.cairn(&["build"]).success();
+        assert_eq!(
+            tree(&s.path("public")),
+            whole,
+            "the next build completes the output (kill at {delay} ms)"
+        );
+        assert!(!s.path("public/.cairn-tmp").exists());
+    }
+}
+
+#[test]
 fn front_matter_edge_cases_in_one_place() {
     // Accepted: a byte-order mark, CRLF, delimiters with trailing spaces.
     let s = site()
