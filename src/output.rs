@@ -714,7 +714,8 @@ impl Drop for Stager {
 /// its spare and exchanges spare and target, so the target is replaced in
 /// one step and its old inode becomes the spare for the next file. Where
 /// the filesystem cannot exchange, the spare is renamed over the target
-/// instead (the next file gets a new spare).
+/// instead (the next file gets a new spare), and where the target is on
+/// another filesystem, a temporary file next to it is.
 #[cfg(unix)]
 fn swap_in(out: &Path, pack: &Pack, packed: &[Packed]) -> io::Result<()> {
     if packed.is_empty() {
@@ -732,7 +733,17 @@ fn swap_in(out: &Path, pack: &Pack, packed: &[Packed]) -> io::Result<()> {
                 fill_spare(&spare, &buf)?;
                 let target = out.join(&p.rel);
                 if exchange(&spare, &target).is_err() {
-                    fs::rename(&spare, &target)?;
+                    match fs::rename(&spare, &target) {
+                        // Another filesystem mounted inside the output:
+                        // a temporary file next to the target, as for new
+                        // files.
+                        Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
+                            let tmp = temp_path(&target);
+                            write_new(&tmp, &buf)?;
+                            fs::rename(&tmp, &target)?;
+                        }
+                        other => other?,
+                    }
                 }
             }
             // The last old inode (the folder goes at the end of the commit).
