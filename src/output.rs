@@ -778,26 +778,28 @@ fn fill_spare(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Whether no other open file refers to `f`'s file: Linux grants a write
 /// lease only then. Elsewhere, and where leases are off or not allowed,
 /// never assumed.
-#[cfg(all(
-    target_os = "linux",
-    any(
+#[cfg(target_os = "linux")]
+fn unshared(f: &fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    // `F_SETSIG` of `<asm-generic/fcntl.h>` (the libc crate lacks it), on
+    // the architectures known to use that header; elsewhere no spare is
+    // reused.
+    let f_setsig: libc::c_int = if cfg!(any(
         target_arch = "x86_64",
         target_arch = "aarch64",
         target_arch = "riscv64"
-    )
-))]
-fn unshared(f: &fs::File) -> bool {
-    use std::os::fd::AsRawFd;
-    /// `F_SETSIG` of `<asm-generic/fcntl.h>`, which these architectures use
-    /// (the libc crate lacks it).
-    const F_SETSIG: libc::c_int = 10;
+    )) {
+        10
+    } else {
+        return false;
+    };
     let fd = f.as_raw_fd();
     // SAFETY: fcntl on a descriptor this function borrows, with integer
     // arguments. Were the lease broken in the instant it is held, the
     // holder would get SIGURG (ignored unless handled) rather than the
     // default SIGIO, which would end the process.
     unsafe {
-        if libc::fcntl(fd, F_SETSIG, libc::SIGURG) != 0
+        if libc::fcntl(fd, f_setsig, libc::SIGURG) != 0
             || libc::fcntl(fd, libc::F_SETLEASE, libc::F_WRLCK) != 0
         {
             return false;
@@ -807,17 +809,7 @@ fn unshared(f: &fs::File) -> bool {
     true
 }
 
-#[cfg(all(
-    unix,
-    not(all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "aarch64",
-            target_arch = "riscv64"
-        )
-    ))
-))]
+#[cfg(all(unix, not(target_os = "linux")))]
 fn unshared(_: &fs::File) -> bool {
     false
 }

@@ -243,6 +243,20 @@ fn big_site(version: &str) -> TestSite {
     s
 }
 
+/// Starts `cairn build` in `s` and SIGKILLs it after `delay_ms`.
+fn kill_build_after(s: &TestSite, delay_ms: u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .arg("build")
+        .current_dir(&s.root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+}
+
 #[test]
 fn killed_builds_leave_whole_files_and_the_next_build_completes() {
     let s = big_site("old");
@@ -261,16 +275,7 @@ fn killed_builds_leave_whole_files_and_the_next_build_completes() {
     s.cairn(&["build", "--output", "reference"]).success();
     let new = tree(&s.path("reference"));
     for delay in [30u64, 80, 150, 250, 400] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
-            .arg("build")
-            .current_dir(&s.root)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        kill_build_after(&s, delay);
         for (rel, bytes) in tree(&s.path("public")) {
             // Bookkeeping, and the temporary files the next build clears.
             if rel.starts_with(".cairn") || rel.ends_with(".cairn-tmp") {
@@ -301,16 +306,7 @@ fn killed_first_builds_show_only_whole_files_and_the_next_build_completes() {
         // Into an empty folder each time (files go to a hidden tree whose
         // folders are moved into place at the end).
         let _ = std::fs::remove_dir_all(s.path("public"));
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
-            .arg("build")
-            .current_dir(&s.root)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        kill_build_after(&s, delay);
         for (rel, bytes) in tree(&s.path("public")) {
             if rel.starts_with(".cairn") {
                 continue;

@@ -99,6 +99,15 @@ fn rebuild_equals_clean_build() {
     assert_eq!(incremental, tree(&s.path("clean")));
 }
 
+/// Changes the fixture's site title, which is on every page.
+fn retitle(s: &TestSite) {
+    s.write(
+        "site.toml",
+        &s.read("site.toml")
+            .replace("title = \"Basic\"", "title = \"Basic two\""),
+    );
+}
+
 /// The inode of every file under `dir` but cairn's own dot-files, by path.
 #[cfg(target_os = "linux")]
 fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
@@ -121,12 +130,7 @@ fn a_rebuild_that_changes_every_page_reuses_the_old_files_inodes() {
     s.cairn(&["build"]).success();
     let before = s.tree("public");
     let old = inodes(&s.path("public"));
-    // The site title is on every page.
-    s.write(
-        "site.toml",
-        &s.read("site.toml")
-            .replace("title = \"Basic\"", "title = \"Basic two\""),
-    );
+    retitle(&s);
     let run = s.cairn(&["build"]);
     run.success();
     let after = s.tree("public");
@@ -167,11 +171,7 @@ fn hard_linked_copies_of_the_output_keep_their_bytes() {
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
         std::fs::hard_link(s.path("public").join(rel), copy).unwrap();
     }
-    s.write(
-        "site.toml",
-        &s.read("site.toml")
-            .replace("title = \"Basic\"", "title = \"Basic two\""),
-    );
+    retitle(&s);
     s.cairn(&["build"]).success();
     // Rewritten pages never reuse a file another link still shows.
     assert_eq!(tree(&s.path("snapshot")), before);
@@ -196,11 +196,7 @@ fn a_reader_holding_an_output_file_open_keeps_reading_its_old_bytes() {
             )
         })
         .collect();
-    s.write(
-        "site.toml",
-        &s.read("site.toml")
-            .replace("title = \"Basic\"", "title = \"Basic two\""),
-    );
+    retitle(&s);
     s.cairn(&["build"]).success();
     for (rel, mut f) in open {
         let mut bytes = Vec::new();
