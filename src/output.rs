@@ -460,7 +460,10 @@ impl Stager {
             fresh,
             fresh_files: AtomicUsize::new(0),
             #[cfg(unix)]
-            pack: Pack::create(&tmp_dir.join("pack")).ok(),
+            // A fresh build replaces nothing.
+            pack: (!fresh)
+                .then(|| Pack::create(&tmp_dir.join("pack")).ok())
+                .flatten(),
             out,
             old,
             created_out,
