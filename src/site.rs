@@ -598,7 +598,12 @@ fn backlinks(
     index: &EntryIndex,
 ) -> Vec<Vec<Backlink>> {
     let mut out: Vec<Vec<(usize, usize, Backlink)>> = vec![Vec::new(); pages.len()];
-    for (page, fields) in pages.iter().zip(typed) {
+    // (target, source page, field): a page that names its target twice in
+    // one field links back once. A set, not a scan of the target's list,
+    // which made entries named by thousands of others quadratic.
+    let mut seen: std::collections::HashSet<(usize, usize, usize)> =
+        std::collections::HashSet::new();
+    for (i, (page, fields)) in pages.iter().zip(typed).enumerate() {
         let Some((ci, coll)) = page.collection().and_then(|c| {
             config
                 .collections
@@ -629,6 +634,9 @@ fn backlinks(
                 let Some(j) = index.get(to, slug) else {
                     continue;
                 };
+                if !seen.insert((j, i, fi)) {
+                    continue;
+                }
                 let b = Backlink {
                     title: page.title.clone(),
                     url: format!("{}{}", config.base_path, page.path),
@@ -638,9 +646,7 @@ fn backlinks(
                     field: def.label.clone(),
                     field_name: def.name.clone(),
                 };
-                if !out[j].iter().any(|(_, _, x)| *x == b) {
-                    out[j].push((ci, fi, b));
-                }
+                out[j].push((ci, fi, b));
             }
         }
     }

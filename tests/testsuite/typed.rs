@@ -72,6 +72,19 @@ fn backlinks_are_grouped_by_field() {
         s.read("public/kpis/net-promoter-score/index.html"),
         "Product Manager/roles/Success metrics;"
     );
+    // Naming a target twice in one field links back once.
+    let po = "content/roles/product-owner.md";
+    s.write(
+        po,
+        &s.read(po)
+            .replace("  - cycle-time\n", "  - cycle-time\n  - cycle-time\n"),
+    );
+    assert!(s.read(po).matches("- cycle-time").count() == 2);
+    s.cairn(&["build"]).success();
+    assert_eq!(
+        s.read("public/kpis/cycle-time/index.html"),
+        "Product Owner/roles/Success metrics;"
+    );
 }
 
 #[test]
