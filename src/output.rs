@@ -238,6 +238,17 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes `data` to a new file at `path`.
+fn write_data(path: &Path, data: &Data) -> io::Result<()> {
+    match data {
+        Data::File(p) => fs::copy(p, path)
+            .map(|_| ())
+            .map_err(|e| io::Error::other(format!("cannot copy `{}`: {e}", p.display()))),
+        Data::Bytes(b) => write_new(path, b),
+        Data::Static(b) => write_new(path, b),
+    }
+}
+
 /// Whether the file at `target`, whose metadata (not following symlinks) is
 /// `meta`, already holds `data`.
 fn same_as(meta: Option<&fs::Metadata>, target: &Path, data: &Data) -> bool {
@@ -574,14 +585,7 @@ impl Stager {
                 self.out.join(TMP_DIR).join(n.to_string())
             }
         };
-        match data {
-            Data::Bytes(b) => write_new(&tmp, b)?,
-            Data::Static(b) => write_new(&tmp, b)?,
-            Data::File(p) => {
-                fs::copy(p, &tmp)
-                    .map_err(|e| err(format!("cannot copy `{}`: {e}", p.display())))?;
-            }
-        }
+        write_data(&tmp, data)?;
         self.staged.lock().unwrap().push(Staged { rel: relp, tmp });
         Ok(())
     }
@@ -596,15 +600,7 @@ impl Stager {
             fs::create_dir_all(tree.join(parent))?;
             self.ready.lock().unwrap().insert(parent.to_path_buf());
         }
-        let path = tree.join(relp);
-        match data {
-            Data::Bytes(b) => write_new(&path, b)?,
-            Data::Static(b) => write_new(&path, b)?,
-            Data::File(p) => {
-                fs::copy(p, &path)
-                    .map_err(|e| io::Error::other(format!("cannot copy `{}`: {e}", p.display())))?;
-            }
-        }
+        write_data(&tree.join(relp), data)?;
         self.fresh_files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
