@@ -868,16 +868,11 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
                 // A one-off build has released the text: read it again to
                 // point at the `template:` line.
                 Some(_) => match page.source_text(&site.config.root) {
-                    Ok(text) => {
-                        let at = crate::content::positions_in(&text).value("template");
-                        Diagnostic::error_at(
-                            &page.source,
-                            at.line,
-                            at.col,
-                            format!("template `{template}` not found"),
-                        )
-                        .with_source(&text)
-                    }
+                    Ok(text) => page.error_in(
+                        &text,
+                        crate::content::positions_in(&text).value("template"),
+                        format!("template `{template}` not found"),
+                    ),
                     Err(d) => d,
                 },
                 None => Diagnostic::error(
@@ -1656,7 +1651,11 @@ fn render_body(
 fn body_error(page: &Page, text: &str, offset: usize, msg: impl Into<String>) -> Diagnostic {
     let body = text.get(page.body_offset..).unwrap_or_default();
     let (line, col) = line_col(body, offset);
-    Diagnostic::error_at(&page.source, line + page.body_line - 1, col, msg).with_source(text)
+    let pos = crate::content::yaml::Pos {
+        line: line + page.body_line - 1,
+        col,
+    };
+    page.error_in(text, pos, msg)
 }
 
 /// Resolves `@/` links and wikilinks against the site's pages.

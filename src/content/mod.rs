@@ -216,7 +216,13 @@ impl Page {
 
     /// An error at a place in this page's text.
     pub fn error_at(&self, pos: yaml::Pos, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error_at(&self.source, pos.line, pos.col, message).with_source(&self.text)
+        self.error_in(&self.text, pos, message)
+    }
+
+    /// An error at a place in `text`, this page's text read again after
+    /// [`Page::release_text`].
+    pub fn error_in(&self, text: &str, pos: yaml::Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error_at(&self.source, pos.line, pos.col, message).with_source(text)
     }
 }
 
