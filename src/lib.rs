@@ -28,6 +28,7 @@ pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod panics;
 pub mod publish;
 pub mod render;
 pub mod schema;

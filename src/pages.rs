@@ -1576,6 +1576,7 @@ fn render_body(
         .source_text(&sh.site.config.root)
         .map_err(|d| vec![d])?;
     let body = text.get(page.body_offset..).unwrap_or_default();
+    crate::panics::injected(body);
     let (calls, errors) = shortcodes::find_calls(body);
     let mut diags: Vec<Diagnostic> = errors
         .iter()

@@ -264,14 +264,14 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
         FieldType::Ref => string(v).map(FieldValue::Ref).ok_or_else(|| wrong(v)),
         FieldType::List | FieldType::Refs => {
             let Value::Sequence(items) = v else {
-                let mut d = wrong(v);
-                if v.is_string() {
-                    d[0] = d.remove(0).with_hint(format!(
-                        "write a list: `{name}: [{}]`",
-                        v.as_str().unwrap_or_default()
-                    ));
-                }
-                return Err(d);
+                let d = wrong(v);
+                return Err(match v.as_str() {
+                    Some(s) => d
+                        .into_iter()
+                        .map(|d| d.with_hint(format!("write a list: `{name}: [{s}]`")))
+                        .collect(),
+                    None => d,
+                });
             };
             let mut out = Vec::with_capacity(items.len());
             let mut errs = Vec::new();
@@ -593,6 +593,20 @@ salary = { type = "range", unit = "USD" }
         assert_eq!(
             check("scope: x\nsalary: { min: 5, maxi: 9 }\n").unwrap_err(),
             ["content/roles/x.md:4:19: unknown key `maxi` in range `salary` (did you mean `max`?)"]
+        );
+    }
+
+    /// Issue 16: `stakeholders: Sales` where a list is declared panicked
+    /// (index out of bounds) instead of reporting the value.
+    #[test]
+    fn a_single_value_where_a_list_is_declared_is_an_error_not_a_panic() {
+        let errs = check("scope: x\nskills: Sales\nkpis: cycle-time\n").unwrap_err();
+        assert_eq!(
+            errs,
+            [
+                "content/roles/x.md:4:9: `skills` must be a list of strings, found a string",
+                "content/roles/x.md:5:7: `kpis` must be a list of slugs of entries of `kpis`, found a string",
+            ]
         );
     }
 

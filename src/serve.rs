@@ -414,6 +414,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     }
     let listener = bind(opts.interface, opts.port)?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Panics in rebuilds become internal errors in the terminal and the
+    // overlay; the server keeps the last good site.
+    crate::panics::quiet();
     let mut session = Session::start(opts.build.clone());
     let config = crate::config::Config::load(&opts.build.root).map_err(|ds| {
         let first = ds

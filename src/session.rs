@@ -108,7 +108,23 @@ impl Session {
     /// incremental path ([`crate::pages::rerender_bodies`]); anything else
     /// (front-matter, new or deleted files, templates, site.toml, static
     /// files) rebuilds everything in memory, then writes only what differs.
+    ///
+    /// A panic in the rebuild (a bug in cairn) is caught and reported as an
+    /// internal error like any failure; the next rebuild is a full one, so
+    /// nothing half-updated by the panic is used again.
     pub fn rebuild(&mut self, changes: &ChangeSet) -> Result<Delta, Diagnostics> {
+        let attempt =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.try_rebuild(changes)));
+        attempt.unwrap_or_else(|_| {
+            self.state = None;
+            let mut ds = Diagnostics::new();
+            ds.push(crate::panics::internal_error());
+            self.errors = Some(ds.clone());
+            Err(ds)
+        })
+    }
+
+    fn try_rebuild(&mut self, changes: &ChangeSet) -> Result<Delta, Diagnostics> {
         let start = Instant::now();
         let edits = crate::site::timed("incremental: read and parse", || self.body_edits(changes));
         let incremental = matches!(edits, Some(Ok(_)));

@@ -51,6 +51,14 @@ pub struct RootArg {
 /// has errors, 2 bad usage (clap exits with 2 itself).
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    crate::panics::install_hook();
+    // A panic is a bug in cairn, never the author's fault: the hook has
+    // printed it with a request to report it, and the exit status is the
+    // one of any failed run (1), not Rust's 101.
+    std::panic::catch_unwind(move || dispatch(cli)).unwrap_or(ExitCode::from(1))
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Init(a) => init::run(a),
         Command::Build(a) => build::run(a),

@@ -48,6 +48,9 @@ pub fn run(a: WatchArgs) -> ExitCode {
         }
         Err(ds) => return fail(ds, "build"),
     };
+    // From here on a panic in a rebuild is an internal error of that
+    // rebuild; the output keeps the last good build.
+    crate::panics::quiet();
     let mut session = Session::start(opts.clone());
     let mut watcher = match Watcher::new(&opts.root, &out) {
         Ok(w) => w,

@@ -20,11 +20,17 @@ struct Running {
 
 impl Running {
     fn start(site: &TestSite, args: &[&str]) -> Running {
+        Running::start_with(site, args, &[])
+    }
+
+    /// Starts `cairn ARGS` with extra environment variables.
+    fn start_with(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
             .args(args)
             .current_dir(&site.root)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -297,7 +303,11 @@ fn get(port: u16, path: &str) -> Resp {
 }
 
 fn serve(s: &TestSite) -> (Running, u16) {
-    let mut r = Running::start(s, &["serve", "--port", "0"]);
+    serve_with(s, &[])
+}
+
+fn serve_with(s: &TestSite, env: &[(&str, &str)]) -> (Running, u16) {
+    let mut r = Running::start_with(s, &["serve", "--port", "0"], env);
     let line = r.wait_for("serving");
     let port = line
         .split("127.0.0.1:")
@@ -574,5 +584,46 @@ fn incremental_body_edits_equal_a_clean_build() {
         "and removing the link removes it"
     );
     drop(w);
+    assert_equals_clean_build(&s);
+}
+
+/// Issue 16: a panic in a rebuild (a bug) must not leave the preview dead.
+/// It is an internal error in the terminal and the overlay, the last good
+/// site stays served, and the next save rebuilds normally.
+#[test]
+fn a_panic_in_a_rebuild_is_an_internal_error_and_serve_recovers() {
+    let s = TestSite::fixture("links");
+    let (mut r, port) = serve_with(&s, &[("CAIRN_INJECT_PANIC", "PANIC-HERE")]);
+    let mut ev = Events::open(port);
+    s.write("content/about.md", "---\ntitle: About\n---\n\nPANIC-HERE\n");
+    let (name, data) = ev.next_event();
+    assert_eq!(name, "errors");
+    let errors: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("internal error: cairn panicked"),
+        "{message}"
+    );
+    r.wait_for("internal error");
+    assert_eq!(get(port, "/kb/").status, 200, "the last good site stays");
+    s.write("content/about.md", "---\ntitle: About\n---\n\nMended.\n");
+    assert_eq!(ev.next_event().0, "reload");
+    assert!(get(port, "/kb/about/").body.contains("Mended."));
+    let _ = &mut r;
+}
+
+/// The same for `watch`: it reports the internal error, keeps the output,
+/// and rebuilds on the next save.
+#[test]
+fn a_panic_in_a_watch_rebuild_is_reported_and_watch_goes_on() {
+    let s = TestSite::fixture("links");
+    let mut w = Running::start_with(&s, &["watch"], &[("CAIRN_INJECT_PANIC", "PANIC-HERE")]);
+    w.wait_for("watching");
+    s.write("content/about.md", "---\ntitle: About\n---\n\nPANIC-HERE\n");
+    w.wait_for("internal error: cairn panicked");
+    w.wait_for("rebuild failed");
+    s.write("content/about.md", "---\ntitle: About\n---\n\nMended.\n");
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/about/index.html").contains("Mended."));
     assert_equals_clean_build(&s);
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the `cairn` binary run on small fixture sites, one
 //! tiny site per case (see `util.rs` for the builder).
 
+mod authoring;
 mod browser;
 mod build;
 mod charts;

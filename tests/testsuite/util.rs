@@ -120,6 +120,11 @@ impl TestSite {
         run_in(&self.root, args)
     }
 
+    /// Runs `cairn ARGS` with extra environment variables.
+    pub fn cairn_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        run_with(&self.root, args, env)
+    }
+
     /// Every file under `rel` (relative path -> bytes), but cairn's
     /// `.cairn-state` (which records where and from what it was built).
     pub fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
@@ -128,11 +133,17 @@ impl TestSite {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, &[])
+}
+
+/// Runs `cairn ARGS` in `dir` with a clean environment plus `env`.
+pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     Run {

@@ -1,0 +1,65 @@
+//! The author's loop (issue 16): no input makes cairn panic, a bug that
+//! does is reported as one (exit 1, never 101), and every mistake of a run
+//! is reported in that run, at its line.
+
+use crate::util::TestSite;
+
+fn roles_site() -> TestSite {
+    TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\
+             [collections.roles.fields]\nstakeholders = { type = \"list\" }\n\
+             kpis = { type = \"refs\", to = \"kpis\" }\n[collections.kpis]\n",
+        )
+        .file("content/_index.md", "---\ntitle: Home\n---\n")
+        .file(
+            "content/kpis/cycle-time.md",
+            "---\ntitle: Cycle time\n---\n",
+        )
+}
+
+/// Issue 16: `stakeholders: Sales` (one value where a list is declared)
+/// panicked at src/schema.rs:269 with exit status 101.
+#[test]
+fn a_single_value_where_a_list_is_declared_is_reported() {
+    let s = roles_site().file(
+        "content/roles/pm.md",
+        "---\ntitle: PM\nstakeholders: Sales\nkpis: cycle-time\n---\n",
+    );
+    for cmd in ["check", "build"] {
+        let run = s.cairn(&[cmd]);
+        run.failure();
+        assert_eq!(
+            run.error_lines(),
+            [
+                "content/roles/pm.md:3:15: `stakeholders` must be a list of strings, found a string",
+                "content/roles/pm.md:4:7: `kpis` must be a list of slugs of entries of `kpis`, found a string",
+            ]
+        );
+        assert!(
+            run.stderr
+                .contains("help: write a list: `stakeholders: [Sales]`")
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+/// A bug that panics is an internal error asking for a report, exit 1.
+#[test]
+fn a_panic_is_an_internal_error_with_exit_status_1() {
+    let s = roles_site().file("content/about.md", "---\ntitle: A\n---\nPANIC-HERE\n");
+    for cmd in ["check", "build"] {
+        let run = s.cairn_with(&[cmd], &[("CAIRN_INJECT_PANIC", "PANIC-HERE")]);
+        run.failure();
+        assert!(
+            run.stderr
+                .starts_with("error: internal error: cairn panicked at src/"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("please report it"), "{}", run.stderr);
+        assert!(!run.stderr.contains("RUST_BACKTRACE"), "{}", run.stderr);
+    }
+    assert!(!s.path("public").exists(), "nothing written");
+}
