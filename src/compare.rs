@@ -149,6 +149,8 @@ pub fn resolve(
         for (slug, pos) in &def.items {
             match index.get(&def.collection, slug) {
                 Some(i) => items.push(i),
+                // Its own errors are reported; no page for this comparison.
+                None if index.is_failed(&def.collection, slug) => {}
                 None => ds.push(
                     Diagnostic::error_at(
                         crate::config::CONFIG_FILE,

@@ -38,6 +38,7 @@ pub mod session;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;
+pub mod template_errors;
 pub mod uptodate;
 pub mod values;
 pub mod watch;

@@ -92,7 +92,14 @@ fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn percent_decode(s: &str) -> String {
+/// A link as it compares with another: entities and `%XX` escapes decoded,
+/// so that a Markdown link and the `href` written for it are equal.
+pub fn normalized(link: &str) -> String {
+    percent_decode(&decode_entities(link))
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written).
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

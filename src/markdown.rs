@@ -47,6 +47,10 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Internal links that did not resolve: (byte offset, message).
     pub link_errors: Vec<(usize, String)>,
+    /// Plain internal links and images (`/roles/pm/`, `#id`, `../x/`), as
+    /// written, with their byte offsets: checked against the output once
+    /// every page is rendered, and reported at their place.
+    pub plain: Vec<(usize, String)>,
 }
 
 /// How an internal link was written.
@@ -56,6 +60,9 @@ pub enum LinkKind {
     Wiki,
     /// `[text](@/path.md)`.
     ContentPath,
+    /// `[text](../roles/pm.md)`: a content file, relative to the linking
+    /// file's folder, as written for GitHub.
+    Relative,
 }
 
 /// Where an internal link leads.
@@ -72,8 +79,9 @@ pub struct Target {
 /// Resolves internal links for [`render_with`].
 pub trait LinkResolver {
     /// Resolves `dest` (without its `#fragment`); the message of the error
-    /// otherwise.
-    fn resolve(&self, kind: LinkKind, dest: &str) -> Result<Target, String>;
+    /// otherwise. `Ok(None)`: the target exists but could not be loaded
+    /// (its own errors are reported), so the link is left unchecked.
+    fn resolve(&self, kind: LinkKind, dest: &str) -> Result<Option<Target>, String>;
 }
 
 /// A resolver for text with no site around it: every internal link is an
@@ -81,7 +89,7 @@ pub trait LinkResolver {
 pub struct NoLinks;
 
 impl LinkResolver for NoLinks {
-    fn resolve(&self, _: LinkKind, dest: &str) -> Result<Target, String> {
+    fn resolve(&self, _: LinkKind, dest: &str) -> Result<Option<Target>, String> {
         Err(format!("cannot resolve `{dest}` outside a site"))
     }
 }
@@ -255,9 +263,16 @@ pub fn render_full(
                 let resolved = if path.is_empty() && fragment.is_some() {
                     Ok(None)
                 } else {
-                    resolver.resolve(kind, path).map(Some)
+                    resolver.resolve(kind, path)
                 };
                 let event = match resolved {
+                    // A target that could not be loaded: not checked.
+                    Ok(None) if !path.is_empty() => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(""),
+                        title,
+                        id,
+                    }),
                     Ok(target) => {
                         let base = target.as_ref().map_or("", |t| t.url.as_str());
                         let url = match &fragment {
@@ -279,16 +294,79 @@ pub fn render_full(
                             id,
                         })
                     }
+                    // Reported here, at its place: the link in the HTML
+                    // (never written) leads nowhere to check again.
                     Err(msg) => {
                         out.link_errors.push((offset, msg));
                         Event::Start(Tag::Link {
                             link_type,
-                            dest_url,
+                            dest_url: CowStr::from(""),
                             title,
                             id,
                         })
                     }
                 };
+                if want_html {
+                    kept.push(event);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if is_relative_md(&dest_url) => {
+                let offset = range.start;
+                let (path, fragment) = match dest_url.split_once('#') {
+                    Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                    None => (dest_url.to_string(), None),
+                };
+                let event = match resolver.resolve(LinkKind::Relative, &path) {
+                    Ok(Some(t)) => {
+                        let url = match &fragment {
+                            Some(f) => format!("{}#{f}", t.url),
+                            None => t.url.clone(),
+                        };
+                        out.links.push(LinkRef {
+                            page: Some(t.page),
+                            fragment,
+                            offset,
+                        });
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(url),
+                            title,
+                            id,
+                        })
+                    }
+                    Ok(None) => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(""),
+                        title,
+                        id,
+                    }),
+                    // Reported here, at its place: the link in the HTML
+                    // (never written) leads nowhere to check again.
+                    Err(msg) => {
+                        out.link_errors.push((offset, msg));
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(""),
+                            title,
+                            id,
+                        })
+                    }
+                };
+                if want_html {
+                    kept.push(event);
+                }
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if is_internal(dest_url) =>
+            {
+                if pass != Pass::HtmlOnly {
+                    out.plain.push((range.start, dest_url.to_string()));
+                }
                 if want_html {
                     kept.push(event);
                 }
@@ -376,6 +454,35 @@ pub fn render_full(
     // Kept until the page is rendered: give back the unused reserve.
     out.html.shrink_to_fit();
     out
+}
+
+/// Whether a link leads into the site: not to another scheme
+/// (`https:`, `mailto:`), not protocol-relative, not empty.
+fn is_internal(dest: &str) -> bool {
+    if dest.is_empty() || dest.starts_with("//") {
+        return false;
+    }
+    match dest.find(':') {
+        Some(colon) => {
+            let scheme = &dest[..colon];
+            // `a/b:c` is a path; `mailto:` and `https:` are schemes.
+            scheme.contains(['/', '#', '?'])
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => true,
+    }
+}
+
+/// Whether a link is a relative path to a Markdown file (`../roles/pm.md`,
+/// `pm.md#duties`), which cairn resolves like an `@/` link.
+fn is_relative_md(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    is_internal(dest)
+        && !path.starts_with('/')
+        && !path.starts_with("@/")
+        && path.to_ascii_lowercase().ends_with(".md")
 }
 
 /// The number of words of `s`, as `s.split_whitespace().count()`, but

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::compare::{self, TableCtx};
 use crate::config::{Config, FieldDef, SortBy};
@@ -53,7 +53,7 @@ enum Job {
 /// between builds by `watch` and `serve`, so that an edit re-renders only
 /// what depends on it.
 pub struct RenderCache {
-    tera: Tera,
+    templates: render::Templates,
     views: Vec<FieldsView>,
     tables: Vec<TableCtx>,
     /// For each page, the comparisons it appears in.
@@ -72,6 +72,9 @@ pub struct RenderCache {
     backlinks: Vec<Vec<Backlink>>,
     /// Every output page: (job, template, output path).
     jobs: Vec<(Job, String, String)>,
+    /// Links reported at their place in a content file, as (output path,
+    /// normalised `href`): the check of the rendered HTML skips them.
+    reported: std::collections::HashSet<(String, String)>,
     /// The link-check data of every HTML page, by output path.
     scans: HashMap<String, crate::linkcheck::PageScan>,
     /// Every output path.
@@ -162,8 +165,10 @@ pub fn render_into(
         });
     }
     let config = &site.config;
-    let tera = timed("templates", || render::load_templates(config))?;
-    let mut ds = Diagnostics::new();
+    // The problems found while loading come first; every later step still
+    // runs, so that one run reports every mistake of the site.
+    let mut ds = site.diagnostics.clone();
+    let templates = timed("templates", || render::load_templates(config, &mut ds));
     let lookup = PageLookup {
         pages: &site.pages,
         index: &site.index,
@@ -213,7 +218,7 @@ pub fn render_into(
     let charts = draw_charts(site, &order);
     let nav = timed("nav", || navigation(site, &order));
     let mut cache = RenderCache {
-        tera,
+        templates,
         views,
         tables,
         appears_in,
@@ -224,6 +229,7 @@ pub fn render_into(
         backlinks: Vec::new(),
         jobs: Vec::new(),
         scans: HashMap::new(),
+        reported: std::collections::HashSet::new(),
         outputs: std::collections::HashSet::new(),
         search: None,
         charts,
@@ -232,14 +238,14 @@ pub fn render_into(
     // for collection pages.
     let listings = timed("globals", || {
         let globals = Globals::new(site, &cache.views, &cache.tables, &cache.order);
-        let gc = cache.tera.global_context();
+        let gc = cache.templates.tera.global_context();
         gc.insert("charts", &cache.charts);
         gc.insert("site", &globals.site);
         gc.insert_value("collections", tera::Value::from(globals.values.clone()));
         gc.insert("comparisons", &globals.comparisons);
         globals.values
     });
-    let bodies: Vec<Result<markdown::Rendered, Vec<Diagnostic>>> = timed("markdown", || {
+    let bodies: Vec<(markdown::Rendered, Vec<Diagnostic>)> = timed("markdown", || {
         let sh = Shared { site, c: &cache };
         site.pages
             .par_iter()
@@ -248,16 +254,12 @@ pub fn render_into(
     });
     cache.bodies = bodies
         .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|d| {
-                ds.extend(d);
-                markdown::Rendered::default()
-            })
+        .map(|(body, errors)| {
+            ds.extend(errors);
+            body
         })
         .collect();
-    if !ds.has_errors() {
-        check_fragments(site, &cache.bodies, &mut ds);
-    }
+    cache.reported = check_fragments(site, &cache.bodies, &mut ds);
     cache.backlinks = timed("backlinks", || merge_backlinks(site, &cache.bodies));
     cache.jobs = jobs(&Shared { site, c: &cache }, &mut ds);
 
@@ -316,7 +318,7 @@ pub fn render_into(
             Option<OutputFile>,
             Option<(String, crate::linkcheck::PageScan)>,
         ),
-        Diagnostic,
+        Failed,
     >;
     let rendered: Vec<Done> = timed("render", || {
         let sh = Shared { site, c: &cache };
@@ -328,20 +330,19 @@ pub fn render_into(
         let one = |(job, template, rel): &(Job, String, String)| -> Done {
             let f = match job {
                 Job::Alias(n) => alias_page(site, *n, rel),
-                _ => render_job(&sh, &listings, job, template, rel)?,
+                _ => render_job(&sh, &listings, job, template, rel)
+                    .map_err(|d| Box::new((d, job_source(site, job))))?,
             };
             // The link-check data is taken now, so the page itself need not
             // be kept.
             let scan = match (&f.data, job) {
                 (_, Job::Alias(_)) => None,
-                (Data::Bytes(b), _) if handing_on && rel.ends_with(".html") => {
-                    std::str::from_utf8(b)
-                        .ok()
-                        .map(|s| (rel.clone(), crate::linkcheck::scan(s)))
-                }
+                (Data::Bytes(b), _) if rel.ends_with(".html") => std::str::from_utf8(b)
+                    .ok()
+                    .map(|s| (rel.clone(), crate::linkcheck::scan(s))),
                 _ => None,
             };
-            Ok((hand_on(f)?, scan))
+            Ok((hand_on(f).map_err(|d| Box::new((d, String::new())))?, scan))
         };
         let mut done: Vec<(usize, Done)> = order
             .par_iter()
@@ -350,20 +351,20 @@ pub fn render_into(
         done.sort_unstable_by_key(|(n, _)| *n);
         done.into_iter().map(|(_, d)| d).collect()
     });
+    let mut failures = Vec::new();
     for r in rendered {
         match r {
             Ok((kept, scan)) => {
                 files.extend(kept);
                 cache.scans.extend(scan);
             }
-            Err(d) => ds.push(d),
+            Err(failed) => failures.push(failed),
         }
     }
-    if !ds.has_errors() {
-        timed("check links", || {
-            check_rendered_links(site, &cache, None, &mut ds)
-        });
-    }
+    ds.extend(once_per_place(failures));
+    timed("check links", || {
+        check_rendered_links(site, &cache, None, &mut ds)
+    });
     if ds.has_errors() {
         return Err(ds);
     }
@@ -397,10 +398,9 @@ pub fn rerender_bodies(
     {
         let sh = Shared { site, c: cache };
         for (i, _) in &old_pages {
-            match render_body(&sh, &site.pages[*i], sh.c.first_pass()) {
-                Ok(b) => new_bodies.push((*i, b)),
-                Err(d) => ds.extend(d),
-            }
+            let (body, errors) = render_body(&sh, &site.pages[*i], sh.c.first_pass());
+            ds.extend(errors);
+            new_bodies.push((*i, body));
         }
     }
     if ds.has_errors() {
@@ -411,10 +411,12 @@ pub fn rerender_bodies(
     for (i, b) in new_bodies {
         old_bodies.push((i, std::mem::replace(&mut cache.bodies[i], b)));
     }
-    timed("incremental: fragments", || {
+    let reported = timed("incremental: fragments", || {
         check_fragments(site, &cache.bodies, &mut ds)
     });
+    let old_reported = std::mem::replace(&mut cache.reported, reported);
     if ds.has_errors() {
+        cache.reported = old_reported;
         for (i, b) in old_bodies {
             cache.bodies[i] = b;
         }
@@ -477,7 +479,7 @@ pub fn rerender_bodies(
             }
         }
     }
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = {
+    let rendered: Vec<Result<OutputFile, Failed>> = {
         let sh = Shared { site, c: cache };
         let needs_globals = jobs_to_render
             .iter()
@@ -487,11 +489,12 @@ pub fn rerender_bodies(
         } else {
             Vec::new()
         };
-        let mut out: Vec<Result<OutputFile, Diagnostic>> = jobs_to_render
+        let mut out: Vec<Result<OutputFile, Failed>> = jobs_to_render
             .par_iter()
             .map(|&n| {
                 let (job, template, rel) = &cache.jobs[n];
                 render_job(&sh, &listings, job, template, rel)
+                    .map_err(|d| Box::new((d, job_source(site, job))))
             })
             .collect();
         // The feed's summaries may come from first paragraphs.
@@ -499,12 +502,14 @@ pub fn rerender_bodies(
         out
     };
     let mut files = Vec::with_capacity(rendered.len());
+    let mut failures = Vec::new();
     for r in rendered {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => ds.push(d),
+            Err(failed) => failures.push(failed),
         }
     }
+    ds.extend(once_per_place(failures));
     let mut ids_changed = false;
     let mut old_scans = Vec::new();
     if !ds.has_errors() {
@@ -534,6 +539,7 @@ pub fn rerender_bodies(
         for (j, list) in old_backlinks {
             cache.backlinks[j] = list;
         }
+        cache.reported = old_reported;
         for (i, b) in old_bodies {
             cache.bodies[i] = b;
         }
@@ -574,7 +580,14 @@ pub fn rerender_bodies(
 
 /// Every `#fragment` of an `@/` link or wikilink must name a heading of its
 /// target page.
-fn check_fragments(site: &Site, bodies: &[markdown::Rendered], ds: &mut Diagnostics) {
+/// Returns the links reported, as (output path of the page, normalised
+/// `href`), so that the check of the rendered HTML does not repeat them.
+fn check_fragments(
+    site: &Site,
+    bodies: &[markdown::Rendered],
+    ds: &mut Diagnostics,
+) -> std::collections::HashSet<(String, String)> {
+    let mut reported = std::collections::HashSet::new();
     for (i, body) in bodies.iter().enumerate() {
         for l in &body.links {
             let Some(f) = &l.fragment else { continue };
@@ -595,8 +608,17 @@ fn check_fragments(site: &Site, bodies: &[markdown::Rendered], ds: &mut Diagnost
                 Ok(text) => body_error(page, &text, l.offset, msg),
                 Err(d) => d,
             });
+            let href = match l.page {
+                Some(t) => format!("{}{}#{f}", site.config.base_path, site.pages[t].path),
+                None => format!("#{f}"),
+            };
+            reported.insert((
+                format!("{}index.html", page.path),
+                crate::linkcheck::normalized(&href),
+            ));
         }
     }
+    reported
 }
 
 /// Typed backlinks plus pages whose text links here, without duplicates: a
@@ -756,6 +778,14 @@ fn check_rendered_links(
     };
     rels.sort();
     let base = &site.config.base_path;
+    // Plain Markdown links first: at their line and column in the content
+    // file. The same links found again in the HTML are not repeated.
+    let mut reported = cache.reported.clone();
+    for rel in &rels {
+        if let Some(Job::Page(i)) = by_rel.get(rel.as_str()) {
+            check_plain_links(site, cache, *i, rel, &mut reported, ds);
+        }
+    }
     let memo = match only {
         Some(_) => crate::linkcheck::Memo::default(),
         None => crate::linkcheck::absolute_problems(&cache.outputs, &cache.scans, base),
@@ -778,6 +808,10 @@ fn check_rendered_links(
         .collect();
     for (rel, list) in broken {
         for (link, message) in list {
+            let key = (rel.to_string(), crate::linkcheck::normalized(&link));
+            if reported.contains(&key) {
+                continue;
+            }
             let source = by_rel
                 .get(rel.as_str())
                 .map_or_else(|| rel.to_string(), |job| job_source(site, job));
@@ -789,6 +823,71 @@ fn check_rendered_links(
     }
 }
 
+/// The plain links of page `i` (at output path `rel`) that lead nowhere:
+/// errors at their line and column, with the nearest page as a suggestion.
+/// Each is added to `reported` as (rel, normalised link).
+fn check_plain_links(
+    site: &Site,
+    cache: &RenderCache,
+    i: usize,
+    rel: &str,
+    reported: &mut std::collections::HashSet<(String, String)>,
+    ds: &mut Diagnostics,
+) {
+    let base = &site.config.base_path;
+    let page = &site.pages[i];
+    let mut text = None;
+    for (offset, dest) in &cache.bodies[i].plain {
+        let Some(problem) =
+            crate::linkcheck::link_problem(dest, rel, &cache.outputs, &cache.scans, base)
+        else {
+            continue;
+        };
+        reported.insert((rel.to_string(), crate::linkcheck::normalized(dest)));
+        let mut msg = format!("broken link `{dest}`: {problem}");
+        let hint = plain_link_hint(site, cache, dest);
+        if let Some(s) = &hint.0 {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        let text = text.get_or_insert_with(|| page.source_text(&site.config.root));
+        let d = match text {
+            Ok(t) => body_error(page, t, *offset, msg),
+            Err(_) => Diagnostic::error(&page.source, msg),
+        };
+        ds.push(d.with_hint(hint.1));
+    }
+}
+
+/// A suggestion for a broken plain link (the nearest page URL) and a hint.
+fn plain_link_hint(site: &Site, cache: &RenderCache, dest: &str) -> (Option<String>, String) {
+    let base = &site.config.base_path;
+    let path = dest.split('#').next().unwrap_or_default();
+    let urls = || {
+        cache
+            .outputs
+            .iter()
+            .filter_map(|o| o.strip_suffix("index.html"))
+            .map(|p| format!("{base}{p}"))
+    };
+    let hint = "link to pages by their file, `[text](@/roles/product-owner.md)`, so that the link follows the page".to_string();
+    if path.is_empty() {
+        return (
+            None,
+            "a `#fragment` must be the `id` of a heading or element of the page".into(),
+        );
+    }
+    if path.starts_with('/') && !path.starts_with(base.as_str()) {
+        let with_base = format!("{base}{}", path.trim_start_matches('/'));
+        let known: Vec<String> = urls().collect();
+        if known.contains(&with_base) {
+            return (Some(with_base), hint);
+        }
+    }
+    let known: Vec<String> = urls().collect();
+    let suggestion = did_you_mean(path, known.iter().map(String::as_str)).map(str::to_string);
+    (suggestion, hint)
+}
+
 /// Two outputs at one path, or at paths that differ only in case (they
 /// collide on case-insensitive hosts), are errors naming both sources.
 fn check_collisions(
@@ -798,8 +897,13 @@ fn check_collisions(
     ds: &mut Diagnostics,
 ) {
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    // Two content pages at one path are reported by loading already.
+    let mut page_paths: std::collections::HashSet<String> = std::collections::HashSet::new();
     let entries = jobs
         .iter()
+        .filter(|(job, _, rel)| {
+            !matches!(job, Job::Page(_)) || page_paths.insert(rel.to_lowercase())
+        })
         .map(|(job, _, rel)| (rel.clone(), job_source(site, job)))
         .chain(statics.iter().map(|f| {
             let src = match &f.data {
@@ -863,7 +967,15 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
     let mut jobs = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
         let template = page_template(&site.config, page);
-        if !sh.c.tera.contains_template(&template) {
+        if sh.c.templates.is_broken(&template) {
+            // Its own errors are reported; the page is not rendered.
+            continue;
+        }
+        if !sh.c.templates.tera.contains_template(&template) {
+            let names: Vec<&str> = sh.c.templates.tera.get_template_names().collect();
+            let suggestion = crate::template_errors::nearest(&template, &names)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
             ds.push(match &page.template {
                 // A one-off build has released the text: read it again to
                 // point at the `template:` line.
@@ -871,17 +983,11 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
                     Ok(text) => page.error_in(
                         &text,
                         crate::content::positions_in(&text).value("template"),
-                        format!("template `{template}` not found"),
+                        format!("template `{template}` not found{suggestion}"),
                     ),
                     Err(d) => d,
                 },
-                None => Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    format!(
-                        "template `{template}` (for `{}`) not found",
-                        page.source.display()
-                    ),
-                ),
+                None => collection_template_error(&site.config, page, &template, &suggestion),
             });
             continue;
         }
@@ -917,8 +1023,8 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
             "compare/index.html".into(),
         ));
     }
-    let tag_templates =
-        sh.c.tera.contains_template("tags.html") && sh.c.tera.contains_template("tag.html");
+    let tag_templates = sh.c.templates.tera.contains_template("tags.html")
+        && sh.c.templates.tera.contains_template("tag.html");
     if !site.tags.is_empty() && !tag_templates {
         ds.push(
             Diagnostic::error(
@@ -941,7 +1047,7 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
     for (n, (rel, _)) in site.aliases.iter().enumerate() {
         jobs.push((Job::Alias(n), String::new(), rel.clone()));
     }
-    if site.config.search && sh.c.tera.contains_template("search.html") {
+    if site.config.search && sh.c.templates.tera.contains_template("search.html") {
         jobs.push((
             Job::Search,
             "search.html".into(),
@@ -950,7 +1056,10 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
     }
     jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
     jobs.retain(|(_, template, rel)| {
-        let missing = !template.is_empty() && !sh.c.tera.contains_template(template);
+        if sh.c.templates.is_broken(template) {
+            return false;
+        }
+        let missing = !template.is_empty() && !sh.c.templates.tera.contains_template(template);
         if missing {
             ds.push(Diagnostic::error(
                 format!("templates/{template}"),
@@ -962,6 +1071,40 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
         !missing
     });
     jobs
+}
+
+/// A collection's `template` that does not exist: at the line of site.toml
+/// that names it (else at the collection's table).
+fn collection_template_error(
+    config: &Config,
+    page: &Page,
+    template: &str,
+    suggestion: &str,
+) -> Diagnostic {
+    let coll = page.collection().and_then(|c| config.collection(c));
+    let start = coll.map_or(1, |c| c.pos.line);
+    let (line, col) = config
+        .source
+        .lines()
+        .enumerate()
+        .skip(start.saturating_sub(1))
+        .take_while(|(n, l)| *n + 1 == start || !l.trim_start().starts_with('['))
+        .find_map(|(n, l)| {
+            let t = l.trim_start();
+            (t.starts_with("template") && l.contains(template))
+                .then(|| (n + 1, l.find(template).map_or(1, |c| c + 1)))
+        })
+        .unwrap_or((start, 1));
+    Diagnostic::error_at(
+        crate::config::CONFIG_FILE,
+        line,
+        col,
+        format!(
+            "template `{template}` (for `{}`) not found{suggestion}",
+            page.source.display()
+        ),
+    )
+    .with_source(&config.source)
 }
 
 /// A redirect page: meta refresh plus a canonical link to the new URL.
@@ -1050,11 +1193,9 @@ fn render_job(
     let fresh = match job {
         Job::Page(i) if !sh.c.html_kept => {
             let page = &site.pages[*i];
-            let mut body = render_body(sh, page, markdown::Pass::HtmlOnly).map_err(|d| {
-                d.into_iter()
-                    .next()
-                    .unwrap_or_else(|| Diagnostic::error(&page.source, "cannot render"))
-            })?;
+            // The first pass reported the body's problems, and a build
+            // with problems writes nothing: they are not repeated here.
+            let (mut body, _) = render_body(sh, page, markdown::Pass::HtmlOnly);
             // What the HTML pass skips, as the first pass found it (the
             // plain text stays there, where the search index and FAQ
             // answers read it).
@@ -1066,7 +1207,7 @@ fn render_job(
         _ => None,
     };
     let body_of = |i: usize| fresh.as_ref().unwrap_or(&sh.c.bodies[i]);
-    let (page_ctx, source) = match job {
+    let (page_ctx, _) = match job {
         Job::Page(i) => {
             let i = *i;
             let p = &site.pages[i];
@@ -1164,7 +1305,7 @@ fn render_job(
         value.insert("content".into(), tera::Value::from(content));
         ctx.insert_value("collection", tera::Value::from(value));
     }
-    let html = render::render_page(&sh.c.tera, template, &ctx, &source)?;
+    let html = render::render_page(&sh.c.templates, template, &ctx)?;
     Ok(OutputFile {
         rel: rel.to_string(),
         data: Data::Bytes(html.into_bytes()),
@@ -1325,7 +1466,12 @@ fn draw_charts(site: &Site, order: &[Vec<usize>]) -> Vec<crate::charts::ChartCtx
             let svg = match c.kind {
                 ChartKind::Ladder => {
                     let nodes = crate::site::ladder_nodes(config, &site.pages, &site.typed, c);
-                    crate::charts::ladder(&id, &c.title, &nodes)
+                    // A cycle is an error of loading; nothing to draw.
+                    if crate::charts::find_cycle(&nodes).is_some() {
+                        String::new()
+                    } else {
+                        crate::charts::ladder(&id, &c.title, &nodes)
+                    }
                 }
                 ChartKind::Range => {
                     let pos = config
@@ -1571,22 +1717,27 @@ fn render_body(
     sh: &Shared,
     page: &Page,
     pass: markdown::Pass,
-) -> Result<markdown::Rendered, Vec<Diagnostic>> {
-    let text = page
-        .source_text(&sh.site.config.root)
-        .map_err(|d| vec![d])?;
+) -> (markdown::Rendered, Vec<Diagnostic>) {
+    let text = match page.source_text(&sh.site.config.root) {
+        Ok(t) => t,
+        Err(d) => return (markdown::Rendered::default(), vec![d]),
+    };
     let body = text.get(page.body_offset..).unwrap_or_default();
     crate::panics::injected(body);
     let (calls, errors) = shortcodes::find_calls(body);
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
-            body_error(
+            let d = body_error(
                 page,
                 &text,
                 e.offset,
                 format!("invalid shortcode call: {}", e.message),
-            )
+            );
+            match &e.hint {
+                Some(h) => d.with_hint(h.clone()),
+                None => d,
+            }
         })
         .collect();
     // Offsets in the text given to the Markdown renderer, mapped back to the
@@ -1606,14 +1757,14 @@ fn render_body(
         last = call.range.end;
         match render_shortcode(sh, call, page) {
             Ok(html) => outputs.push(html),
-            Err(msg) => {
-                diags.push(body_error(page, &text, call.range.start, msg));
+            Err(failure) => {
+                diags.extend(failure.into_diagnostic(page, &text, call.range.start));
                 outputs.push(String::new());
             }
         }
     }
     source.push_str(&body[last..]);
-    let resolver = SiteLinks::new(sh.site);
+    let resolver = SiteLinks::new(sh.site, page);
     // The plain text is kept only where something reads it: the search
     // index, and FAQ answers in JSON-LD.
     let want_text =
@@ -1630,9 +1781,6 @@ fn render_body(
     for l in &mut r.links {
         l.offset = to_body(l.offset);
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
     for (n, html) in outputs.iter().enumerate() {
         let mark = placeholder(n);
         // A call alone in its paragraph replaces the paragraph, so that
@@ -1645,7 +1793,50 @@ fn render_body(
         }
         r.summary = r.summary.replace(&mark, "");
     }
-    Ok(r)
+    (r, diags)
+}
+
+/// A page that failed to render: the problem and the page's source.
+type Failed = Box<(Diagnostic, String)>;
+
+/// Render failures of many pages at one place of a template are one
+/// problem: reported once, with the number of pages and the first of
+/// them, instead of once per page. `failures` pairs each problem with the
+/// source of the page being rendered.
+fn once_per_place(failures: Vec<Failed>) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    let mut at: HashMap<(PathBuf, Option<usize>, Option<usize>, String), usize> = HashMap::new();
+    for failed in failures {
+        let (d, source) = *failed;
+        let key = (d.path.clone(), d.line, d.col, d.message.clone());
+        match at.get(&key) {
+            Some(&n) => groups[n].1.push(source),
+            None => {
+                at.insert(key, groups.len());
+                groups.push((d, vec![source]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, mut sources)| {
+            sources.retain(|s| !s.is_empty());
+            sources.sort();
+            sources.dedup();
+            match sources.as_slice() {
+                [] => {}
+                [one] => d.message = format!("{} (while rendering `{one}`)", d.message),
+                [first, ..] => {
+                    d.message = format!(
+                        "{} (in {} pages; first: `{first}`)",
+                        d.message,
+                        sources.len()
+                    )
+                }
+            }
+            d
+        })
+        .collect()
 }
 
 /// An error at a byte offset of a page's body; `text` is the file's text.
@@ -1659,38 +1850,102 @@ fn body_error(page: &Page, text: &str, offset: usize, msg: impl Into<String>) ->
     page.error_in(text, pos, msg)
 }
 
-/// Resolves `@/` links and wikilinks against the site's pages.
+/// Resolves `@/` links, wikilinks and relative `.md` links against the
+/// site's pages, for the page whose body is rendered.
 struct SiteLinks<'a> {
     site: &'a Site,
+    /// The linking page's folder under `content/` (`roles`, or `` at the
+    /// top), for relative links.
+    dir: String,
 }
 
 impl<'a> SiteLinks<'a> {
-    fn new(site: &'a Site) -> Self {
-        SiteLinks { site }
+    fn new(site: &'a Site, page: &Page) -> Self {
+        let under = page.source.strip_prefix("content").unwrap_or(&page.source);
+        let dir = under
+            .parent()
+            .map(crate::site::source_key)
+            .unwrap_or_default();
+        SiteLinks { site, dir }
     }
 
-    fn target(&self, i: usize) -> markdown::Target {
+    fn target(&self, i: usize) -> Option<markdown::Target> {
         let p = &self.site.pages[i];
-        markdown::Target {
+        Some(markdown::Target {
             url: format!("{}{}", self.site.config.base_path, p.path),
             title: p.title.clone(),
             page: i,
+        })
+    }
+
+    /// `dest` relative to the linking page's folder, `..` resolved: the
+    /// content path it names, if it stays inside `content/`.
+    fn relative(&self, dest: &str) -> Option<String> {
+        let mut parts: Vec<&str> = self.dir.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in dest.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
         }
+        Some(parts.join("/"))
+    }
+
+    /// How `path` (under `content/`) is written relative to this page.
+    fn written_relative(&self, path: &str) -> String {
+        let from: Vec<&str> = self.dir.split('/').filter(|s| !s.is_empty()).collect();
+        let to: Vec<&str> = path.split('/').collect();
+        let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+        let mut out: Vec<&str> = vec![".."; from.len() - common];
+        out.extend(&to[common..]);
+        out.join("/")
     }
 }
 
 impl markdown::LinkResolver for SiteLinks<'_> {
-    fn resolve(&self, kind: markdown::LinkKind, dest: &str) -> Result<markdown::Target, String> {
+    fn resolve(
+        &self,
+        kind: markdown::LinkKind,
+        dest: &str,
+    ) -> Result<Option<markdown::Target>, String> {
         use unicode_normalization::UnicodeNormalization;
         // Keys are in normal form C; so is what the author typed, now.
         let dest: String = dest.nfc().collect();
         let dest = dest.as_str();
         let links = &self.site.links;
         match kind {
+            markdown::LinkKind::Relative => {
+                let decoded = crate::linkcheck::percent_decode(dest);
+                let Some(path) = self.relative(&decoded) else {
+                    return Err(format!("link `{dest}` climbs above `content/`"));
+                };
+                if let Some(&i) = links.by_source.get(&path) {
+                    return Ok(self.target(i));
+                }
+                if links.failed_sources.contains(&path) {
+                    return Ok(None);
+                }
+                if links.draft_sources.contains(&path) {
+                    return Err(format!(
+                        "link to a draft: `content/{path}` (build with `--drafts` to include it)"
+                    ));
+                }
+                let mut msg = format!("link to a missing file `content/{path}`");
+                if let Some(s) = did_you_mean(&path, links.by_source.keys().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `{}`?)", self.written_relative(s)));
+                }
+                Err(msg)
+            }
             markdown::LinkKind::ContentPath => {
                 let dest = dest.trim_start_matches('/');
                 if let Some(&i) = links.by_source.get(dest) {
                     return Ok(self.target(i));
+                }
+                if links.failed_sources.contains(dest) {
+                    return Ok(None);
                 }
                 if links.draft_sources.contains(dest) {
                     return Err(format!(
@@ -1707,6 +1962,9 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                 let path = dest.trim_matches('/');
                 if let Some(&i) = links.by_path.get(path) {
                     return Ok(self.target(i));
+                }
+                if links.failed_paths.contains(path) {
+                    return Ok(None);
                 }
                 if links.draft_paths.contains(path) {
                     return Err(format!(
@@ -1738,6 +1996,9 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                     ))
                 }
                 _ => {
+                    if links.failed_slugs.contains(dest) {
+                        return Ok(None);
+                    }
                     if links.draft_slugs.contains(dest) {
                         return Err(format!(
                             "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
@@ -1789,13 +2050,102 @@ fn list_arg(call: &Call, key: &str) -> Result<Option<Vec<String>>, String> {
     }
 }
 
-/// Renders one call through `shortcodes/<name>.html`; the message of the
-/// error otherwise.
-fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, String> {
+/// Why a shortcode call did not render.
+enum ShortcodeFailure {
+    /// A problem of the call as a whole: at the call.
+    Call(String),
+    /// An argument the shortcode does not take: at the argument.
+    Arg(usize, String, String),
+    /// A problem inside the shortcode's template: at the template.
+    Template(Diagnostic),
+    /// The template has errors of its own, reported already.
+    Silent,
+}
+
+impl From<String> for ShortcodeFailure {
+    fn from(m: String) -> Self {
+        ShortcodeFailure::Call(m)
+    }
+}
+
+impl From<&str> for ShortcodeFailure {
+    fn from(m: &str) -> Self {
+        ShortcodeFailure::Call(m.to_string())
+    }
+}
+
+impl ShortcodeFailure {
+    /// The diagnostic, placed in the page's `text` (the call starts at byte
+    /// `offset` of the body) or in the template.
+    fn into_diagnostic(self, page: &Page, text: &str, offset: usize) -> Option<Diagnostic> {
+        match self {
+            ShortcodeFailure::Call(m) => Some(body_error(page, text, offset, m)),
+            ShortcodeFailure::Arg(at, m, hint) => {
+                Some(body_error(page, text, at, m).with_hint(hint))
+            }
+            ShortcodeFailure::Template(mut d) => {
+                let body = text.get(page.body_offset..).unwrap_or_default();
+                let (line, col) = line_col(body, offset);
+                d.message = format!(
+                    "{} (in a shortcode called at {}:{}:{col})",
+                    d.message,
+                    page.source.display(),
+                    line + page.body_line - 1
+                );
+                Some(d)
+            }
+            ShortcodeFailure::Silent => None,
+        }
+    }
+}
+
+/// Variables every shortcode template gets besides its arguments.
+const SHORTCODE_CONTEXT: [&str; 7] = [
+    "page",
+    "site",
+    "collections",
+    "comparisons",
+    "charts",
+    "comparison",
+    "chart",
+];
+
+/// The arguments shortcode `name` takes: fixed for the built-in ones, the
+/// variables its template uses for the site's own.
+fn shortcode_args(sh: &Shared, name: &str, template: &str) -> Vec<String> {
+    match name {
+        "compare" => ["collection", "items", "fields", "title"]
+            .map(String::from)
+            .to_vec(),
+        "chart" => vec!["name".to_string()],
+        _ => {
+            let mut vars: Vec<String> =
+                sh.c.templates
+                    .tera
+                    .get_template_variables(template)
+                    .map(|v| {
+                        v.into_iter()
+                            .filter(|v| !SHORTCODE_CONTEXT.contains(v))
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+            vars.sort();
+            vars
+        }
+    }
+}
+
+/// Renders one call through `shortcodes/<name>.html`.
+fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, ShortcodeFailure> {
     let template = format!("shortcodes/{}.html", call.name);
-    if !sh.c.tera.contains_template(&template) {
+    if sh.c.templates.is_broken(&template) {
+        return Err(ShortcodeFailure::Silent);
+    }
+    if !sh.c.templates.tera.contains_template(&template) {
         let names: Vec<&str> =
-            sh.c.tera
+            sh.c.templates
+                .tera
                 .get_template_names()
                 .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
                 .collect();
@@ -1803,7 +2153,24 @@ fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, Str
         if let Some(s) = did_you_mean(&call.name, names.iter().copied()) {
             msg.push_str(&format!(" (did you mean `{s}`?)"));
         }
-        return Err(msg);
+        return Err(msg.into());
+    }
+    let takes = shortcode_args(sh, &call.name, &template);
+    for ((key, _), &at) in call.args.iter().zip(&call.arg_offsets) {
+        if takes.contains(key) {
+            continue;
+        }
+        let mut msg = format!("shortcode `{}` has no argument `{key}`", call.name);
+        if let Some(s) = did_you_mean(key, takes.iter().map(String::as_str)) {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        let hint = if takes.is_empty() {
+            format!("`{}` takes no arguments", call.name)
+        } else {
+            let list: Vec<String> = takes.iter().map(|t| format!("`{t}`")).collect();
+            format!("`{}` takes {}", call.name, list.join(", "))
+        };
+        return Err(ShortcodeFailure::Arg(at, msg, hint));
     }
     let mut ctx = Context::new();
     for (k, v) in &call.args {
@@ -1835,13 +2202,10 @@ fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, Str
         })?;
         ctx.insert("chart", chart);
     }
-    sh.c.tera.render(&template, &ctx).map_err(|e| {
-        let detail = match e.kind() {
-            tera::ErrorKind::RenderingError(r) => r.message().to_string(),
-            _ => e.to_string(),
-        };
-        format!("shortcode `{}` failed to render: {detail}", call.name)
-    })
+    sh.c.templates
+        .tera
+        .render(&template, &ctx)
+        .map_err(|e| ShortcodeFailure::Template(sh.c.templates.error(&e)))
 }
 
 /// What a shortcode template knows of the page that calls it.

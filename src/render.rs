@@ -6,7 +6,7 @@
 //! `themes/<theme>/templates/` under the site root, then (for the `default`
 //! theme only) the copy of `themes/default/` compiled into the binary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
@@ -50,6 +50,8 @@ fn theme_dir(config: &Config) -> Result<ThemeDir, Diagnostic> {
 struct Source {
     shown: PathBuf,
     text: String,
+    /// Compiled into cairn (the default theme), not a file of the site.
+    built_in: bool,
 }
 
 /// Files under `sub` (`templates` or `static`) of the theme, then of the site,
@@ -146,119 +148,150 @@ pub fn static_files(config: &Config, ds: &mut Diagnostics) -> Vec<OutputFile> {
         .collect()
 }
 
-/// Loads every template into one Tera instance. All template errors are
-/// reported, each at its file, line and column.
-pub fn load_templates(config: &Config) -> Result<Tera, Diagnostics> {
-    let mut ds = Diagnostics::new();
+/// The loaded templates: every template that is sound, the names of
+/// those that are not (their errors are reported), and every template's
+/// text, to quote in errors at render time.
+pub struct Templates {
+    /// The sound templates, ready to render.
+    pub tera: Tera,
+    /// Templates left out because of their own errors, or because they
+    /// extend or include one that has: pages using them are not rendered,
+    /// and say nothing more.
+    pub broken: HashSet<String>,
+    sources: BTreeMap<String, Source>,
+}
+
+impl Templates {
+    /// Whether `name` exists but was left out for its errors.
+    pub fn is_broken(&self, name: &str) -> bool {
+        self.broken.contains(name)
+    }
+
+    /// The diagnostic of a Tera error: at the template file, line and
+    /// column, with the line quoted and a hint.
+    pub fn error(&self, e: &tera::Error) -> Diagnostic {
+        crate::template_errors::diagnostic(e, &self.view())
+    }
+
+    fn view(&self) -> crate::template_errors::Sources<'_> {
+        files(&self.sources, Some(&self.tera))
+    }
+}
+
+/// The texts of `sources` as template errors read them.
+fn files<'a>(
+    sources: &'a BTreeMap<String, Source>,
+    tera: Option<&'a Tera>,
+) -> crate::template_errors::Sources<'a> {
+    crate::template_errors::Sources {
+        files: sources
+            .iter()
+            .map(|(n, s)| (n.as_str(), (s.shown.as_path(), s.text.as_str(), s.built_in)))
+            .collect(),
+        tera,
+    }
+}
+
+/// Loads every template into one Tera instance. Every template problem is
+/// pushed to `ds`, each at its file, line and column; templates with
+/// problems (and those built on them) are left out, so that the rest of
+/// the site is still rendered and checked.
+pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
     let mut sources: BTreeMap<String, Source> = BTreeMap::new();
-    for (name, (shown, data)) in layered_files(config, "templates", &mut ds) {
-        let text = match data {
-            Data::Static(b) => String::from_utf8_lossy(b).into_owned(),
+    for (name, (shown, data)) in layered_files(config, "templates", ds) {
+        let (text, built_in) = match data {
+            Data::Static(b) => (String::from_utf8_lossy(b).into_owned(), true),
             Data::File(p) => match crate::content::read_text(&p, &shown) {
-                Ok(t) => t,
+                Ok(t) => (t, false),
                 Err(d) => {
                     ds.extend(d);
                     continue;
                 }
             },
-            Data::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+            Data::Bytes(b) => (String::from_utf8_lossy(&b).into_owned(), false),
         };
-        sources.insert(name, Source { shown, text });
+        let shown = match built_in {
+            true => PathBuf::from(format!("themes/default/templates/{name}")),
+            false => shown,
+        };
+        sources.insert(
+            name,
+            Source {
+                shown,
+                text,
+                built_in,
+            },
+        );
     }
+    let mut broken: HashSet<String> = HashSet::new();
     // Syntax errors one template at a time, so that all are reported.
     for (name, src) in &sources {
         let mut probe = Tera::new();
         if let Err(e) = probe.add_raw_template(name, &src.text)
             && matches!(e.kind(), ErrorKind::SyntaxError(_))
         {
-            ds.push(template_error(&e, &sources));
+            ds.push(crate::template_errors::diagnostic(
+                &e,
+                &files(&sources, None),
+            ));
+            broken.insert(name.clone());
         }
     }
-    if ds.has_errors() {
-        return Err(ds);
-    }
-    let mut tera = Tera::new();
-    register(&mut tera, config);
-    if let Err(e) =
-        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
-    {
-        ds.push(template_error(&e, &sources));
-        return Err(ds);
-    }
+    // Then the set as a whole (parents, includes, filters, functions):
+    // each failure names the templates at fault, which are left out
+    // before the next try.
+    let tera = loop {
+        let mut tera = Tera::new();
+        register(&mut tera, config);
+        let sound = sources
+            .iter()
+            .filter(|(n, _)| !broken.contains(*n))
+            .map(|(n, s)| (n.as_str(), s.text.as_str()));
+        let Err(e) = tera.add_raw_templates(sound) else {
+            break tera;
+        };
+        let mut reference = Tera::new();
+        register(&mut reference, config);
+        let found =
+            crate::template_errors::set_errors(&e, &files(&sources, Some(&reference)), &broken);
+        let before = broken.len();
+        for (name, d) in found {
+            broken.insert(name);
+            ds.extend(d);
+        }
+        if broken.len() == before {
+            ds.push(Diagnostic::error("templates", e.to_string()));
+            let mut empty = Tera::new();
+            register(&mut empty, config);
+            break empty;
+        }
+    };
     for required in ["index.html", "collection.html", "page.html", "404.html"] {
-        if !tera.contains_template(required) {
+        if !tera.contains_template(required) && !broken.contains(required) {
             ds.push(Diagnostic::error(
                 format!("templates/{required}"),
                 format!("template `{required}` is missing from the theme and the site"),
             ));
         }
     }
-    if ds.has_errors() {
-        return Err(ds);
-    }
-    Ok(tera)
-}
-
-/// Converts a Tera error into a diagnostic at the template's file and place.
-fn template_error(e: &tera::Error, sources: &BTreeMap<String, Source>) -> Diagnostic {
-    let shown = |name: &str| {
-        sources.get(name).map_or_else(
-            || PathBuf::from(format!("templates/{name}")),
-            |s| s.shown.clone(),
-        )
-    };
-    match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            let span = r.span();
-            let d = Diagnostic::error_at(
-                shown(r.filename()),
-                span.start_line,
-                span.start_col + 1,
-                r.message().to_string(),
-            );
-            match sources.get(r.filename()) {
-                Some(s) => d.with_source(&s.text),
-                None => d,
-            }
-        }
-        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-            Diagnostic::error(shown(tpl), e.to_string())
-        }
-        ErrorKind::MissingParent { current, .. } => {
-            Diagnostic::error(shown(current), e.to_string())
-        }
-        _ => Diagnostic::error("templates", e.to_string()),
+    Templates {
+        tera,
+        broken,
+        sources,
     }
 }
 
-/// Renders `template` with `ctx`; errors name the template file and the page
-/// being rendered.
+/// Renders `template` with `ctx`; an error is at the template file, line
+/// and column where it happened (see [`Templates::error`]).
 pub fn render_page(
-    tera: &Tera,
+    templates: &Templates,
     template: &str,
     ctx: &Context,
-    page_source: &Path,
 ) -> Result<String, Diagnostic> {
-    tera.render(template, ctx).map_err(|e| {
-        let mut d = match e.kind() {
-            ErrorKind::RenderingError(r) => {
-                let span = r.span();
-                Diagnostic::error_at(
-                    PathBuf::from("templates").join(r.filename()),
-                    span.start_line,
-                    span.start_col + 1,
-                    r.message().to_string(),
-                )
-            }
-            _ => Diagnostic::error(PathBuf::from("templates").join(template), e.to_string()),
-        };
-        d.message = format!(
-            "{} (while rendering `{}`)",
-            d.message,
-            page_source.display()
-        );
-        d
-    })
+    templates
+        .tera
+        .render(template, ctx)
+        .map_err(|e| templates.error(&e))
 }
 
 fn register(tera: &mut Tera, config: &Config) {

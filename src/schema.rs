@@ -55,8 +55,9 @@ pub type TypedFields = Vec<(String, FieldValue)>;
 
 /// Checks the raw fields of `page` against its collection. Pages outside a
 /// collection, and collection pages (`_index.md`), may only use built-in
-/// keys.
-pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagnostic>> {
+/// keys. Returns the fields that are right and the problems of the others:
+/// a wrong field does not stop the page's body from being checked.
+pub fn check_page(page: &Page, config: &Config) -> (TypedFields, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let coll = match &page.kind {
         PageKind::Entry(c) => config.collection(c),
@@ -74,11 +75,7 @@ pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagn
             };
             diags.push(d);
         }
-        return if diags.is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(diags)
-        };
+        return (Vec::new(), diags);
     };
     let mut values: HashMap<&str, &Value> = HashMap::new();
     for (key, value) in &page.fields {
@@ -140,11 +137,7 @@ pub fn check_page(page: &Page, config: &Config) -> Result<TypedFields, Vec<Diagn
             },
         }
     }
-    if diags.is_empty() {
-        Ok(typed)
-    } else {
-        Err(diags)
-    }
+    (typed, diags)
 }
 
 /// A short description of a field's type for messages.
@@ -405,6 +398,9 @@ fn is_url(s: &str) -> bool {
 pub struct EntryIndex {
     published: HashMap<String, HashMap<String, usize>>,
     drafts: HashSet<(String, String)>,
+    /// Entries whose front-matter could not be read (their own errors are
+    /// reported): references to them are not errors of their own.
+    failed: HashSet<(String, String)>,
 }
 
 impl EntryIndex {
@@ -420,7 +416,24 @@ impl EntryIndex {
                     .insert(p.slug.clone(), i);
             }
         }
-        EntryIndex { published, drafts }
+        EntryIndex {
+            published,
+            drafts,
+            failed: HashSet::new(),
+        }
+    }
+
+    /// Records entries that exist but could not be loaded.
+    pub fn with_failed(mut self, failed: HashSet<(String, String)>) -> Self {
+        self.failed = failed;
+        self
+    }
+
+    /// Whether entry `slug` of `collection` exists but could not be loaded,
+    /// so that a reference to it is not checked.
+    pub fn is_failed(&self, collection: &str, slug: &str) -> bool {
+        self.failed
+            .contains(&(collection.to_string(), slug.to_string()))
     }
 
     /// The page index of entry `slug` of `collection`.
@@ -477,7 +490,7 @@ pub fn check_refs(
                 _ => continue,
             };
             for (path, slug) in slugs {
-                if index.get(to, slug).is_none() {
+                if index.get(to, slug).is_none() && !index.is_failed(to, slug) {
                     ds.push(page.error_at(page.positions().value(&path), index.missing(to, slug)));
                 }
             }
@@ -521,11 +534,15 @@ salary = { type = "range", unit = "USD" }
             &["roles", "kpis"],
         )
         .unwrap();
-        check_page(&page, &config()).map_err(|ds| {
-            ds.iter()
+        let (typed, ds) = check_page(&page, &config());
+        if ds.is_empty() {
+            Ok(typed)
+        } else {
+            Err(ds
+                .iter()
                 .map(|d| d.to_string().lines().next().unwrap().to_string())
-                .collect()
-        })
+                .collect())
+        }
     }
 
     #[test]
@@ -625,7 +642,7 @@ salary = { type = "range", unit = "USD" }
             &["roles"],
         )
         .unwrap();
-        let errs = check_page(&page, &config()).unwrap_err();
+        let (_, errs) = check_page(&page, &config());
         assert_eq!(
             errs[0].to_string().lines().next().unwrap(),
             "content/about.md:3:1: unknown key `titel`"

@@ -243,13 +243,7 @@ impl Session {
     /// The full path: load and render everything, keep what differs.
     fn full(&mut self) -> Result<Vec<String>, Diagnostics> {
         let mut site = Site::load(&self.opts)?;
-        let (files, warnings, cache) =
-            crate::pages::render_cached(&mut site).map_err(|mut ds| {
-                ds.extend(site.warnings.clone().sorted());
-                ds
-            })?;
-        let mut all_warnings = warnings;
-        all_warnings.extend(site.warnings.clone().sorted());
+        let (files, all_warnings, cache) = crate::pages::render_cached(&mut site)?;
         let files = read_all(files)?;
         let mut changed = Vec::new();
         for (rel, bytes) in &files {

@@ -45,6 +45,8 @@ pub struct Call {
     pub name: String,
     /// Keyword arguments in call order.
     pub args: Vec<(String, ArgValue)>,
+    /// Byte offset of each argument's name, in the order of `args`.
+    pub arg_offsets: Vec<usize>,
     /// Byte range of the whole call, `{{` to `}}`.
     pub range: std::ops::Range<usize>,
 }
@@ -63,6 +65,8 @@ pub struct CallError {
     pub offset: usize,
     /// What is wrong.
     pub message: String,
+    /// How to fix it, where that is clear.
+    pub hint: Option<String>,
 }
 
 /// Byte ranges of code spans and code blocks, where calls are not expanded.
@@ -89,10 +93,38 @@ fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 pub fn find_calls(text: &str) -> (Vec<Call>, Vec<CallError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
-    if !text.contains("{{") {
+    if !text.contains("{{") && !text.contains("{%") {
         return (calls, errors);
     }
     let code = code_ranges(text);
+    // `{% name(...) %}` is how templates call tags, not how Markdown calls
+    // shortcodes: a likely slip, reported with the right form.
+    let mut j = 0;
+    while let Some(found) = text[j..].find("{%") {
+        let start = j + found;
+        j = start + 2;
+        let k = code.partition_point(|r| r.end <= start);
+        if code.get(k).is_some_and(|r| r.start <= start) {
+            continue;
+        }
+        let mut c = Cursor { text, pos: j };
+        c.ws();
+        if let Some(name) = c.ident() {
+            c.ws();
+            if c.eat("(") {
+                errors.push(CallError {
+                    offset: start,
+                    message: format!("`{{% {name}(...) %}}` is not a shortcode call"),
+                    hint: Some(format!(
+                        "shortcodes are called with double braces: `{{{{ {name}(...) }}}}`"
+                    )),
+                });
+            }
+        }
+    }
+    if !text.contains("{{") {
+        return (calls, errors);
+    }
     let mut i = 0;
     while let Some(found) = text[i..].find("{{") {
         let start = i + found;
@@ -163,6 +195,7 @@ impl Cursor<'_> {
         Err(CallError {
             offset: self.pos,
             message: message.into(),
+            hint: None,
         })
     }
 }
@@ -189,6 +222,7 @@ pub fn parse_call(text: &str, start: usize) -> Option<Result<Call, CallError>> {
 
 fn parse_rest(c: &mut Cursor, name: String, start: usize) -> Result<Call, CallError> {
     let mut args: Vec<(String, ArgValue)> = Vec::new();
+    let mut arg_offsets = Vec::new();
     loop {
         c.ws();
         if c.pos - start > MAX_CALL_LEN {
@@ -220,9 +254,11 @@ fn parse_rest(c: &mut Cursor, name: String, start: usize) -> Result<Call, CallEr
             return Err(CallError {
                 offset: key_at,
                 message: format!("argument `{key}` is given twice"),
+                hint: None,
             });
         }
         args.push((key, value));
+        arg_offsets.push(key_at);
     }
     c.ws();
     if !c.eat("}}") {
@@ -231,6 +267,7 @@ fn parse_rest(c: &mut Cursor, name: String, start: usize) -> Result<Call, CallEr
     Ok(Call {
         name,
         args,
+        arg_offsets,
         range: start..c.pos,
     })
 }
@@ -295,6 +332,7 @@ fn parse_value(c: &mut Cursor, depth: usize) -> Result<ArgValue, CallError> {
                 Err(CallError {
                     offset: start,
                     message: format!("`{s}` is not a number"),
+                    hint: None,
                 })
             }
         }
@@ -306,6 +344,7 @@ fn parse_value(c: &mut Cursor, depth: usize) -> Result<ArgValue, CallError> {
                 Some(word) => Err(CallError {
                     offset: at,
                     message: format!("`{word}` is not a value: quote strings, as in `\"{word}\"`"),
+                    hint: None,
                 }),
                 None => c.err("expected a value: a string, number, boolean or list"),
             }

@@ -60,8 +60,10 @@ pub struct Site {
     pub tags: Vec<TagInfo>,
     /// Redirect pages: (output path, page they lead to).
     pub aliases: Vec<(String, usize)>,
-    /// Warnings found while loading.
-    pub warnings: Diagnostics,
+    /// Everything found while loading: warnings, and errors that do not
+    /// stop the rest of the site from being checked (a render reports its
+    /// own problems too, so that one run shows every mistake).
+    pub diagnostics: Diagnostics,
 }
 
 /// The nodes of a ladder chart: the entries of its collection (in page
@@ -231,20 +233,26 @@ pub struct LinkIndex {
     pub draft_paths: HashSet<String>,
     /// Slugs of drafts.
     pub draft_slugs: HashSet<String>,
+    /// The same keys for files whose front-matter could not be read: links
+    /// to them are not checked (the file's own errors are reported).
+    pub failed_sources: HashSet<String>,
+    /// Output paths of those files.
+    pub failed_paths: HashSet<String>,
+    /// Slugs of those files.
+    pub failed_slugs: HashSet<String>,
+}
+
+/// The key of a content file in link lookups: its path under `content/`
+/// with forward slashes, in Unicode normal form C (what authors type).
+pub fn source_key(rel: &Path) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    rel.to_string_lossy().replace('\\', "/").nfc().collect()
 }
 
 impl LinkIndex {
-    fn new(pages: &[Page], drafts: &[Page]) -> Self {
-        use unicode_normalization::UnicodeNormalization;
-        let source_key = |p: &Page| {
-            p.source
-                .strip_prefix("content")
-                .unwrap_or(&p.source)
-                .to_string_lossy()
-                .replace('\\', "/")
-                .nfc()
-                .collect::<String>()
-        };
+    fn new(pages: &[Page], drafts: &[Page], failed: &[(PathBuf, content::Route)]) -> Self {
+        let source_key =
+            |p: &Page| source_key(p.source.strip_prefix("content").unwrap_or(&p.source));
         let mut ix = LinkIndex::default();
         for (i, p) in pages.iter().enumerate() {
             ix.by_source.insert(source_key(p), i);
@@ -259,6 +267,12 @@ impl LinkIndex {
             ix.draft_paths
                 .insert(p.path.trim_end_matches('/').to_string());
             ix.draft_slugs.insert(p.slug.clone());
+        }
+        for (rel, route) in failed {
+            ix.failed_sources.insert(self::source_key(rel));
+            ix.failed_paths
+                .insert(route.path.trim_end_matches('/').to_string());
+            ix.failed_slugs.insert(route.slug.clone());
         }
         ix
     }
@@ -335,7 +349,11 @@ impl Site {
         Site::load_with(opts, config)
     }
 
-    /// Loads and checks the site whose site.toml is already read.
+    /// Loads and checks the site whose site.toml is already read. Only
+    /// site.toml errors stop here; every other problem is recorded in
+    /// [`Site::diagnostics`] and the rest of the site is still checked, so
+    /// that one run reports every mistake (a page whose front-matter cannot
+    /// be read is left out, and links and references to it are not errors).
     pub fn load_with(opts: &BuildOptions, mut config: Config) -> Result<Site, Diagnostics> {
         config.output_dir = output_dir(opts, &config);
         let (loaded, mut ds) = timed("load content", || content::load(&config));
@@ -345,6 +363,14 @@ impl Site {
             .filter(|p| p.draft && !opts.drafts)
             .filter_map(|p| match &p.kind {
                 PageKind::Entry(c) => Some((c.clone(), p.slug.clone())),
+                _ => None,
+            })
+            .collect();
+        let failed_entries: HashSet<(String, String)> = loaded
+            .failed
+            .iter()
+            .filter_map(|(_, r)| match &r.kind {
+                PageKind::Entry(c) => Some((c.clone(), r.slug.clone())),
                 _ => None,
             })
             .collect();
@@ -360,35 +386,26 @@ impl Site {
                 .collect();
             results
                 .into_iter()
-                .map(|r| {
-                    r.unwrap_or_else(|d| {
-                        ds.extend(d);
-                        Vec::new()
-                    })
+                .map(|(typed, errors)| {
+                    ds.extend(errors);
+                    typed
                 })
                 .collect()
         });
-        let index = EntryIndex::new(&pages, drafts);
+        let index = EntryIndex::new(&pages, drafts).with_failed(failed_entries);
         timed("refs", || {
             schema::check_refs(&pages, &typed, &config, &index, &mut ds)
         });
-        if ds.has_errors() {
-            return Err(ds);
-        }
         check_ladders(&config, &pages, &typed, &mut ds);
         let comparisons = compare::resolve(&config, &index, &mut ds);
-        if ds.has_errors() {
-            return Err(ds);
-        }
         let backlinks = timed("typed backlinks", || {
             backlinks(&config, &pages, &typed, &index)
         });
-        let links = timed("link index", || LinkIndex::new(&pages, &drafted));
+        let links = timed("link index", || {
+            LinkIndex::new(&pages, &drafted, &loaded.failed)
+        });
         let tags = collect_tags(&pages, &mut ds);
         let aliases = collect_aliases(&pages, &mut ds);
-        if ds.has_errors() {
-            return Err(ds);
-        }
         Ok(Site {
             config,
             pages,
@@ -400,20 +417,21 @@ impl Site {
             links,
             tags,
             aliases,
-            warnings: ds,
+            diagnostics: ds,
         })
     }
 
+    /// Whether loading found errors (rendering still runs, to report its
+    /// own, but nothing is written).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+
     /// Renders every output file in memory; returns the files and every
-    /// warning of the run (loading and rendering).
+    /// warning of the run, or every error of the run (loading and
+    /// rendering).
     pub fn render(&mut self) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
-        let load_warnings = self.warnings.clone().sorted();
-        let with_load_warnings = |mut ds: Diagnostics| {
-            ds.extend(load_warnings.clone());
-            ds
-        };
-        let (files, warnings) = crate::pages::render(self).map_err(with_load_warnings)?;
-        Ok((files, with_load_warnings(warnings)))
+        crate::pages::render(self)
     }
 }
 
@@ -522,18 +540,24 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         ));
         ds
     };
+    // A site with errors is still rendered, to report the render's own
+    // problems too, but nothing goes near the output folder.
+    if site.has_errors() {
+        return match crate::pages::render_into(&mut site, &output::InMemory, true) {
+            Err(ds) => Err(ds),
+            Ok((_, ds, _)) => Err(ds),
+        };
+    }
     // Each page goes to disk (as a temporary file) as soon as it is
     // rendered; the commit after a successful render puts them in place.
     let stager = output::Stager::begin(&out).map_err(write_error)?;
-    let (_, mut warnings, cache) = match crate::pages::render_into(&mut site, &stager, true) {
+    let (_, warnings, cache) = match crate::pages::render_into(&mut site, &stager, true) {
         Ok(r) => r,
-        Err(mut ds) => {
+        Err(ds) => {
             stager.abort();
-            ds.extend(site.warnings.clone().sorted());
             return Err(ds);
         }
     };
-    warnings.extend(site.warnings.clone().sorted());
     let all = cache.output_paths();
     drop_aside(cache);
     let rels: Vec<&str> = all.iter().map(String::as_str).collect();

@@ -532,6 +532,10 @@ pub struct Loaded {
     pub pages: Vec<Page>,
     /// Files to copy as they are.
     pub assets: Vec<Asset>,
+    /// Content files whose front-matter could not be read at all (their
+    /// errors are reported), with the route their file name gives: links
+    /// and references to them are not errors of their own.
+    pub failed: Vec<(PathBuf, Route)>,
 }
 
 /// Walks `content/` and parses every file. Problems of all files are
@@ -625,13 +629,26 @@ pub fn load(config: &Config) -> (Loaded, Diagnostics) {
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    for r in results {
+    let mut failed = Vec::new();
+    for (r, rel) in results.into_iter().zip(&md_files) {
         match r {
             Ok(p) => pages.push(p),
-            Err(d) => ds.extend(d),
+            Err(d) => {
+                ds.extend(d);
+                if let Ok(route) = route(rel, &names, None) {
+                    failed.push((rel.clone(), route));
+                }
+            }
         }
     }
-    (Loaded { pages, assets }, ds)
+    (
+        Loaded {
+            pages,
+            assets,
+            failed,
+        },
+        ds,
+    )
 }
 
 /// Reads a file as UTF-8, with errors that name the file and, for bad

@@ -98,7 +98,7 @@ fn template_syntax_error_names_template_line_and_column() {
     // Tera notices the unclosed `{{` where the next tag starts.
     assert_eq!(
         run.error_lines(),
-        ["templates/page.html:4:1: Found `{` but expected }}."]
+        ["templates/page.html:4:1: found `{` but expected }}."]
     );
 }
 

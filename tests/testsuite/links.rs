@@ -52,11 +52,14 @@ fn broken_links_are_errors_at_their_place() {
         run.error_lines(),
         [
             "content/about.md:5:1: link to a missing file `content/roles/product-ownr.md` (did you mean `@/roles/product-owner.md`?)",
+            "content/about.md:5:34: link to a missing heading `#nope` in `content/roles/product-owner.md`",
             "content/about.md:7:5: wikilink to a missing page `[[product-managr]]` (did you mean `[[product-manager]]`?)",
             "content/about.md:7:25: wikilink to a missing page `[[roles/missing]]`",
+            "content/about.md:7:47: link to a missing heading `#dutie` in `content/roles/product-manager.md` (did you mean `#duties`?)",
         ]
     );
-    // Headings are checked once every link resolves.
+    // Headings are checked in the same run as the links (issue 16: they
+    // used to wait until every link resolved).
     with_body(
         &s,
         "[b](@/roles/product-owner.md#nope)\n\nSee [[product-manager#dutie]].\n",
@@ -290,7 +293,8 @@ fn check_catches_broken_links_written_by_templates() {
     // build runs the same check and writes nothing.
     s.cairn(&["build"]).failure();
     assert!(!s.path("public").exists());
-    // Plain Markdown links are checked the same way.
+    // Plain Markdown links are checked the same way, and reported at their
+    // line and column.
     let s = links();
     with_body(&s, "[gone](/kb/nowhere/)\n");
     let run = s.cairn(&["check"]);
@@ -298,7 +302,7 @@ fn check_catches_broken_links_written_by_templates() {
     assert_eq!(
         run.error_lines(),
         [
-            "content/about.md: broken link `/kb/nowhere/` on `/about/index.html`: leads to `/nowhere/index.html`, which the site does not have"
+            "content/about.md:5:1: broken link `/kb/nowhere/`: leads to `/nowhere/index.html`, which the site does not have"
         ]
     );
 }

@@ -128,10 +128,11 @@ fn schema_errors_at_exact_places() {
             "content/roles/coach.md:3:16: range `salary` has `min` (200) greater than `max` (100)",
             "content/roles/scrum-master.md:4:8: `executon` is not a value of `track` (did you mean `execution`?)",
             "content/roles/scrum-master.md:5:9: `levels` must be an integer, found a string",
+            "content/roles/scrum-master.md:8:5: unknown entry `kpi-velocty` in collection `kpis` (did you mean `team-velocity`?)",
             "content/roles/scrum-master.md:9:1: unknown key `scpoe` in collection `roles`",
         ]
     );
-    // Reference errors come once the fields themselves are right.
+    // Reference errors are reported in the same run as the field errors.
     let s = typed().file(
         "content/roles/scrum-master.md",
         "---\ntitle: Scrum Master\nsummary: Coaches.\nreports_to: product-ownr\nkpis:\n  - team-velocity\n  - kpi-velocty\n---\n",
@@ -205,10 +206,13 @@ fn many_errors_in_many_files_all_reported() {
     let run = s.cairn(&["check"]);
     run.failure();
     let lines = run.error_lines();
-    assert_eq!(lines.len(), 12, "{}", run.stderr);
+    // Both mistakes of every file: a wrong type does not hide a broken
+    // reference in the same front-matter.
+    assert_eq!(lines.len(), 24, "{}", run.stderr);
     assert!(lines[0].starts_with("content/roles/r00.md:4:9: `remote` must be `true` or `false`"));
-    assert!(lines[11].starts_with("content/roles/r11.md:4:9:"));
-    assert!(run.stderr.ends_with("error: check failed with 12 errors\n"));
+    assert!(lines[1].starts_with("content/roles/r00.md:5:8: unknown entry `nope-0`"));
+    assert!(lines[23].starts_with("content/roles/r11.md:5:8:"));
+    assert!(run.stderr.ends_with("error: check failed with 24 errors\n"));
 }
 
 #[test]
