@@ -217,11 +217,13 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
         FieldType::Bool => v.as_bool().map(FieldValue::Bool).ok_or_else(|| wrong(v)),
         FieldType::Date => {
             let s = string(v).ok_or_else(|| wrong(v))?;
-            Date::parse(&s).map(FieldValue::Date).ok_or_else(|| {
-                vec![
-                    page.error_at(at(), format!("`{name}` value `{s}` is not a date"))
-                        .with_hint("write dates as YYYY-MM-DD"),
-                ]
+            Date::parse(&s).map(FieldValue::Date).map_err(|e| {
+                let d = page.error_at(at(), format!("`{name}` value `{s}` {}", e.reason));
+                vec![if e.bad_shape {
+                    d.with_hint("write dates as YYYY-MM-DD")
+                } else {
+                    d
+                }]
             })
         }
         FieldType::Url => {
@@ -579,7 +581,7 @@ salary = { type = "range", unit = "USD" }
                 "content/roles/x.md:3:8: `scope` must be a string, found a list",
                 "content/roles/x.md:4:8: `years` must be an integer, found a string",
                 "content/roles/x.md:5:9: `remote` must be `true` or `false`, found an integer",
-                "content/roles/x.md:6:8: `since` value `2024-13-01` is not a date",
+                "content/roles/x.md:6:8: `since` value `2024-13-01` has no month 13: months run from 01 to 12",
                 "content/roles/x.md:7:7: `home` value `javascript:alert(1)` is not a URL",
                 "content/roles/x.md:8:13: item 2 of `skills` must be a string, found an integer",
             ]

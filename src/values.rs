@@ -193,7 +193,8 @@ pub fn thousands(n: f64) -> String {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// The names of the months, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -58,9 +58,26 @@ pub enum PageKind {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Date(pub String);
 
+/// Why a date string is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    /// What is wrong, to follow "`date` value `...`": `is not a day of
+    /// February 2024`.
+    pub reason: String,
+    /// Whether the shape itself is wrong (not `YYYY-MM-DD...`), so that the
+    /// format is worth showing.
+    pub bad_shape: bool,
+}
+
 impl Date {
-    /// Parses and checks a date string.
-    pub fn parse(s: &str) -> Option<Date> {
+    /// Parses and checks a date: `YYYY-MM-DD`, optionally followed by a time
+    /// (`T10:00:00`, with `Z` or an offset such as `+02:00`; a space may
+    /// stand for the `T`). The calendar and the time are checked by jiff.
+    pub fn parse(s: &str) -> Result<Date, DateError> {
+        let shape = |reason: &str| DateError {
+            reason: reason.to_string(),
+            bad_shape: true,
+        };
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| {
             b.get(r.clone())
@@ -73,43 +90,48 @@ impl Date {
             || b[7] != b'-'
             || !digits(8..10)
         {
-            return None;
+            return Err(shape("is not a date"));
         }
-        let m: u32 = s[5..7].parse().ok()?;
-        let d: u32 = s[8..10].parse().ok()?;
-        let y: u32 = s[0..4].parse().ok()?;
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        if !(1..=12).contains(&m) || d == 0 || d > days[m as usize - 1] {
-            return None;
+        let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
+        let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+        if !(1..=12).contains(&m) {
+            return Err(DateError {
+                reason: format!("has no month {m:02}: months run from 01 to 12"),
+                bad_shape: false,
+            });
+        }
+        if jiff::civil::Date::new(y, m as i8, d as i8).is_err() {
+            return Err(DateError {
+                reason: format!(
+                    "is not a day of {} {y}",
+                    crate::values::MONTHS[m as usize - 1]
+                ),
+                bad_shape: false,
+            });
         }
         if b.len() > 10 {
-            let t = &s[10..];
-            let ok = (t.starts_with('T') || t.starts_with(' '))
-                && t.len() >= 9
-                && digits(11..13)
-                && b[13] == b':'
-                && digits(14..16)
-                && b[16] == b':'
-                && digits(17..19);
-            if !ok {
-                return None;
+            if b[10] != b'T' && b[10] != b' ' {
+                return Err(shape("is not a date: a time must follow a `T`"));
+            }
+            let t = s.replacen(' ', "T", 1);
+            let zoned = t[10..].contains(['Z', 'z', '+']) || t[11..].contains('-');
+            let parsed = if zoned {
+                t.parse::<jiff::Timestamp>()
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            } else {
+                t.parse::<jiff::civil::DateTime>()
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            };
+            if let Err(e) = parsed {
+                return Err(DateError {
+                    reason: format!("is not a date and time ({e})"),
+                    bad_shape: true,
+                });
             }
         }
-        Some(Date(s.to_string()))
+        Ok(Date(s.to_string()))
     }
 
     /// The calendar day, `YYYY-MM-DD`.
@@ -378,18 +400,18 @@ pub fn parse_page(
             },
             "date" | "updated" => match &v {
                 Value::String(s) => match Date::parse(s) {
-                    Some(d) if key == "date" => b.date = Some(d),
-                    Some(d) => b.updated = Some(d),
-                    None => {
+                    Ok(d) if key == "date" => b.date = Some(d),
+                    Ok(d) => b.updated = Some(d),
+                    Err(e) => {
                         let at = at();
-                        diags.push(
-                            err(
-                                at.line,
-                                at.col,
-                                format!("`{key}` value `{s}` is not a date"),
+                        let d = err(at.line, at.col, format!("`{key}` value `{s}` {}", e.reason));
+                        diags.push(if e.bad_shape {
+                            d.with_hint(
+                                "write dates as YYYY-MM-DD, or 2024-03-05T10:00:00Z with a time",
                             )
-                            .with_hint("write dates as YYYY-MM-DD"),
-                        );
+                        } else {
+                            d
+                        });
                     }
                 },
                 _ => bad("a date (YYYY-MM-DD)"),
@@ -669,6 +691,13 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Vec<Diagnostic>> {
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.read_to_end(&mut bytes).map_err(cannot)?;
+    if let Some(order) = utf16(&bytes) {
+        return Err(vec![
+            Diagnostic::error(shown, format!("file is UTF-16 ({order}), not UTF-8")).with_hint(
+                "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
+            ),
+        ]);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -683,6 +712,28 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Vec<Diagnostic>> {
             .with_hint("save the file as UTF-8"),
         ]
     })
+}
+
+/// The byte order of a UTF-16 text: by its byte-order mark, or, without
+/// one, by ASCII text whose every other byte is zero.
+fn utf16(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some("little-endian"),
+        [0xFE, 0xFF, ..] => return Some("big-endian"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let zeros = |odd: usize| head.iter().skip(odd).step_by(2).all(|&b| b == 0);
+    if zeros(1) && !zeros(0) {
+        Some("little-endian")
+    } else if zeros(0) && !zeros(1) {
+        Some("big-endian")
+    } else {
+        None
+    }
 }
 
 /// Dot-files and editor leftovers are never content.
@@ -833,7 +884,7 @@ mod tests {
             errs,
             [
                 "content/roles/pm.md:2:8: `title` must be a string, found a list",
-                "content/roles/pm.md:3:7: `date` value `2023-02-30` is not a date",
+                "content/roles/pm.md:3:7: `date` value `2023-02-30` is not a day of February 2023",
                 "content/roles/pm.md:4:8: `draft` must be `true` or `false`, found a string",
                 "content/roles/pm.md:5:7: slug `../x` must be lowercase letters, digits, `-` and `_` only",
             ]
@@ -861,10 +912,29 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert!(Date::parse("2024-01-31").is_some());
-        assert!(Date::parse("2024-01-31T10:00:00Z").is_some());
-        assert!(Date::parse("2023-02-29").is_none());
-        assert!(Date::parse("2024-13-01").is_none());
-        assert!(Date::parse("31/01/2024").is_none());
+        let reason = |s: &str| Date::parse(s).unwrap_err().reason;
+        assert!(Date::parse("2024-01-31").is_ok());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2024-01-31T10:00:00Z").is_ok());
+        assert!(Date::parse("2024-01-31T10:00:00+02:00").is_ok());
+        assert!(Date::parse("2024-01-31 10:00:00").is_ok());
+        assert!(Date::parse("2024-01-31T10:00:00.250Z").is_ok());
+        assert_eq!(reason("2024-02-30"), "is not a day of February 2024");
+        assert_eq!(reason("2023-02-29"), "is not a day of February 2023");
+        assert_eq!(
+            reason("2024-13-01"),
+            "has no month 13: months run from 01 to 12"
+        );
+        assert_eq!(reason("31/01/2024"), "is not a date");
+        assert!(Date::parse("31/01/2024").unwrap_err().bad_shape);
+        // Issue 16: junk after the time was accepted and reached atom.xml.
+        for junk in [
+            "2024-03-05T10:00:00junk",
+            "2024-03-05T10:00:00junkZ",
+            "2024-03-05T25:00:00Z",
+            "2024-03-05Tx",
+        ] {
+            assert!(reason(junk).starts_with("is not a date and time"), "{junk}");
+        }
     }
 }

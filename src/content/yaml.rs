@@ -110,7 +110,7 @@ pub fn parse_front_matter(yaml: &str, first_line: usize) -> Result<Mapping, Yaml
         Err(e) => {
             return Err(scan(yaml, first_line)
                 .err()
-                .unwrap_or_else(|| translate_error(&e, first_line, start)));
+                .unwrap_or_else(|| translate_error(&e, yaml, first_line, start)));
         }
     };
     match value {
@@ -162,7 +162,7 @@ fn depth(v: &Value) -> usize {
     }
 }
 
-fn translate_error(e: &serde_yaml::Error, first_line: usize, start: Pos) -> YamlError {
+fn translate_error(e: &serde_yaml::Error, yaml: &str, first_line: usize, start: Pos) -> YamlError {
     let pos = e.location().map_or(start, |l| Pos {
         line: l.line() + first_line - 1,
         col: l.column(),
@@ -201,10 +201,17 @@ fn translate_error(e: &serde_yaml::Error, first_line: usize, start: Pos) -> Yaml
     if msg.contains("duplicate entry") {
         msg = msg.replace("duplicate entry with key", "duplicate key");
     }
+    // The line of the error, in the front-matter's own numbering.
+    let lines: Vec<&str> = yaml.lines().collect();
+    let at = pos.line.saturating_sub(first_line);
+    let line = lines.get(at).copied().unwrap_or_default();
     let hint = if msg.contains("mapping values are not allowed") {
-        Some("a value that contains `: ` must be quoted: `key: \"text: more text\"`")
-    } else if msg.contains("cannot start any token") && msg.contains("scanning for the next token")
-    {
+        Some(if indented_under_a_value(&lines, at) {
+            "this line is indented under a key that already has a value; remove the indentation"
+        } else {
+            "a value that contains `: ` must be quoted: `key: \"text: more text\"`"
+        })
+    } else if line.contains('\t') {
         Some("YAML does not allow tabs for indentation; indent with spaces")
     } else {
         None
@@ -214,6 +221,26 @@ fn translate_error(e: &serde_yaml::Error, first_line: usize, start: Pos) -> Yaml
         message: format!("invalid YAML front-matter: {msg}"),
         hint,
     }
+}
+
+/// Whether line `at` of `lines` is a `key: value` indented under a line
+/// that has a value already (`title: X` then `  summary: y`): YAML then
+/// reads it as a continuation of that value, and the fix is the indentation,
+/// not quoting.
+fn indented_under_a_value(lines: &[&str], at: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(line) = lines.get(at) else {
+        return false;
+    };
+    let Some(prev) = lines[..at].iter().rev().find(|l| !l.trim().is_empty()) else {
+        return false;
+    };
+    let key_with_value = |l: &str| {
+        l.trim_start()
+            .split_once(": ")
+            .is_some_and(|(k, v)| !k.contains(' ') && !v.trim().is_empty())
+    };
+    indent(line) > indent(prev) && key_with_value(prev) && line.trim_start().contains(": ")
 }
 
 /// A short name for the kind of a value, for error messages.
@@ -401,6 +428,25 @@ mod tests {
         let e = parse_front_matter("title: x\nfocus: The why: markets\n", 2).unwrap_err();
         assert_eq!(e.pos, pos(3, 15));
         assert!(e.hint.unwrap().contains("must be quoted"));
+    }
+
+    /// Issue 16: a key indented under nothing was told to quote its value.
+    #[test]
+    fn hints_follow_the_mistake() {
+        let e = parse_front_matter("title: x\n  summary: y\n", 2).unwrap_err();
+        assert_eq!(
+            e.hint,
+            Some(
+                "this line is indented under a key that already has a value; remove the indentation"
+            )
+        );
+        let e = parse_front_matter("title: x\nkpis:\n\t- nps\n", 2).unwrap_err();
+        assert!(
+            e.hint.unwrap().contains("tabs"),
+            "a tab is named when there is one"
+        );
+        let e = parse_front_matter("title: x\nkpis: [a, b\n", 2).unwrap_err();
+        assert!(e.hint.is_none_or(|h| !h.contains("tabs")), "{:?}", e.hint);
     }
 
     #[test]

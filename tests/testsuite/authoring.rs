@@ -63,3 +63,47 @@ fn a_panic_is_an_internal_error_with_exit_status_1() {
     }
     assert!(!s.path("public").exists(), "nothing written");
 }
+
+/// Issue 16: hints that point the right way.
+#[test]
+fn hints_name_the_actual_mistake() {
+    let s = roles_site()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\n  description: indented\n---\n",
+        )
+        .file("content/b.md", "---\ntitle: B\ndate: 2024-02-30\n---\n")
+        .file(
+            "content/c.md",
+            "---\ntitle: C\ndate: 2024-03-05T10:00:00junk\n---\n",
+        );
+    let utf16: Vec<u8> = "---\ntitle: D\n---\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    s.write_bytes("content/d.md", &[&[0xFF, 0xFE][..], &utf16].concat());
+    let run = s.cairn(&["check"]);
+    run.failure();
+    let err = &run.stderr;
+    assert!(
+        err.contains("content/a.md:3:14: invalid YAML front-matter"),
+        "{err}"
+    );
+    assert!(err.contains("remove the indentation"), "{err}");
+    assert!(!err.contains("must be quoted"), "{err}");
+    assert!(!err.contains("tabs"), "{err}");
+    assert!(
+        err.contains("content/b.md:3:7: `date` value `2024-02-30` is not a day of February 2024"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/c.md:3:7: `date` value `2024-03-05T10:00:00junk` is not a date and time"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/d.md: file is UTF-16 (little-endian), not UTF-8"),
+        "{err}"
+    );
+}

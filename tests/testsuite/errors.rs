@@ -42,7 +42,7 @@ fn every_error_of_every_file_is_reported_sorted() {
             "content/plain.md:1:1: missing front-matter: the first line must be `---`",
             "content/roles/a.md:2:8: `title` must be a string, found a list",
             "content/roles/a.md:3:9: `weight` must be an integer, found a string",
-            "content/roles/b.md:3:7: `date` value `2024-02-30` is not a date",
+            "content/roles/b.md:3:7: `date` value `2024-02-30` is not a day of February 2024",
             "content/roles/c.md:1:1: front-matter opened with `---` is never closed",
         ]
     );
