@@ -328,6 +328,10 @@ pub fn render_into(
         let mut order: Vec<usize> = (0..cache.jobs.len()).collect();
         order.sort_by_key(|&n| !is_listing(site, &cache.jobs[n].0));
         let one = |(job, template, rel): &(Job, String, String)| -> Done {
+            if !template.is_empty() && !sh.c.templates.tera.contains_template(template) {
+                // Missing or broken: reported already.
+                return Ok((None, None));
+            }
             let f = match job {
                 Job::Alias(n) => alias_page(site, *n, rel),
                 _ => render_job(&sh, &listings, job, template, rel)
@@ -965,13 +969,23 @@ fn is_listing(site: &Site, job: &Job) -> bool {
 fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
     let site = sh.site;
     let mut jobs = Vec::new();
+    let mut told: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (i, page) in site.pages.iter().enumerate() {
         let template = page_template(&site.config, page);
-        if sh.c.templates.is_broken(&template) {
-            // Its own errors are reported; the page is not rendered.
-            continue;
-        }
-        if !sh.c.templates.tera.contains_template(&template) {
+        // A page whose template is missing or has errors keeps its job, so
+        // that links to it are fine; it is just not rendered.
+        let job = (
+            Job::Page(i),
+            template.clone(),
+            format!("{}index.html", page.path),
+        );
+        if !sh.c.templates.is_broken(&template) && !sh.c.templates.tera.contains_template(&template)
+        {
+            // A collection's missing template is one mistake, told once.
+            if page.template.is_none() && !told.insert(template.clone()) {
+                jobs.push(job);
+                continue;
+            }
             let names: Vec<&str> = sh.c.templates.tera.get_template_names().collect();
             let suggestion = crate::template_errors::nearest(&template, &names)
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -989,9 +1003,8 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
                 },
                 None => collection_template_error(&site.config, page, &template, &suggestion),
             });
-            continue;
         }
-        jobs.push((Job::Page(i), template, format!("{}index.html", page.path)));
+        jobs.push(job);
     }
     if !site.pages.iter().any(|p| p.kind == PageKind::Home) {
         jobs.push((Job::Home, "index.html".into(), "index.html".into()));
@@ -1055,9 +1068,9 @@ fn jobs(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, String)> {
         ));
     }
     jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
-    jobs.retain(|(_, template, rel)| {
-        if sh.c.templates.is_broken(template) {
-            return false;
+    jobs.retain(|(job, template, rel)| {
+        if sh.c.templates.is_broken(template) || matches!(job, Job::Page(_)) {
+            return true;
         }
         let missing = !template.is_empty() && !sh.c.templates.tera.contains_template(template);
         if missing {
@@ -1100,8 +1113,8 @@ fn collection_template_error(
         line,
         col,
         format!(
-            "template `{template}` (for `{}`) not found{suggestion}",
-            page.source.display()
+            "template `{template}` of collection `{}` not found{suggestion}",
+            page.collection().unwrap_or_default()
         ),
     )
     .with_source(&config.source)

@@ -294,6 +294,9 @@ pub fn render_page(
         .map_err(|e| templates.error(&e))
 }
 
+/// Registers cairn's functions and filters (listed, with one example each,
+/// in the README's "Filters and functions"; their names in
+/// `template_errors::FILTERS` and `FUNCTIONS`).
 fn register(tera: &mut Tera, config: &Config) {
     let base_path = config.base_path.clone();
     // `get_url(path="style.css")` -> `/sub/style.css`: root-relative, with
@@ -305,11 +308,143 @@ fn register(tera: &mut Tera, config: &Config) {
             Ok(format!("{base_path}{}", path.trim_start_matches('/')))
         },
     );
+    tera.register_filter("date", filter_date);
+    tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
+        crate::slug::slugify(v)
+    });
+    tera.register_filter("striptags", |v: &str, _: Kwargs, _: &State| {
+        crate::linkcheck::strip_tags(v)
+    });
+    tera.register_filter(
+        "markdown",
+        |v: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let html = if kwargs.get::<bool>("inline")?.unwrap_or(false) {
+                crate::markdown::render_inline(v)
+            } else {
+                crate::markdown::render(v).html
+            };
+            Ok(tera::Value::safe_string(&html))
+        },
+    );
+    tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| urlencode(v));
+    tera.register_filter(
+        "json_encode",
+        |v: tera::Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            serde_json::to_string(&v).map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
+}
+
+/// `{{ page.date | date(format="%-d %B %Y") }}`: a `YYYY-MM-DD` date, or a
+/// date and time, formatted with strftime directives (default
+/// `%Y-%m-%d`).
+fn filter_date(v: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
+    let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+    let fail = |e: jiff::Error| tera::Error::message(format!("`date` cannot use `{v}`: {e}"));
+    let t = v.replacen(' ', "T", 1);
+    let out = if t.len() == 10 {
+        let d: jiff::civil::Date = t.parse().map_err(fail)?;
+        jiff::fmt::strtime::format(format, d)
+    } else if t.parse::<jiff::Timestamp>().is_ok() {
+        // The time as written, before its offset (`Z`, `+02:00`).
+        let end = t[11..]
+            .find(['Z', 'z', '+', '-'])
+            .map_or(t.len(), |i| i + 11);
+        let dt: jiff::civil::DateTime = t[..end].parse().map_err(fail)?;
+        jiff::fmt::strtime::format(format, dt)
+    } else {
+        let dt: jiff::civil::DateTime = t.parse().map_err(fail)?;
+        jiff::fmt::strtime::format(format, dt)
+    };
+    out.map_err(fail)
+}
+
+/// Percent-encodes everything but ASCII letters, digits, `-`, `_`, `.`,
+/// `~` and `/`, as Zola's and Jinja's `urlencode` do.
+pub fn urlencode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one_off(template: &str) -> Result<String, String> {
+        let config = Config::parse(
+            "title = \"T\"\nbase_url = \"https://x.org/sub/\"\n",
+            Path::new("/s"),
+        )
+        .unwrap();
+        let mut tera = Tera::new();
+        register(&mut tera, &config);
+        tera.add_raw_template("t", template)
+            .map_err(|e| e.to_string())?;
+        tera.render("t", &Context::new()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn cairn_filters_and_functions() {
+        let cases = [
+            ("{{ \"2024-03-05\" | date }}", "2024-03-05"),
+            (
+                "{{ \"2024-03-05\" | date(format=\"%-d %B %Y\") }}",
+                "5 March 2024",
+            ),
+            (
+                "{{ \"2024-03-05T10:30:00Z\" | date(format=\"%H:%M\") }}",
+                "10:30",
+            ),
+            (
+                "{{ \"2024-03-05 10:30:00\" | date(format=\"%d/%m %H\") }}",
+                "05/03 10",
+            ),
+            ("{{ \"Product Owner & Co\" | slugify }}", "product-owner-co"),
+            (
+                "{{ \"<p>A <b>bold</b> move</p>\" | striptags }}",
+                "A bold move",
+            ),
+            ("{{ \"*why*\" | markdown(inline=true) }}", "<em>why</em>"),
+            (
+                "{{ \"# T\" | markdown }}",
+                "<h1 id=\"t\">T<a class=\"anchor\" href=\"#t\" aria-label=\"Link to this section\">#</a></h1>\n",
+            ),
+            ("{{ \"a b/c?d=é\" | urlencode }}", "a%20b/c%3Fd%3D%C3%A9"),
+            ("{{ [1, \"x\"] | json_encode | safe }}", "[1,\"x\"]"),
+            ("{{ \"a long title\" | truncate(length=6) }}", "a long…"),
+            ("{{ get_url(path=\"style.css\") }}", "/sub/style.css"),
+        ];
+        for (template, want) in cases {
+            assert_eq!(one_off(template).unwrap(), want, "{template}");
+        }
+        let e = one_off("{{ \"2024-02-30\" | date }}").unwrap_err();
+        assert!(e.contains("`date` cannot use `2024-02-30`"), "{e}");
+    }
+
+    /// The names did-you-mean offers are real: every listed filter and
+    /// function is known to a template.
+    #[test]
+    fn listed_names_exist() {
+        for f in crate::template_errors::FILTERS {
+            let e = one_off(&format!("{{{{ 1 | {f} }}}}"))
+                .err()
+                .unwrap_or_default();
+            assert!(!e.contains("Unknown filter"), "{f}: {e}");
+        }
+        for f in crate::template_errors::FUNCTIONS {
+            let e = one_off(&format!("{{{{ {f}() }}}}"))
+                .err()
+                .unwrap_or_default();
+            assert!(!e.contains("Unknown function"), "{f}: {e}");
+        }
+    }
 
     #[test]
     fn embedded_theme_has_the_required_templates() {

@@ -72,6 +72,25 @@ pub const FILTERS: &[&str] = &[
     "json_encode",
 ];
 
+/// What authors coming from Hugo, Jekyll (Liquid) or Jinja type for a
+/// filter cairn has under another name.
+const ALIASES: [(&str, &str); 14] = [
+    ("upcase", "upper"),
+    ("downcase", "lower"),
+    ("strip", "trim"),
+    ("size", "length"),
+    ("count", "length"),
+    ("strip_html", "striptags"),
+    ("plainify", "striptags"),
+    ("jsonify", "json_encode"),
+    ("tojson", "json_encode"),
+    ("url_encode", "urlencode"),
+    ("markdownify", "markdown"),
+    ("date_format", "date"),
+    ("urlize", "slugify"),
+    ("humanize", "title"),
+];
+
 /// Tera's built-in functions, and cairn's.
 pub const FUNCTIONS: &[&str] = &["range", "throw", "get_url"];
 
@@ -268,7 +287,11 @@ fn report(src: &Sources, name: &str, line: usize, col: usize, message: &str) -> 
             .and_then(|m| m.strip_suffix('`'))
         {
             let mut msg = format!("unknown {what} `{unknown}`");
-            if let Some(s) = did_you_mean(unknown, known.iter().copied()) {
+            let alias = ALIASES
+                .iter()
+                .find(|(a, _)| what == "filter" && *a == unknown)
+                .map(|(_, f)| *f);
+            if let Some(s) = alias.or_else(|| did_you_mean(unknown, known.iter().copied())) {
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
             }
             return src.at(name, line, col, msg).with_hint(format!(
@@ -286,6 +309,35 @@ fn report(src: &Sources, name: &str, line: usize, col: usize, message: &str) -> 
         }
         return src.at(name, line, col, msg);
     }
+    if message == "Unknown tag"
+        && let Some(offset) = offset_of(text, line, col)
+    {
+        // An `end...` tag that closes nothing open: a block opened inside
+        // the one it closes was left open.
+        let word: String = text[offset..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if let Some(closed) = word.strip_prefix("end")
+            && let Some((open, at)) = unclosed_tag(&text[..offset])
+            && open != closed
+        {
+            let (l, c) = line_col(text, at);
+            return src
+                .at(
+                    name,
+                    l,
+                    c,
+                    format!("`{{% {open} %}}` is never closed: `{{% {word} %}}` at line {line} comes first"),
+                )
+                .with_hint(format!("close it with `{{% end{open} %}}` before line {line}"));
+        }
+        if word.is_empty() || !word.starts_with("end") {
+            return src.at(name, line, col, format!("unknown tag `{word}`")).with_hint(
+                "tags are `if`, `for`, `set`, `block`, `extends`, `include`, `filter`, `raw` and `component`; call functions with `{{ ... }}`",
+            );
+        }
+    }
     if message == "Unexpected end of input"
         && let Some((tag, offset)) = unclosed_tag(text)
     {
@@ -301,6 +353,21 @@ fn report(src: &Sources, name: &str, line: usize, col: usize, message: &str) -> 
             .with_hint(format!("close it with `{{% end{tag} %}}`"));
     }
     src.at(name, line, col, lowercase_first(message))
+}
+
+/// The byte offset of a 1-based line and column (in characters) of `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..)?;
+    let within = rest
+        .char_indices()
+        .nth(col.checked_sub(1)?)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
 }
 
 /// A template extending one that does not exist: at the `extends` line.

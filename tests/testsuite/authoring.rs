@@ -107,3 +107,69 @@ fn hints_name_the_actual_mistake() {
         "{err}"
     );
 }
+
+fn template_site() -> TestSite {
+    TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[collections.kpis]\ntemplate = \"kpi.html\"\n",
+        )
+        .file("content/_index.md", "---\ntitle: Home\n---\n")
+        .file("content/kpis/nps.md", "---\ntitle: NPS\n---\n")
+        .file("content/kpis/clv.md", "---\ntitle: CLV\n---\n")
+        .file("content/kpis/churn.md", "---\ntitle: Churn\n---\n")
+}
+
+/// Issue 16: a render-time error in the house format, once for all the
+/// pages it hits, with a did-you-mean from the fields that exist.
+#[test]
+fn template_render_error_is_reported_once_at_its_place() {
+    let s = template_site().file(
+        "templates/kpi.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n{% endblock content %}\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// Unknown filters and functions, with suggestions, all in one run.
+#[test]
+fn template_unknown_filter_and_function() {
+    let s = template_site().file(
+        "templates/kpi.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | upcase }}</h1>\n<p>{{ get_ulr(path=\"x\") }}</p>\n{% endblock content %}\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// An unclosed block names the tag left open and where it opened.
+#[test]
+fn template_unclosed_block_names_its_tag() {
+    let s = template_site().file(
+        "templates/kpi.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n{% endblock content %}\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// A missing `extends` target points at the line that names it, and a
+/// collection `template` that does not exist at its line in site.toml.
+#[test]
+fn missing_parent_and_collection_template_point_at_their_lines() {
+    let s = template_site().file(
+        "templates/kpi.html",
+        "{% extends \"bsae.html\" %}\n{% block content %}x{% endblock content %}\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    insta::assert_snapshot!("missing_parent", run.stderr);
+    let s = template_site();
+    let run = s.cairn(&["check"]);
+    run.failure();
+    insta::assert_snapshot!("missing_collection_template", run.stderr);
+}
