@@ -36,6 +36,7 @@ pub mod search;
 pub mod serve;
 pub mod session;
 pub mod shortcodes;
+pub mod signals;
 pub mod site;
 pub mod slug;
 pub mod template_errors;

@@ -1805,6 +1805,13 @@ fn render_body(
             r.html = r.html.replacen(&mark, html, 1);
         }
         r.summary = r.summary.replace(&mark, "");
+        // The plain text (search, FAQ answers in JSON-LD) carries the
+        // shortcode's text, not its placeholder.
+        if r.text.contains(&mark) {
+            r.text = r
+                .text
+                .replacen(&mark, &crate::linkcheck::strip_tags(html), 1);
+        }
     }
     (r, diags)
 }

@@ -59,6 +59,13 @@ pub struct ErrorInfo {
     pub col: usize,
     /// The message.
     pub message: String,
+    /// The quoted line with a caret under the column, as the terminal shows
+    /// it (empty when the problem has no place in a text).
+    pub snippet: String,
+    /// The suggested fix, if any.
+    pub hint: String,
+    /// The whole diagnostic as the terminal prints it.
+    pub text: String,
 }
 
 /// Diagnostics as overlay data.
@@ -67,11 +74,23 @@ pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
         .sorted()
         .into_iter()
         .filter(|d| d.is_error())
-        .map(|d| ErrorInfo {
-            file: d.path.display().to_string(),
-            line: d.line.unwrap_or(0),
-            col: d.col.unwrap_or(0),
-            message: d.message.clone(),
+        .map(|d| {
+            let text = d.to_string();
+            // The lines between the first and the `= help:` line.
+            let snippet: Vec<&str> = text
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.starts_with("  = help: "))
+                .collect();
+            ErrorInfo {
+                file: d.path.display().to_string(),
+                line: d.line.unwrap_or(0),
+                col: d.col.unwrap_or(0),
+                message: d.message.clone(),
+                snippet: snippet.join("\n"),
+                hint: d.hint.as_deref().unwrap_or_default().to_string(),
+                text,
+            }
         })
         .collect()
 }
@@ -117,8 +136,19 @@ const CLIENT: &str = r#"<script id="cairn-live-reload">
     for (const e of errors) {
       const p = document.createElement("pre");
       p.className = "cairn-error";
-      p.style.cssText = "white-space:pre-wrap;margin:0 0 .75rem";
-      p.textContent = e.file + (e.line ? ":" + e.line + ":" + e.col : "") + ": " + e.message;
+      p.style.cssText = "white-space:pre;overflow-x:auto;margin:0 0 1rem";
+      // What the terminal shows: place and message, the line with a caret,
+      // and the hint.
+      const head = document.createElement("strong");
+      head.textContent = e.file + (e.line ? ":" + e.line + ":" + e.col : "") + ": " + e.message;
+      p.appendChild(head);
+      if (e.snippet) p.appendChild(document.createTextNode("\n" + e.snippet));
+      if (e.hint) {
+        const h = document.createElement("span");
+        h.style.color = "rgb(155,233,168)";
+        h.textContent = "\n  = help: " + e.hint;
+        p.appendChild(h);
+      }
       box.appendChild(p);
     }
   };

@@ -28,8 +28,16 @@ pub fn run(a: NewArgs) -> ExitCode {
     };
     match create(&config, &a.collection, &a.title) {
         Ok(rel) => {
+            let has_fields = config
+                .collection(&a.collection)
+                .is_some_and(|c| !c.fields.is_empty());
+            let what = if has_fields {
+                "fill in its fields and write its text"
+            } else {
+                "write its text"
+            };
             println!(
-                "created `{}`; fill in its fields, then run `cairn check`",
+                "created `{}`; {what}, then run `cairn check`",
                 rel.display()
             );
             ExitCode::SUCCESS

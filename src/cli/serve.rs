@@ -29,6 +29,12 @@ pub struct ServeArgs {
 }
 
 pub fn run(a: ServeArgs) -> ExitCode {
+    crate::signals::stop_on_signals();
+    // site.toml must be readable to know where to serve: its errors are
+    // reported like any command's (they used to be wrapped twice).
+    if let Err(ds) = crate::config::Config::load(&a.root.root) {
+        return super::fail(ds, "serve");
+    }
     let opts = ServeOptions {
         build: BuildOptions {
             root: a.root.root,

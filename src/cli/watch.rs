@@ -29,6 +29,7 @@ pub struct WatchArgs {
 }
 
 pub fn run(a: WatchArgs) -> ExitCode {
+    crate::signals::stop_on_signals();
     let opts = BuildOptions {
         root: a.root.root,
         output: a.output,

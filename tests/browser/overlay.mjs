@@ -21,6 +21,8 @@ try {
   await page.waitForSelector("#cairn-errors .cairn-error", { timeout: 15000 });
   const text = await page.textContent("#cairn-errors .cairn-error");
   check(text.startsWith("content/about.md:3:1: invalid YAML front-matter"), `overlay says: ${text}`);
+  // As in the terminal: the quoted line with its caret (issue 16).
+  check(text.includes("3 | ---") && text.includes("^"), `overlay shows the line and caret: ${text}`);
   check(await page.evaluate(() => document.body.textContent.includes("Second version.")), "the last good page stays underneath");
   writeFileSync(about, "---\ntitle: About\n---\n\nThird version.\n");
   await page.waitForFunction(() => document.body.textContent.includes("Third version."), null, { timeout: 15000 });

@@ -173,3 +173,64 @@ fn missing_parent_and_collection_template_point_at_their_lines() {
     run.failure();
     insta::assert_snapshot!("missing_collection_template", run.stderr);
 }
+
+/// Issue 16: an FAQ answer with a shortcode carried the shortcode's
+/// placeholder into its FAQPage JSON-LD ("Compare: 0"); it carries the
+/// rendered text.
+#[test]
+fn faq_answers_in_json_ld_carry_rendered_shortcodes() {
+    let s = TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n[collections.faqs]\nkind = \"faq\"\n",
+        )
+        .file("content/_index.md", "---\ntitle: Home\n---\n")
+        .file("templates/shortcodes/term.html", "<b>{{ word }}</b> ({{ means }})")
+        .file(
+            "content/faqs/why.md",
+            "---\ntitle: Why?\n---\nCompare: {{ term(word=\"NPS\", means=\"net promoter score\") }} and more.\n",
+        );
+    s.cairn(&["build"]).success();
+    let html = s.read("public/faqs/why/index.html");
+    let start = html.find("application/ld+json\">").unwrap() + "application/ld+json\">".len();
+    let json: serde_json::Value =
+        serde_json::from_str(&html[start..start + html[start..].find("</script>").unwrap()])
+            .unwrap();
+    assert_eq!(
+        json["@graph"][0]["mainEntity"][0]["acceptedAnswer"]["text"],
+        "Compare: NPS (net promoter score) and more."
+    );
+}
+
+/// Issue 16: `serve` without a site.toml said `cannot load site.toml:
+/// site.toml: ...`; `cairn new` on a collection without fields said to
+/// fill in its fields.
+#[test]
+fn small_messages_say_it_once_and_right() {
+    let s = TestSite::empty();
+    let run = s.cairn(&["serve", "--port", "0"]);
+    run.failure();
+    assert!(
+        run.stderr.starts_with("site.toml: no `site.toml` in `.`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("site.toml:").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let s = TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n[collections.faqs]\nkind = \"faq\"\n",
+        )
+        .file("content/_index.md", "---\ntitle: Home\n---\n");
+    let run = s.cairn(&["new", "faqs", "Why cairn?"]);
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "created `content/faqs/why-cairn.md`; write its text, then run `cairn check`\n"
+    );
+}

@@ -473,6 +473,18 @@ fn serve_reloads_after_edits_and_shows_errors() {
             .unwrap()
             .contains("invalid YAML")
     );
+    // The overlay shows what the terminal shows: the line and its caret.
+    let snippet = errors[0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("3 | ---") && snippet.contains('^'),
+        "{snippet}"
+    );
+    assert!(
+        errors[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("content/about.md:3:1: invalid YAML")
+    );
     assert!(get(port, "/kb/about/").body.contains("First version."));
     r.wait_for("rebuild failed");
     // A page opened now gets the errors at once.
@@ -626,4 +638,80 @@ fn a_panic_in_a_watch_rebuild_is_reported_and_watch_goes_on() {
     w.wait_for("rebuilt in");
     assert!(s.read("public/about/index.html").contains("Mended."));
     assert_equals_clean_build(&s);
+}
+
+/// Issue 16: `serve` and `watch` stop at once on SIGTERM, even as the
+/// first process of a PID namespace (a container's PID 1), where the
+/// kernel ignores signals that have no handler.
+#[test]
+fn serve_and_watch_stop_at_once_on_sigterm_even_as_pid_1() {
+    let s = TestSite::fixture("links");
+    let as_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    for args in [&["serve", "--port", "0"][..], &["watch"][..]] {
+        let mut cmd = if as_root {
+            let mut c = Command::new("unshare");
+            c.args([
+                "--pid",
+                "--fork",
+                "--kill-child",
+                env!("CARGO_BIN_EXE_cairn"),
+            ]);
+            c
+        } else {
+            eprintln!("not root: SIGTERM checked without a PID namespace");
+            Command::new(env!("CARGO_BIN_EXE_cairn"))
+        };
+        let mut child = cmd
+            .args(args)
+            .current_dir(&s.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("serving") && !line.contains("watching") {
+            line.clear();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "{args:?} ended early"
+            );
+        }
+        // The process to signal: cairn itself, inside the namespace.
+        let target = if as_root {
+            let kids = Command::new("pgrep")
+                .args(["-P", &child.id().to_string()])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&kids.stdout).trim().to_string()
+        } else {
+            child.id().to_string()
+        };
+        let start = Instant::now();
+        Command::new("kill")
+            .args(["-TERM", &target])
+            .status()
+            .unwrap();
+        let stopped = loop {
+            let state = std::fs::read_to_string(format!("/proc/{target}/stat")).unwrap_or_default();
+            if state.is_empty() || state.split(' ').nth(2) == Some("Z") {
+                break true;
+            }
+            if start.elapsed() > Duration::from_secs(5) {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(stopped, "{args:?} ignored SIGTERM for 5 s");
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{args:?} took {:?}",
+            start.elapsed()
+        );
+    }
 }
