@@ -1794,6 +1794,9 @@ fn render_body(
     for l in &mut r.links {
         l.offset = to_body(l.offset);
     }
+    for (offset, _) in &mut r.plain {
+        *offset = to_body(*offset);
+    }
     for (n, html) in outputs.iter().enumerate() {
         let mark = placeholder(n);
         // A call alone in its paragraph replaces the paragraph, so that

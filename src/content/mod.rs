@@ -339,13 +339,30 @@ pub fn route(rel: &Path, collections: &[&str], slug: Option<&str>) -> Result<Rou
 }
 
 /// Parses one content file's text. `source` is its path relative to the
-/// site root (`content/...`), `rel` its path under `content/`.
+/// site root (`content/...`), `rel` its path under `content/`. Any problem
+/// is an error (see [`parse_page_lenient`] for the build's way).
 pub fn parse_page(
     source: &Path,
     rel: &Path,
     text: String,
     collections: &[&str],
 ) -> Result<Page, Vec<Diagnostic>> {
+    match parse_page_lenient(source, rel, text, collections)? {
+        (page, diags) if diags.is_empty() => Ok(page),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// A page with the problems of its built-in values, or the problems that
+/// stop the file from being read at all.
+pub type Parsed = Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Parses one content file's text, keeping the page when only some
+/// built-in values are wrong: those are reported and left unset (a missing
+/// title becomes the slug), so that the page's fields and body are still
+/// checked. `Err` only when the front-matter cannot be read at all (no
+/// `---` lines, invalid YAML) or the file gives no URL.
+pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: &[&str]) -> Parsed {
     let text = without_bom(text);
     let err =
         |line, col, msg: String| Diagnostic::error_at(source, line, col, msg).with_source(&text);
@@ -467,7 +484,7 @@ pub fn parse_page(
         );
     }
     let route = match route(rel, collections, b.slug.as_deref()) {
-        Ok(r) => Some(r),
+        Ok(r) => r,
         Err(m) => {
             let at = if b.slug.is_some() {
                 pos().value("slug")
@@ -475,19 +492,20 @@ pub fn parse_page(
                 yaml::Pos { line: 1, col: 1 }
             };
             diags.push(err(at.line, at.col, m));
-            None
+            // The URL from the file name, if the slug was the problem.
+            match route(rel, collections, None) {
+                Ok(r) if b.slug.is_some() => r,
+                _ => return Err(diags),
+            }
         }
     };
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let route = route.expect("route is set when there are no diagnostics");
-    Ok(Page {
+    let title = b.title.unwrap_or_else(|| route.slug.clone());
+    let page = Page {
         source: source.to_path_buf(),
         kind: route.kind,
         slug: route.slug,
         path: route.path,
-        title: b.title.unwrap_or_default(),
+        title,
         description: b.description,
         date: b.date,
         updated: b.updated,
@@ -503,7 +521,8 @@ pub fn parse_page(
         positions: std::sync::OnceLock::new(),
         text,
         released: None,
-    })
+    };
+    Ok((page, diags))
 }
 
 #[derive(Default)]
@@ -642,19 +661,22 @@ pub fn load(config: &Config) -> (Loaded, Diagnostics) {
         }
     }
     let names: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
-    let results: Vec<Result<Page, Vec<Diagnostic>>> = md_files
+    let results: Vec<Parsed> = md_files
         .par_iter()
         .map(|rel| {
             let source = Path::new("content").join(rel);
             let text = read_text(&content.join(rel), &source)?;
-            parse_page(&source, rel, text, &names)
+            parse_page_lenient(&source, rel, text, &names)
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
     for (r, rel) in results.into_iter().zip(&md_files) {
         match r {
-            Ok(p) => pages.push(p),
+            Ok((p, errors)) => {
+                ds.extend(errors);
+                pages.push(p);
+            }
             Err(d) => {
                 ds.extend(d);
                 if let Ok(route) = route(rel, &names, None) {

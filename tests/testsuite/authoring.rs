@@ -234,3 +234,72 @@ fn small_messages_say_it_once_and_right() {
         "created `content/faqs/why-cairn.md`; write its text, then run `cairn check`\n"
     );
 }
+
+/// The site of the "dozen planted mistakes" (issue 16, "Done means"):
+/// fourteen mistakes of different kinds over five files and a template,
+/// several per file.
+pub(crate) fn planted() -> TestSite {
+    TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"Planted\"\nbase_url = \"https://example.org/\"\n\n\
+             [collections.roles.fields]\nstakeholders = { type = \"list\" }\n\
+             kpis = { type = \"refs\", to = \"kpis\" }\n\
+             track = { type = \"enum\", values = [\"strategy\", \"execution\"] }\n\n\
+             [collections.kpis]\ntemplate = \"kpi.html\"\n",
+        )
+        .file("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n")
+        .file(
+            // 1 a single value for a list, 2 an unknown entry in refs, 3 a
+            // link to a missing file, 4 a missing heading; the link to the
+            // page whose front-matter is broken is not a mistake.
+            "content/roles/pm.md",
+            "---\ntitle: Product Manager\nstakeholders: Sales\nkpis: [nps, cycle-tme]\n---\n\
+             ## Duties\n\nSee [the PO](@/roles/product-ownr.md), [[cycle-time#nope]] and [[nps]].\n",
+        )
+        .file(
+            // 5 an enum typo, 6 a day that does not exist, 7 a shortcode
+            // argument it does not take, 8 a plain link to nowhere.
+            "content/roles/po.md",
+            "---\ntitle: Product Owner\ntrack: executon\ndate: 2024-02-30\n---\n\
+             {{ compare(collection=\"roles\", items=[\"pm\", \"po\"], colour=\"red\") }}\n\n\
+             Back to [roles](/roles/nope/).\n",
+        )
+        .file(
+            // 9 front-matter that cannot be read: its body is not checked.
+            "content/kpis/nps.md",
+            "---\ntitle: [broken\n---\n[never checked](@/nowhere.md)\n",
+        )
+        .file("content/kpis/cycle-time.md", "---\ntitle: Cycle time\n---\n## Overview\n")
+        .file(
+            // 10 an unknown key on a plain page, 11 a relative link with a
+            // typo, 12 a fragment that is not on the page, 13 a shortcode
+            // called with `{%`.
+            "content/guides/start.md",
+            "---\ntitle: Start\ntitel: oops\n---\n\
+             Read [the PM page](../roles/p-m.md) and [below](#no-such-id).\n\n\
+             {% compare(collection=\"roles\", items=[\"pm\", \"po\"]) %}\n",
+        )
+        .file(
+            // 14 an unknown filter in a template.
+            "templates/kpi.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | upcase }}</h1>\n{% endblock content %}\n",
+        )
+}
+
+/// Every planted mistake in one `cairn check`, each at its line, exit 1,
+/// no panic; `build` reports the same and writes nothing.
+#[test]
+fn every_planted_mistake_in_one_run() {
+    let s = planted();
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+    let lines = run.error_lines();
+    assert_eq!(lines.len(), 14, "{}", run.stderr);
+    let build = s.cairn(&["build"]);
+    build.failure();
+    assert_eq!(build.error_lines(), lines);
+    assert!(!s.path("public").exists());
+}

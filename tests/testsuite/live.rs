@@ -715,3 +715,63 @@ fn serve_and_watch_stop_at_once_on_sigterm_even_as_pid_1() {
         );
     }
 }
+
+/// Issue 16, "Done means": the site of planted mistakes under `serve`
+/// shows every one of them in the overlay data, each at its place, and
+/// recovers once they are fixed.
+#[test]
+fn serve_shows_every_planted_mistake_and_recovers() {
+    let s = crate::authoring::planted();
+    let check = s.cairn(&["check"]);
+    let (r, port) = serve(&s);
+    assert!(r.seen.iter().any(|l| l.contains("the first build failed")));
+    let mut ev = Events::open(port);
+    let (name, data) = ev.next_event();
+    assert_eq!(name, "errors");
+    let errors: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let shown: Vec<String> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["text"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        check.error_lines(),
+        "the overlay shows what check prints"
+    );
+    assert_eq!(shown.len(), 14);
+    // Fix every file.
+    s.write("content/roles/pm.md", "---\ntitle: Product Manager\nstakeholders: [Sales]\nkpis: [nps, cycle-time]\n---\n## Duties\n\nSee [the PO](@/roles/po.md), [[cycle-time#overview]] and [[nps]].\n");
+    s.write("content/roles/po.md", "---\ntitle: Product Owner\ntrack: execution\ndate: 2024-02-29\n---\n{{ compare(collection=\"roles\", items=[\"pm\", \"po\"]) }}\n\nBack to [roles](/roles/).\n");
+    s.write(
+        "content/kpis/nps.md",
+        "---\ntitle: NPS\n---\nNet promoter score.\n",
+    );
+    s.write("content/guides/start.md", "---\ntitle: Start\n---\nRead [the PM page](../roles/pm.md) and [below](#end).\n\n<p id=\"end\">End.</p>\n");
+    s.write("templates/kpi.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | upper }}</h1>\n{{ page.content | safe }}\n{% endblock content %}\n");
+    // The saves may land in one rebuild or several; the last one reloads.
+    loop {
+        let (name, data) = ev.next_event();
+        if name == "reload" {
+            break;
+        }
+        let errors: serde_json::Value = serde_json::from_str(&data).unwrap();
+        assert!(errors.as_array().unwrap().len() < 14, "no progress: {data}");
+    }
+    assert!(get(port, "/kpis/nps/").body.contains("<h1>NPS</h1>"));
+    assert!(s.cairn(&["check"]).code == 0, "the fixed site checks clean");
+    assert!(
+        get(port, "/guides/start/")
+            .body
+            .contains("href=\"/roles/pm/\"")
+    );
+}
