@@ -7,14 +7,15 @@ use libfuzzer_sys::fuzz_target;
 struct Resolver;
 
 impl LinkResolver for Resolver {
-    fn resolve(&self, kind: LinkKind, dest: &str) -> Result<Target, String> {
-        match (kind, dest.len() % 3) {
+    fn resolve(&self, kind: LinkKind, dest: &str) -> Result<Option<Target>, String> {
+        match (kind, dest.len() % 4) {
             (_, 0) => Err(format!("no page `{dest}`")),
-            _ => Ok(Target {
+            (_, 1) => Ok(None),
+            _ => Ok(Some(Target {
                 url: format!("/pages/{}/", dest.len()),
                 title: dest.chars().rev().collect(),
                 page: dest.len(),
-            }),
+            })),
         }
     }
 }
@@ -24,6 +25,9 @@ fuzz_target!(|text: &str| {
     // Every link offset points into the text.
     for l in &r.links {
         assert!(l.offset <= text.len());
+    }
+    for (offset, _) in &r.plain {
+        assert!(*offset <= text.len());
     }
     let _ = cairn::shortcodes::find_calls(text);
 });
