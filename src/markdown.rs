@@ -47,10 +47,6 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Internal links that did not resolve: (byte offset, message).
     pub link_errors: Vec<(usize, String)>,
-    /// Plain internal links and images (`/roles/pm/`, `#id`, `../x/`), as
-    /// written, with their byte offsets: checked against the output once
-    /// every page is rendered, and reported at their place.
-    pub plain: Vec<(usize, String)>,
 }
 
 /// How an internal link was written.
@@ -361,16 +357,6 @@ pub fn render_full(
                     kept.push(event);
                 }
             }
-            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
-                if is_internal(dest_url) =>
-            {
-                if pass != Pass::HtmlOnly {
-                    out.plain.push((range.start, dest_url.to_string()));
-                }
-                if want_html {
-                    kept.push(event);
-                }
-            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 // Highlight the block at build time and put it back as HTML.
                 let lang = match kind {
@@ -456,6 +442,38 @@ pub fn render_full(
     out
 }
 
+/// The plain internal links and images of `text` (`/roles/pm/`, `#id`,
+/// `../x/`; not `@/` links, wikilinks or relative `.md` links, which are
+/// resolved while rendering), as written, with their byte offsets. Only
+/// looked for when the check of the rendered site found a broken link on
+/// the page, to report it at its place: a build without broken links
+/// never pays for it.
+pub fn plain_links(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if let Event::Start(
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            },
+        ) = event
+            && !matches!(link_type, LinkType::WikiLink { .. })
+            && !dest_url.starts_with("@/")
+            && is_internal(&dest_url)
+            && !is_relative_md(&dest_url)
+        {
+            out.push((range.start, dest_url.to_string()));
+        }
+    }
+    out
+}
+
 /// Whether a link leads into the site: not to another scheme
 /// (`https:`, `mailto:`), not protocol-relative, not empty.
 fn is_internal(dest: &str) -> bool {
@@ -479,10 +497,11 @@ fn is_internal(dest: &str) -> bool {
 /// `pm.md#duties`), which cairn resolves like an `@/` link.
 fn is_relative_md(dest: &str) -> bool {
     let path = dest.split(['#', '?']).next().unwrap_or_default();
-    is_internal(dest)
-        && !path.starts_with('/')
-        && !path.starts_with("@/")
-        && path.to_ascii_lowercase().ends_with(".md")
+    let md = path.len() >= 3
+        && path
+            .get(path.len() - 3..)
+            .is_some_and(|e| e.eq_ignore_ascii_case(".md"));
+    md && !path.starts_with('/') && !path.starts_with("@/") && is_internal(dest)
 }
 
 /// The number of words of `s`, as `s.split_whitespace().count()`, but

@@ -782,14 +782,6 @@ fn check_rendered_links(
     };
     rels.sort();
     let base = &site.config.base_path;
-    // Plain Markdown links first: at their line and column in the content
-    // file. The same links found again in the HTML are not repeated.
-    let mut reported = cache.reported.clone();
-    for rel in &rels {
-        if let Some(Job::Page(i)) = by_rel.get(rel.as_str()) {
-            check_plain_links(site, cache, *i, rel, &mut reported, ds);
-        }
-    }
     let memo = match only {
         Some(_) => crate::linkcheck::Memo::default(),
         None => crate::linkcheck::absolute_problems(&cache.outputs, &cache.scans, base),
@@ -810,12 +802,20 @@ fn check_rendered_links(
             )
         })
         .collect();
-    for (rel, list) in broken {
+    for (rel, mut list) in broken {
+        // Links reported at their place in Markdown already (headings)
+        // are not repeated; plain Markdown links are reported at theirs.
+        list.retain(|(link, _)| {
+            !cache
+                .reported
+                .contains(&(rel.to_string(), crate::linkcheck::normalized(link)))
+        });
+        if let Some(Job::Page(i)) = by_rel.get(rel.as_str())
+            && !list.is_empty()
+        {
+            list = plain_links_at_their_place(site, cache, *i, list, ds);
+        }
         for (link, message) in list {
-            let key = (rel.to_string(), crate::linkcheck::normalized(&link));
-            if reported.contains(&key) {
-                continue;
-            }
             let source = by_rel
                 .get(rel.as_str())
                 .map_or_else(|| rel.to_string(), |job| job_source(site, job));
@@ -827,39 +827,44 @@ fn check_rendered_links(
     }
 }
 
-/// The plain links of page `i` (at output path `rel`) that lead nowhere:
-/// errors at their line and column, with the nearest page as a suggestion.
-/// Each is added to `reported` as (rel, normalised link).
-fn check_plain_links(
+/// Of the broken links found in the HTML of page `i`, those written as
+/// plain Markdown links are reported at their line and column in the
+/// content file, with the nearest page as a suggestion; the others (written
+/// by templates and shortcodes) are given back.
+fn plain_links_at_their_place(
     site: &Site,
     cache: &RenderCache,
     i: usize,
-    rel: &str,
-    reported: &mut std::collections::HashSet<(String, String)>,
+    broken: Vec<(String, String)>,
     ds: &mut Diagnostics,
-) {
-    let base = &site.config.base_path;
+) -> Vec<(String, String)> {
     let page = &site.pages[i];
-    let mut text = None;
-    for (offset, dest) in &cache.bodies[i].plain {
-        let Some(problem) =
-            crate::linkcheck::link_problem(dest, rel, &cache.outputs, &cache.scans, base)
-        else {
+    let Ok(text) = page.source_text(&site.config.root) else {
+        return broken;
+    };
+    let body = text.get(page.body_offset..).unwrap_or_default();
+    let plain = markdown::plain_links(body);
+    let mut rest = Vec::new();
+    for (link, problem) in broken {
+        let wanted = crate::linkcheck::normalized(&link);
+        let written: Vec<&(usize, String)> = plain
+            .iter()
+            .filter(|(_, dest)| crate::linkcheck::normalized(dest) == wanted)
+            .collect();
+        if written.is_empty() {
+            rest.push((link, problem));
             continue;
-        };
-        reported.insert((rel.to_string(), crate::linkcheck::normalized(dest)));
-        let mut msg = format!("broken link `{dest}`: {problem}");
-        let hint = plain_link_hint(site, cache, dest);
-        if let Some(s) = &hint.0 {
-            msg.push_str(&format!(" (did you mean `{s}`?)"));
         }
-        let text = text.get_or_insert_with(|| page.source_text(&site.config.root));
-        let d = match text {
-            Ok(t) => body_error(page, t, *offset, msg),
-            Err(_) => Diagnostic::error(&page.source, msg),
-        };
-        ds.push(d.with_hint(hint.1));
+        for (offset, dest) in written {
+            let mut msg = format!("broken link `{dest}`: {problem}");
+            let (suggestion, hint) = plain_link_hint(site, cache, dest);
+            if let Some(s) = suggestion {
+                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            ds.push(body_error(page, &text, *offset, msg).with_hint(hint));
+        }
     }
+    rest
 }
 
 /// A suggestion for a broken plain link (the nearest page URL) and a hint.
@@ -1794,9 +1799,6 @@ fn render_body(
     for l in &mut r.links {
         l.offset = to_body(l.offset);
     }
-    for (offset, _) in &mut r.plain {
-        *offset = to_body(*offset);
-    }
     for (n, html) in outputs.iter().enumerate() {
         let mark = placeholder(n);
         // A call alone in its paragraph replaces the paragraph, so that
@@ -2142,19 +2144,12 @@ fn shortcode_args(sh: &Shared, name: &str, template: &str) -> Vec<String> {
             .to_vec(),
         "chart" => vec!["name".to_string()],
         _ => {
-            let mut vars: Vec<String> =
-                sh.c.templates
-                    .tera
-                    .get_template_variables(template)
-                    .map(|v| {
-                        v.into_iter()
-                            .filter(|v| !SHORTCODE_CONTEXT.contains(v))
-                            .map(String::from)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-            vars.sort();
-            vars
+            sh.c.templates
+                .shortcode_vars(template)
+                .iter()
+                .filter(|v| !SHORTCODE_CONTEXT.contains(&v.as_str()))
+                .cloned()
+                .collect()
         }
     }
 }

@@ -159,9 +159,17 @@ pub struct Templates {
     /// and say nothing more.
     pub broken: HashSet<String>,
     sources: BTreeMap<String, Source>,
+    /// The variables each shortcode template uses (its arguments), by
+    /// template name, worked out once.
+    shortcode_vars: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl Templates {
+    /// The variables shortcode template `name` uses (sorted).
+    pub fn shortcode_vars(&self, name: &str) -> &[String] {
+        self.shortcode_vars.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// Whether `name` exists but was left out for its errors.
     pub fn is_broken(&self, name: &str) -> bool {
         self.broken.contains(name)
@@ -274,10 +282,23 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
             ));
         }
     }
+    let shortcode_vars = tera
+        .get_template_names()
+        .filter(|n| n.starts_with("shortcodes/"))
+        .map(|n| {
+            let mut vars: Vec<String> = tera
+                .get_template_variables(n)
+                .map(|v| v.into_iter().map(String::from).collect())
+                .unwrap_or_default();
+            vars.sort();
+            (n.to_string(), vars)
+        })
+        .collect();
     Templates {
         tera,
         broken,
         sources,
+        shortcode_vars,
     }
 }
 
