@@ -130,23 +130,31 @@ const CLIENT: &str = r#"<script id="cairn-live-reload">
     }
     box.textContent = "";
     const h = document.createElement("h2");
-    h.textContent = "cairn: the last rebuild failed (showing the last good build underneath)";
+    h.textContent = document.body.hasAttribute("data-cairn-waiting")
+      ? "cairn: the site has errors (nothing built yet; this page reloads once they are fixed)"
+      : "cairn: the last rebuild failed (showing the last good build underneath)";
     h.style.cssText = "color:#ff8a80;font-size:16px;margin:0 0 1rem";
     box.appendChild(h);
     for (const e of errors) {
-      const p = document.createElement("pre");
+      // What the terminal shows: place and message, the line with a caret
+      // (kept on one line, scrolling sideways), and the hint (wrapped).
+      const p = document.createElement("div");
       p.className = "cairn-error";
-      p.style.cssText = "white-space:pre;overflow-x:auto;margin:0 0 1rem";
-      // What the terminal shows: place and message, the line with a caret,
-      // and the hint.
-      const head = document.createElement("strong");
+      p.style.cssText = "margin:0 0 1rem";
+      const head = document.createElement("div");
+      head.style.cssText = "white-space:pre-wrap;overflow-wrap:anywhere;font-weight:bold";
       head.textContent = e.file + (e.line ? ":" + e.line + ":" + e.col : "") + ": " + e.message;
       p.appendChild(head);
-      if (e.snippet) p.appendChild(document.createTextNode("\n" + e.snippet));
+      if (e.snippet) {
+        const pre = document.createElement("pre");
+        pre.style.cssText = "margin:0;overflow-x:auto;font:inherit";
+        pre.textContent = e.snippet;
+        p.appendChild(pre);
+      }
       if (e.hint) {
-        const h = document.createElement("span");
-        h.style.color = "rgb(155,233,168)";
-        h.textContent = "\n  = help: " + e.hint;
+        const h = document.createElement("div");
+        h.style.cssText = "white-space:pre-wrap;overflow-wrap:anywhere;color:rgb(155,233,168)";
+        h.textContent = "  = help: " + e.hint;
         p.appendChild(h);
       }
       box.appendChild(p);
@@ -164,6 +172,9 @@ const CLIENT: &str = r#"<script id="cairn-live-reload">
 })();
 </script>
 "#;
+
+/// What every request gets while no build has succeeded yet.
+const WAITING: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>cairn: waiting for a good build</title>\n</head>\n<body data-cairn-waiting>\n<p>cairn: the site has errors and has not been built yet. This page reloads once they are fixed.</p>\n</body>\n</html>\n";
 
 /// Inserts the live-reload client before `</body>` (or at the end).
 pub fn inject(html: &[u8]) -> Vec<u8> {
@@ -337,6 +348,16 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
         return events(st, req.headers()).await;
     }
     let files = st.files.read().map(|f| Arc::clone(&f)).unwrap_or_default();
+    if files.is_empty() {
+        // No good build yet: every page is one that shows the errors in
+        // the overlay and reloads once they are fixed.
+        return Response::builder()
+            .status(StatusCode::SERVICE_UNAVAILABLE)
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(Body::from(inject(WAITING.as_bytes())))
+            .unwrap_or_default();
+    }
     let (status, rel) = match lookup(&path, &st.base_path, |r| files.contains_key(r)) {
         Lookup::File(rel) => (StatusCode::OK, rel),
         Lookup::Redirect(to) => {

@@ -749,6 +749,14 @@ fn serve_shows_every_planted_mistake_and_recovers() {
         "the overlay shows what check prints"
     );
     assert_eq!(shown.len(), 14);
+    // With no good build yet, every page is one that shows the overlay.
+    let waiting = get(port, "/kpis/nps/");
+    assert_eq!(waiting.status, 503);
+    assert!(
+        waiting.body.contains("cairn-live-reload"),
+        "{}",
+        waiting.body
+    );
     // Fix every file.
     s.write("content/roles/pm.md", "---\ntitle: Product Manager\nstakeholders: [Sales]\nkpis: [nps, cycle-time]\n---\n## Duties\n\nSee [the PO](@/roles/po.md), [[cycle-time#overview]] and [[nps]].\n");
     s.write("content/roles/po.md", "---\ntitle: Product Owner\ntrack: execution\ndate: 2024-02-29\n---\n{{ compare(collection=\"roles\", items=[\"pm\", \"po\"]) }}\n\nBack to [roles](/roles/).\n");
