@@ -236,13 +236,17 @@ pub fn render_full(
                 dest_url,
                 title,
                 id,
-            }) if matches!(link_type, LinkType::WikiLink { .. }) || dest_url.starts_with("@/") => {
+            }) if matches!(link_type, LinkType::WikiLink { .. })
+                || dest_url.starts_with("@/")
+                || is_relative_md(&dest_url) =>
+            {
                 let offset = range.start;
                 let wiki = match link_type {
                     LinkType::WikiLink { has_pothole } => Some(has_pothole),
                     _ => None,
                 };
-                let dest = if wiki.is_some() {
+                let relative = wiki.is_none() && !dest_url.starts_with("@/");
+                let dest = if wiki.is_some() || relative {
                     &dest_url[..]
                 } else {
                     &dest_url[2..]
@@ -251,10 +255,10 @@ pub fn render_full(
                     Some((p, f)) => (p.trim(), Some(f.trim().to_string())),
                     None => (dest.trim(), None),
                 };
-                let kind = if wiki.is_some() {
-                    LinkKind::Wiki
-                } else {
-                    LinkKind::ContentPath
+                let kind = match (wiki, relative) {
+                    (Some(_), _) => LinkKind::Wiki,
+                    (None, true) => LinkKind::Relative,
+                    (None, false) => LinkKind::ContentPath,
                 };
                 let resolved = if path.is_empty() && fragment.is_some() {
                     Ok(None)
@@ -290,57 +294,6 @@ pub fn render_full(
                             id,
                         })
                     }
-                    // Reported here, at its place: the link in the HTML
-                    // (never written) leads nowhere to check again.
-                    Err(msg) => {
-                        out.link_errors.push((offset, msg));
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: CowStr::from(""),
-                            title,
-                            id,
-                        })
-                    }
-                };
-                if want_html {
-                    kept.push(event);
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if is_relative_md(&dest_url) => {
-                let offset = range.start;
-                let (path, fragment) = match dest_url.split_once('#') {
-                    Some((p, f)) => (p.to_string(), Some(f.to_string())),
-                    None => (dest_url.to_string(), None),
-                };
-                let event = match resolver.resolve(LinkKind::Relative, &path) {
-                    Ok(Some(t)) => {
-                        let url = match &fragment {
-                            Some(f) => format!("{}#{f}", t.url),
-                            None => t.url.clone(),
-                        };
-                        out.links.push(LinkRef {
-                            page: Some(t.page),
-                            fragment,
-                            offset,
-                        });
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: CowStr::from(url),
-                            title,
-                            id,
-                        })
-                    }
-                    Ok(None) => Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::from(""),
-                        title,
-                        id,
-                    }),
                     // Reported here, at its place: the link in the HTML
                     // (never written) leads nowhere to check again.
                     Err(msg) => {

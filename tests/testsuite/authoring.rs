@@ -120,41 +120,39 @@ fn template_site() -> TestSite {
         .file("content/kpis/churn.md", "---\ntitle: Churn\n---\n")
 }
 
+/// What `cairn check` prints (and that it fails) when the KPI template's
+/// content block is `block`.
+fn check_kpi_template(block: &str) -> String {
+    let s = template_site().file(
+        "templates/kpi.html",
+        &format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{block}{{% endblock content %}}\n"),
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    run.stderr
+}
+
 /// Issue 16: a render-time error in the house format, once for all the
 /// pages it hits, with a did-you-mean from the fields that exist.
 #[test]
 fn template_render_error_is_reported_once_at_its_place() {
-    let s = template_site().file(
-        "templates/kpi.html",
-        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n{% endblock content %}\n",
-    );
-    let run = s.cairn(&["check"]);
-    run.failure();
-    insta::assert_snapshot!(run.stderr);
+    insta::assert_snapshot!(check_kpi_template("<h1>{{ page.titel }}</h1>\n"));
 }
 
 /// Unknown filters and functions, with suggestions, all in one run.
 #[test]
 fn template_unknown_filter_and_function() {
-    let s = template_site().file(
-        "templates/kpi.html",
-        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | upcase }}</h1>\n<p>{{ get_ulr(path=\"x\") }}</p>\n{% endblock content %}\n",
-    );
-    let run = s.cairn(&["check"]);
-    run.failure();
-    insta::assert_snapshot!(run.stderr);
+    insta::assert_snapshot!(check_kpi_template(
+        "<h1>{{ page.title | upcase }}</h1>\n<p>{{ get_ulr(path=\"x\") }}</p>\n"
+    ));
 }
 
 /// An unclosed block names the tag left open and where it opened.
 #[test]
 fn template_unclosed_block_names_its_tag() {
-    let s = template_site().file(
-        "templates/kpi.html",
-        "{% extends \"base.html\" %}\n{% block content %}\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n{% endblock content %}\n",
-    );
-    let run = s.cairn(&["check"]);
-    run.failure();
-    insta::assert_snapshot!(run.stderr);
+    insta::assert_snapshot!(check_kpi_template(
+        "{% if page.title %}\n<h1>{{ page.title }}</h1>\n"
+    ));
 }
 
 /// A missing `extends` target points at the line that names it, and a
