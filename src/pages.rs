@@ -2238,7 +2238,7 @@ struct ShortcodePage<'a> {
 }
 
 /// The table of a `compare(collection=..., items=[...], fields=[...])` call.
-fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
+fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, ShortcodeFailure> {
     let site = sh.site;
     let config = &site.config;
     let collection = str_arg(call, "collection")?.ok_or("`compare` needs `collection=\"...\"`")?;
@@ -2260,11 +2260,14 @@ fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
     for slug in &items {
         match site.index.get(collection, slug) {
             Some(i) => idx.push(i),
+            // An entry whose front-matter cannot be read: its own error.
+            None if site.index.is_failed(collection, slug) => {
+                return Err(ShortcodeFailure::Silent);
+            }
             None => {
-                return Err(format!(
-                    "{} in `compare`",
-                    site.index.missing(collection, slug)
-                ));
+                return Err(
+                    format!("{} in `compare`", site.index.missing(collection, slug)).into(),
+                );
             }
         }
     }
@@ -2274,7 +2277,7 @@ fn compare_from_call(sh: &Shared, call: &Call) -> Result<TableCtx, String> {
     };
     for f in &fields {
         if coll.field(f).is_none() {
-            return Err(coll.missing_field(f));
+            return Err(coll.missing_field(f).into());
         }
     }
     let title = str_arg(call, "title")?;

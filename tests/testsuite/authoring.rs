@@ -301,3 +301,32 @@ fn every_planted_mistake_in_one_run() {
     assert_eq!(build.error_lines(), lines);
     assert!(!s.path("public").exists());
 }
+
+/// A page whose front-matter cannot be read is one mistake: comparisons,
+/// references, wikilinks, `@/` and relative links that name it are not
+/// reported again.
+#[test]
+fn an_unreadable_page_is_one_mistake_not_many() {
+    let s = roles_site()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\
+             [collections.roles.fields]\nnext = { type = \"refs\", to = \"roles\" }\n\
+             [[comparisons]]\ncollection = \"roles\"\nitems = [\"a\", \"b\"]\n",
+        )
+        .file("content/roles/a.md", "---\ntitle: [A\n---\n")
+        .file("content/roles/b.md", "---\ntitle: B\nnext: [a]\n---\n")
+        .file(
+            "content/guide.md",
+            "---\ntitle: G\n---\n{{ compare(collection=\"roles\", items=[\"a\", \"b\"]) }}\n\n\
+             [[a]], [[roles/a]], [A](@/roles/a.md), [A](roles/a.md#x).\n",
+        );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/roles/a.md:3:1: invalid YAML front-matter: did not find expected ',' or ']', while parsing a flow sequence at line 2 column 8"
+        ]
+    );
+}
