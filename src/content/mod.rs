@@ -460,7 +460,14 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
             "tags" | "aliases" => match string_list(&v) {
                 Some(list) if key == "tags" => b.tags = list,
                 Some(list) => b.aliases = list,
-                None => bad("a list of strings"),
+                None => {
+                    bad("a list of strings");
+                    if let Some(one) = v.as_str()
+                        && let Some(d) = diags.pop()
+                    {
+                        diags.push(d.with_hint(format!("write a list: `{key}: [{one}]`")));
+                    }
+                }
             },
             "template" => match &v {
                 Value::String(s) => b.template = Some(s.clone()),
