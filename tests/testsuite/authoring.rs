@@ -76,7 +76,8 @@ fn hints_name_the_actual_mistake() {
         .file(
             "content/c.md",
             "---\ntitle: C\ndate: 2024-03-05T10:00:00junk\n---\n",
-        );
+        )
+        .file("content/e.md", "---\ntitle: E\ntags: Scrum\n---\n");
     let utf16: Vec<u8> = "---\ntitle: D\n---\n"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
@@ -106,6 +107,7 @@ fn hints_name_the_actual_mistake() {
         err.contains("content/d.md: file is UTF-16 (little-endian), not UTF-8"),
         "{err}"
     );
+    assert!(err.contains("help: write a list: `tags: [Scrum]`"), "{err}");
 }
 
 fn template_site() -> TestSite {
