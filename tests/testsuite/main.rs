@@ -7,6 +7,7 @@ mod build;
 mod charts;
 mod compare;
 mod errors;
+mod golden;
 mod hostile;
 mod init;
 mod links;
