@@ -603,7 +603,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
 
 /// The output folder of a build: `--output` (relative to the current
 /// folder) or `output_dir` of site.toml (relative to the root).
-fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+pub(crate) fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     match &opts.output {
         Some(out) if out.is_absolute() => out.clone(),
         Some(out) => std::env::current_dir().unwrap_or_default().join(out),

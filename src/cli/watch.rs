@@ -37,17 +37,34 @@ pub fn run(a: WatchArgs) -> ExitCode {
         force: a.force,
         ..BuildOptions::default()
     };
-    // The first build writes the folder in full (and checks its guards).
-    let out = match site::build(&opts) {
-        Ok((r, warnings)) => {
-            report(warnings);
-            println!(
-                "built {} pages ({} written, {} unchanged, {} removed)",
-                r.pages, r.sync.written, r.sync.unchanged, r.sync.removed
+    // site.toml says where the output goes; its guards are checked before
+    // anything else. Both are fatal: there is nothing to watch into.
+    let config = match crate::config::Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(ds) => return fail(ds, "watch"),
+    };
+    let out = site::output_dir(&opts, &config);
+    if let Err(m) = crate::output::guard(&config.root, &out, opts.force) {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::error(
+            crate::content::rel_to(&config.root, &out),
+            m,
+        ));
+        return fail(ds, "watch");
+    }
+    // The first build writes the folder in full. A site with errors is
+    // watched all the same: the first good rebuild then writes it in full.
+    let mut synced = match build_in_full(&opts) {
+        Ok(()) => true,
+        Err(ds) => {
+            let n = ds.error_count();
+            report(ds);
+            eprintln!(
+                "error: the first build failed with {n} error{}; fix them and the output will be written",
+                super::plural(n)
             );
-            r.output
+            false
         }
-        Err(ds) => return fail(ds, "build"),
     };
     // From here on a panic in a rebuild is an internal error of that
     // rebuild; the output keeps the last good build.
@@ -71,6 +88,12 @@ pub fn run(a: WatchArgs) -> ExitCode {
         };
         watcher.refresh();
         match session.rebuild(&changes) {
+            Ok(_) if !synced => match build_in_full(&opts) {
+                Ok(()) => synced = true,
+                Err(ds) => {
+                    report(ds);
+                }
+            },
             Ok(delta) => match crate::output::write_delta(
                 &out,
                 &session.files,
@@ -101,4 +124,16 @@ pub fn run(a: WatchArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// A full `cairn build` into the output folder: synchronised with what the
+/// site produces, stale files of earlier builds removed.
+fn build_in_full(opts: &BuildOptions) -> Result<(), Diagnostics> {
+    let (r, warnings) = site::build(opts)?;
+    report(warnings);
+    println!(
+        "built {} pages ({} written, {} unchanged, {} removed)",
+        r.pages, r.sync.written, r.sync.unchanged, r.sync.removed
+    );
+    Ok(())
 }

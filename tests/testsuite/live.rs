@@ -783,3 +783,27 @@ fn serve_shows_every_planted_mistake_and_recovers() {
             .contains("href=\"/roles/pm/\"")
     );
 }
+
+/// Issue 16: the author's loop never breaks. `watch` on a site with
+/// errors reports them and goes on watching (it used to exit); the first
+/// good save writes the output in full.
+#[test]
+fn watch_starts_on_a_broken_site_and_writes_once_it_is_fixed() {
+    let s = TestSite::fixture("links").file("content/about.md", "---\ntitle: [broken\n---\n");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("content/about.md:3:1: invalid YAML");
+    w.wait_for("the first build failed");
+    w.wait_for("watching");
+    assert!(!s.path("public/index.html").exists());
+    s.write("content/about.md", "---\ntitle: About\n---\n\nFixed.\n");
+    w.wait_for("built ");
+    assert!(s.read("public/about/index.html").contains("Fixed."));
+    assert_equals_clean_build(&s);
+    // Later saves are incremental as usual.
+    s.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n\nFixed again.\n",
+    );
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/about/index.html").contains("Fixed again."));
+}
