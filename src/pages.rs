@@ -843,21 +843,34 @@ fn plain_links_at_their_place(
         return broken;
     };
     let body = text.get(page.body_offset..).unwrap_or_default();
-    let plain = markdown::plain_links(body);
+    // Each link as the HTML check sees it -> where it is written (linear
+    // in the page's links, whatever their number).
+    let mut plain: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+    for (offset, dest) in markdown::plain_links(body) {
+        plain
+            .entry(crate::linkcheck::normalized(&dest))
+            .or_default()
+            .push((offset, dest));
+    }
     let mut rest = Vec::new();
+    // The site's page URLs, for suggestions: listed once per page.
+    let mut known: Option<Vec<String>> = None;
     for (link, problem) in broken {
-        let wanted = crate::linkcheck::normalized(&link);
-        let written: Vec<&(usize, String)> = plain
-            .iter()
-            .filter(|(_, dest)| crate::linkcheck::normalized(dest) == wanted)
-            .collect();
-        if written.is_empty() {
+        let Some(written) = plain.get(&crate::linkcheck::normalized(&link)) else {
             rest.push((link, problem));
             continue;
-        }
+        };
         for (offset, dest) in written {
             let mut msg = format!("broken link `{dest}`: {problem}");
-            let (suggestion, hint) = plain_link_hint(site, cache, dest);
+            let known = known.get_or_insert_with(|| {
+                cache
+                    .outputs
+                    .iter()
+                    .filter_map(|o| o.strip_suffix("index.html"))
+                    .map(|p| format!("{}{p}", site.config.base_path))
+                    .collect::<Vec<String>>()
+            });
+            let (suggestion, hint) = plain_link_hint(&site.config.base_path, known, dest);
             if let Some(s) = suggestion {
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
             }
@@ -867,17 +880,10 @@ fn plain_links_at_their_place(
     rest
 }
 
-/// A suggestion for a broken plain link (the nearest page URL) and a hint.
-fn plain_link_hint(site: &Site, cache: &RenderCache, dest: &str) -> (Option<String>, String) {
-    let base = &site.config.base_path;
+/// A suggestion for a broken plain link (the nearest of the page URLs
+/// `known`) and a hint.
+fn plain_link_hint(base: &str, known: &[String], dest: &str) -> (Option<String>, String) {
     let path = dest.split('#').next().unwrap_or_default();
-    let urls = || {
-        cache
-            .outputs
-            .iter()
-            .filter_map(|o| o.strip_suffix("index.html"))
-            .map(|p| format!("{base}{p}"))
-    };
     let hint = "link to pages by their file, `[text](@/roles/product-owner.md)`, so that the link follows the page".to_string();
     if path.is_empty() {
         return (
@@ -885,14 +891,12 @@ fn plain_link_hint(site: &Site, cache: &RenderCache, dest: &str) -> (Option<Stri
             "a `#fragment` must be the `id` of a heading or element of the page".into(),
         );
     }
-    if path.starts_with('/') && !path.starts_with(base.as_str()) {
+    if path.starts_with('/') && !path.starts_with(base) {
         let with_base = format!("{base}{}", path.trim_start_matches('/'));
-        let known: Vec<String> = urls().collect();
         if known.contains(&with_base) {
             return (Some(with_base), hint);
         }
     }
-    let known: Vec<String> = urls().collect();
     let suggestion = did_you_mean(path, known.iter().map(String::as_str)).map(str::to_string);
     (suggestion, hint)
 }
