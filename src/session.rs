@@ -180,8 +180,9 @@ impl Session {
         let mut edits = Vec::new();
         for path in &changes.content {
             let rel = path.strip_prefix("content").ok()?;
-            let key = rel.to_string_lossy().replace('\\', "/");
-            let &i = site.links.by_source.get(&key)?;
+            // The same key as the link index: normal form C, so that a
+            // file name stored decomposed (macOS) is found.
+            let &i = site.links.by_source.get(&crate::site::source_key(rel))?;
             let abs = site.config.root.join(path);
             if !abs.is_file() {
                 return None;

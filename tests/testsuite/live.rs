@@ -807,3 +807,19 @@ fn watch_starts_on_a_broken_site_and_writes_once_it_is_fixed() {
     w.wait_for("rebuilt in");
     assert!(s.read("public/about/index.html").contains("Fixed again."));
 }
+
+/// A file name stored decomposed (`café` as `cafe` + U+0301, as macOS
+/// writes it) keeps its body edits incremental: the session looked it up
+/// without the normalisation the link index uses, and rebuilt in full.
+#[test]
+fn a_decomposed_file_name_keeps_edits_incremental() {
+    let s = TestSite::fixture("links");
+    let name = "content/cafe\u{301}.md";
+    s.write(name, "---\ntitle: Café\n---\n\nFirst.\n");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    s.write(name, "---\ntitle: Café\n---\n\nSecond.\n");
+    let line = w.wait_for("rebuilt in");
+    assert!(line.contains("(incremental)"), "{line}");
+    assert!(s.read("public/café/index.html").contains("Second."));
+}
