@@ -172,7 +172,6 @@ pub fn render_into(
     let lookup = PageLookup {
         pages: &site.pages,
         index: &site.index,
-        base_path: &config.base_path,
     };
     let views: Vec<FieldsView> = timed("fields", || {
         site.pages
@@ -390,7 +389,8 @@ pub fn rerender_bodies(
     let mut ds = Diagnostics::new();
     // Swap the new pages in; keep the old ones to roll back.
     let mut old_pages = Vec::with_capacity(edits.len());
-    for (i, page) in edits {
+    for (i, mut page) in edits {
+        page.set_base(&site.config.base_path, &site.config.base_url);
         old_pages.push((i, std::mem::replace(&mut site.pages[i], page)));
     }
     let rollback = |site: &mut Site, old_pages: Vec<(usize, Page)>| {
@@ -613,7 +613,7 @@ fn check_fragments(
                 Err(d) => d,
             });
             let href = match l.page {
-                Some(t) => format!("{}{}#{f}", site.config.base_path, site.pages[t].path),
+                Some(t) => format!("{}#{f}", site.pages[t].url),
                 None => format!("#{f}"),
             };
             reported.insert((
@@ -658,7 +658,7 @@ fn merge_backlinks_for(
             .filter(|&j| j != i)
             .filter_map(|j| slot(j).map(|k| (j, k)))
         {
-            let url = url.get_or_insert_with(|| format!("{}{}", config.base_path, from.path));
+            let url = url.get_or_insert_with(|| from.url.clone());
             debug_assert_eq!(out[k].0, j);
             if out[k].1.iter().chain(&mentions[k]).any(|b| b.url == *url) {
                 continue;
@@ -700,7 +700,7 @@ fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
     let config = &site.config;
     let crumb = |i: usize| Crumb {
         title: site.pages[i].title.clone(),
-        url: format!("{}{}", config.base_path, site.pages[i].path),
+        url: site.pages[i].url.clone(),
     };
     let home_title = site
         .pages
@@ -1133,8 +1133,8 @@ fn collection_template_error(
 fn alias_page(site: &Site, n: usize, rel: &str) -> OutputFile {
     let config = &site.config;
     let page = &site.pages[site.aliases[n].1];
-    let url = markdown::escape_attr(&format!("{}{}", config.base_path, page.path));
-    let permalink = markdown::escape_attr(&format!("{}{}", config.base_url, page.path));
+    let url = markdown::escape_attr(&page.url);
+    let permalink = markdown::escape_attr(&page.permalink);
     let title = markdown::escape_attr(&page.title);
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
@@ -1173,7 +1173,7 @@ fn tag_ctx<'a>(site: &'a Site, t: &'a crate::site::TagInfo, with_pages: bool) ->
                 let p = &site.pages[i];
                 TaggedPage {
                     title: &p.title,
-                    url: format!("{base}{}", p.path),
+                    url: p.url.clone(),
                     collection: p.collection(),
                     description: p.description.as_deref(),
                 }
@@ -1381,12 +1381,7 @@ fn seo(sh: &Shared, job: &Job, title: &str, path: &str) -> (String, String, &'st
         let order: &[usize] = pos.map_or(&[], |n| sh.c.order[n].as_slice());
         let items = order
             .iter()
-            .map(|&e| {
-                (
-                    site.pages[e].title.clone(),
-                    format!("{}{}", config.base_url, site.pages[e].path),
-                )
-            })
+            .map(|&e| (site.pages[e].title.clone(), site.pages[e].permalink.clone()))
             .collect();
         let faqs = if coll.is_some_and(|c| c.kind.as_deref() == Some("faq")) {
             order.iter().map(|&e| faq_of(e)).collect()
@@ -1487,7 +1482,7 @@ fn draw_charts(site: &Site, order: &[Vec<usize>]) -> Vec<crate::charts::ChartCtx
             let id = format!("chart-{}", c.name);
             let svg = match c.kind {
                 ChartKind::Ladder => {
-                    let nodes = crate::site::ladder_nodes(config, &site.pages, &site.typed, c);
+                    let nodes = crate::site::ladder_nodes(&site.pages, &site.typed, c);
                     // A cycle is an error of loading; nothing to draw.
                     if crate::charts::find_cycle(&nodes).is_some() {
                         String::new()
@@ -1517,7 +1512,7 @@ fn draw_charts(site: &Site, order: &[Vec<usize>]) -> Vec<crate::charts::ChartCtx
                             };
                             Some(crate::charts::RangeBar {
                                 title: site.pages[i].title.clone(),
-                                url: format!("{}{}", config.base_path, site.pages[i].path),
+                                url: site.pages[i].url.clone(),
                                 min: *min,
                                 max: *max,
                             })
@@ -1585,7 +1580,7 @@ fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
     }
     crate::search::DocInput {
         title: p.title.clone(),
-        url: format!("{}{}", config.base_path, p.path),
+        url: p.url.clone(),
         excerpt: describe(sh, i, ""),
         text: sh.c.bodies[i].text.clone(),
         facets,
@@ -1698,7 +1693,7 @@ fn atom_file(sh: &Shared) -> OutputFile {
             let date = p.date.as_ref().map(|d| d.0.clone()).unwrap_or_default();
             publish::FeedEntry {
                 title: p.title.clone(),
-                url: format!("{}{}", config.base_url, p.path),
+                url: p.permalink.clone(),
                 published: date.clone(),
                 updated: p.updated.as_ref().map_or(date, |d| d.0.clone()),
                 summary: describe(sh, i, ""),
@@ -1901,7 +1896,7 @@ impl<'a> SiteLinks<'a> {
     fn target(&self, i: usize) -> Option<markdown::Target> {
         let p = &self.site.pages[i];
         Some(markdown::Target {
-            url: format!("{}{}", self.site.config.base_path, p.path),
+            url: p.url.clone(),
             title: p.title.clone(),
             page: i,
         })
@@ -2198,13 +2193,12 @@ fn render_shortcode(sh: &Shared, call: &Call, page: &Page) -> Result<String, Sho
     for (k, v) in &call.args {
         ctx.insert(k.clone(), v);
     }
-    let config = &sh.site.config;
     ctx.insert(
         "page",
         &ShortcodePage {
             title: &page.title,
-            url: format!("{}{}", config.base_path, page.path),
-            permalink: format!("{}{}", config.base_url, page.path),
+            url: page.url.clone(),
+            permalink: page.permalink.clone(),
             path: &page.path,
             slug: &page.slug,
             collection: page.collection(),
@@ -2327,7 +2321,7 @@ impl<'a> Globals<'a> {
             .map(|(coll, order)| {
                 let entries: Vec<EntryCtx> = order
                     .iter()
-                    .map(|&i| EntryCtx::new(&site.pages[i], &views[i], c))
+                    .map(|&i| EntryCtx::new(&site.pages[i], &views[i]))
                     .collect();
                 CollectionCtx {
                     name: &coll.name,
@@ -2486,12 +2480,12 @@ struct EntryCtx<'a> {
 }
 
 impl<'a> EntryCtx<'a> {
-    fn new(p: &'a Page, v: &'a FieldsView, c: &Config) -> Self {
+    fn new(p: &'a Page, v: &'a FieldsView) -> Self {
         EntryCtx {
             title: &p.title,
             slug: &p.slug,
-            url: format!("{}{}", c.base_path, p.path),
-            permalink: format!("{}{}", c.base_url, p.path),
+            url: p.url.clone(),
+            permalink: p.permalink.clone(),
             path: &p.path,
             description: p.description.as_deref(),
             date: p.date.as_ref(),
@@ -2554,8 +2548,8 @@ impl<'a> PageCtx<'a> {
             summary: &body.summary,
             date: p.date.as_ref(),
             updated: p.updated.as_ref(),
-            url: format!("{}{}", c.base_path, p.path),
-            permalink: format!("{}{}", c.base_url, p.path),
+            url: p.url.clone(),
+            permalink: p.permalink.clone(),
             path: p.path.clone(),
             slug: &p.slug,
             content: &body.html,

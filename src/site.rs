@@ -69,7 +69,6 @@ pub struct Site {
 /// The nodes of a ladder chart: the entries of its collection (in page
 /// order) and the slugs their field points to.
 pub fn ladder_nodes(
-    config: &Config,
     pages: &[Page],
     typed: &[TypedFields],
     chart: &crate::config::ChartDef,
@@ -82,7 +81,7 @@ pub fn ladder_nodes(
         .map(|(p, t)| crate::charts::LadderNode {
             slug: p.slug.clone(),
             title: p.title.clone(),
-            url: format!("{}{}", config.base_path, p.path),
+            url: p.url.clone(),
             next: match t.iter().find(|(n, _)| *n == chart.field).map(|(_, v)| v) {
                 Some(FieldValue::Ref(s)) => vec![s.clone()],
                 Some(FieldValue::Refs(l)) => l.clone(),
@@ -100,7 +99,7 @@ fn check_ladders(config: &Config, pages: &[Page], typed: &[TypedFields], ds: &mu
         .iter()
         .filter(|c| c.kind == crate::config::ChartKind::Ladder)
     {
-        if let Some(cycle) = crate::charts::find_cycle(&ladder_nodes(config, pages, typed, chart)) {
+        if let Some(cycle) = crate::charts::find_cycle(&ladder_nodes(pages, typed, chart)) {
             let path: Vec<String> = cycle.iter().map(|s| format!("`{s}`")).collect();
 
             ds.push(
@@ -374,10 +373,13 @@ impl Site {
                 _ => None,
             })
             .collect();
-        let (pages, drafted): (Vec<Page>, Vec<Page>) = loaded
+        let (mut pages, drafted): (Vec<Page>, Vec<Page>) = loaded
             .pages
             .into_iter()
             .partition(|p| opts.drafts || !p.draft);
+        for p in &mut pages {
+            p.set_base(&config.base_path, &config.base_url);
+        }
         check_paths(&pages, &mut ds);
         let typed: Vec<TypedFields> = timed("validate", || {
             let results: Vec<_> = pages
@@ -663,7 +665,7 @@ fn backlinks(
                 }
                 let b = Backlink {
                     title: page.title.clone(),
-                    url: format!("{}{}", config.base_path, page.path),
+                    url: page.url.clone(),
                     slug: page.slug.clone(),
                     collection: coll.name.clone(),
                     collection_title: coll.title.clone(),

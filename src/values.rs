@@ -293,15 +293,13 @@ pub struct PageLookup<'a> {
     pub pages: &'a [crate::content::Page],
     /// The index of entries.
     pub index: &'a EntryIndex,
-    /// The base path, `/` or `/sub/`.
-    pub base_path: &'a str,
 }
 
 impl Lookup for PageLookup<'_> {
     fn entry(&self, collection: &str, slug: &str) -> Option<(String, String)> {
         let i = self.index.get(collection, slug)?;
         let p = &self.pages[i];
-        Some((p.title.clone(), format!("{}{}", self.base_path, p.path)))
+        Some((p.title.clone(), p.url.clone()))
     }
 }
 

@@ -154,6 +154,11 @@ pub struct Page {
     pub slug: String,
     /// Output path relative to the site root, `roles/pm/` (`""` for home).
     pub path: String,
+    /// Root-relative URL with the base URL's subpath, `/atlas/roles/pm/`
+    /// (set with [`Page::set_base`] once the site's base URL is known).
+    pub url: String,
+    /// Absolute URL, `https://example.org/atlas/roles/pm/`.
+    pub permalink: String,
     /// `title`.
     pub title: String,
     /// `description`.
@@ -220,6 +225,13 @@ impl Page {
             ));
         }
         Ok(std::borrow::Cow::Owned(text))
+    }
+
+    /// Computes [`Page::url`] and [`Page::permalink`] from the site's base
+    /// path (`/atlas/`) and base URL (`https://example.org/atlas/`).
+    pub fn set_base(&mut self, base_path: &str, base_url: &str) {
+        self.url = format!("{base_path}{}", self.path);
+        self.permalink = format!("{base_url}{}", self.path);
     }
 
     /// The collection this page belongs to (entries and collection pages).
@@ -511,6 +523,8 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
         source: source.to_path_buf(),
         kind: route.kind,
         slug: route.slug,
+        url: format!("/{}", route.path),
+        permalink: String::new(),
         path: route.path,
         title,
         description: b.description,
