@@ -182,21 +182,17 @@ impl Templates {
     }
 
     fn view(&self) -> crate::template_errors::Sources<'_> {
-        files(&self.sources, Some(&self.tera))
+        files(&self.sources)
     }
 }
 
 /// The texts of `sources` as template errors read them.
-fn files<'a>(
-    sources: &'a BTreeMap<String, Source>,
-    tera: Option<&'a Tera>,
-) -> crate::template_errors::Sources<'a> {
+fn files(sources: &BTreeMap<String, Source>) -> crate::template_errors::Sources<'_> {
     crate::template_errors::Sources {
         files: sources
             .iter()
             .map(|(n, s)| (n.as_str(), (s.shown.as_path(), s.text.as_str(), s.built_in)))
             .collect(),
-        tera,
     }
 }
 
@@ -238,10 +234,7 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
         if let Err(e) = probe.add_raw_template(name, &src.text)
             && matches!(e.kind(), ErrorKind::SyntaxError(_))
         {
-            ds.push(crate::template_errors::diagnostic(
-                &e,
-                &files(&sources, None),
-            ));
+            ds.push(crate::template_errors::diagnostic(&e, &files(&sources)));
             broken.insert(name.clone());
         }
     }
@@ -258,10 +251,7 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
         let Err(e) = tera.add_raw_templates(sound) else {
             break tera;
         };
-        let mut reference = Tera::new();
-        register(&mut reference, config);
-        let found =
-            crate::template_errors::set_errors(&e, &files(&sources, Some(&reference)), &broken);
+        let found = crate::template_errors::set_errors(&e, &files(&sources), &broken);
         let before = broken.len();
         for (name, d) in found {
             broken.insert(name);

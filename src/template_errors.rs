@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use tera::{ErrorKind, Tera};
+use tera::ErrorKind;
 
 use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
 
@@ -21,8 +21,6 @@ use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
 pub struct Sources<'a> {
     /// Every template by name.
     pub files: BTreeMap<&'a str, (&'a Path, &'a str, bool)>,
-    /// The loaded templates (for the names of templates), if any.
-    pub tera: Option<&'a Tera>,
 }
 
 /// Tera's built-in filters, and cairn's (see `render::register`).
