@@ -350,7 +350,16 @@ fn report(src: &Sources, name: &str, line: usize, col: usize, message: &str) -> 
             )
             .with_hint(format!("close it with `{{% end{tag} %}}`"));
     }
-    src.at(name, line, col, lowercase_first(message))
+    let d = src.at(name, line, col, lowercase_first(message));
+    if message.contains("expected }}") {
+        d.with_hint("an expression opened with `{{` is closed with `}}`")
+    } else if message.contains("expected %}") {
+        d.with_hint("a tag opened with `{%` is closed with `%}`")
+    } else if message.contains("expected") {
+        d.with_hint("Tera 2 syntax: `{{ expression }}`, `{% tag %}`, `{# comment #}`")
+    } else {
+        d
+    }
 }
 
 /// The byte offset of a 1-based line and column (in characters) of `text`.
