@@ -533,11 +533,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let bg = Arc::clone(&shared);
     std::thread::spawn(move || {
         loop {
-            let Some(changes) = watcher.next(Duration::from_secs(3600)) else {
-                continue;
-            };
-            watcher.refresh();
-            match session.rebuild(&changes) {
+            match session.rebuild_on_change(&mut watcher) {
                 Ok(delta) => {
                     if let Ok(mut f) = bg.files.write() {
                         *f = Arc::new(session.files.clone());

@@ -95,6 +95,21 @@ impl Session {
         s
     }
 
+    /// Waits for the next change `watcher` sees, then rebuilds: the one
+    /// loop step of `watch` and `serve`.
+    pub fn rebuild_on_change(
+        &mut self,
+        watcher: &mut crate::watch::Watcher,
+    ) -> Result<Delta, Diagnostics> {
+        loop {
+            if let Some(changes) = watcher.next(std::time::Duration::from_secs(3600)) {
+                // Folders that came back are watched again.
+                watcher.refresh();
+                return self.rebuild(&changes);
+            }
+        }
+    }
+
     /// The options of the build.
     pub fn options(&self) -> &BuildOptions {
         &self.opts

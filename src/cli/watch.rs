@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Args;
 
@@ -83,11 +82,7 @@ pub fn run(a: WatchArgs) -> ExitCode {
         opts.root.display()
     );
     loop {
-        let Some(changes) = watcher.next(Duration::from_secs(3600)) else {
-            continue;
-        };
-        watcher.refresh();
-        match session.rebuild(&changes) {
+        match session.rebuild_on_change(&mut watcher) {
             Ok(_) if !synced => match build_in_full(&opts) {
                 Ok(()) => synced = true,
                 Err(ds) => {
