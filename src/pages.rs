@@ -251,13 +251,15 @@ pub fn render_into(
             .map(|p| render_body(&sh, p, sh.c.first_pass()))
             .collect()
     });
+    let mut body_errors = Vec::new();
     cache.bodies = bodies
         .into_iter()
         .map(|(body, errors)| {
-            ds.extend(errors);
+            body_errors.extend(errors);
             body
         })
         .collect();
+    ds.extend(once_per_template_place(body_errors));
     cache.reported = check_fragments(site, &cache.bodies, &mut ds);
     cache.backlinks = timed("backlinks", || merge_backlinks(site, &cache.bodies));
     cache.jobs = jobs(&Shared { site, c: &cache }, &mut ds);
@@ -401,11 +403,13 @@ pub fn rerender_bodies(
     let mut new_bodies = Vec::with_capacity(old_pages.len());
     {
         let sh = Shared { site, c: cache };
+        let mut body_errors = Vec::new();
         for (i, _) in &old_pages {
             let (body, errors) = render_body(&sh, &site.pages[*i], sh.c.first_pass());
-            ds.extend(errors);
+            body_errors.extend(errors);
             new_bodies.push((*i, body));
         }
+        ds.extend(once_per_template_place(body_errors));
     }
     if ds.has_errors() {
         rollback(site, old_pages);
@@ -1863,6 +1867,46 @@ fn once_per_place(failures: Vec<Failed>) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// What follows the message of an error inside a shortcode's template.
+const CALLED_AT: &str = " (in a shortcode called at ";
+
+/// An error inside a shortcode's template that many calls hit is one
+/// problem: reported once, with the number of calls and the first of them.
+fn once_per_template_place(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut calls: Vec<Vec<String>> = Vec::new();
+    let mut at: HashMap<(PathBuf, Option<usize>, Option<usize>, String), usize> = HashMap::new();
+    for d in errors {
+        let Some((message, place)) = d.message.split_once(CALLED_AT) else {
+            out.push(d);
+            calls.push(Vec::new());
+            continue;
+        };
+        let place = place.trim_end_matches(')').to_string();
+        let key = (d.path.clone(), d.line, d.col, message.to_string());
+        match at.get(&key) {
+            Some(&n) => calls[n].push(place),
+            None => {
+                at.insert(key, out.len());
+                out.push(d);
+                calls.push(vec![place]);
+            }
+        }
+    }
+    // Pages come in source order, calls in text order: the first is first.
+    for (d, places) in out.iter_mut().zip(calls) {
+        if places.len() > 1 {
+            let message = d.message.split_once(CALLED_AT).map_or("", |(m, _)| m);
+            d.message = format!(
+                "{message} (in {} shortcode calls; first at {})",
+                places.len(),
+                places[0]
+            );
+        }
+    }
+    out
+}
+
 /// An error at a byte offset of a page's body; `text` is the file's text.
 fn body_error(page: &Page, text: &str, offset: usize, msg: impl Into<String>) -> Diagnostic {
     let body = text.get(page.body_offset..).unwrap_or_default();
@@ -2111,7 +2155,7 @@ impl ShortcodeFailure {
                 let body = text.get(page.body_offset..).unwrap_or_default();
                 let (line, col) = line_col(body, offset);
                 d.message = format!(
-                    "{} (in a shortcode called at {}:{}:{col})",
+                    "{}{CALLED_AT}{}:{}:{col})",
                     d.message,
                     page.source.display(),
                     line + page.body_line - 1

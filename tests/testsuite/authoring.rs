@@ -332,3 +332,30 @@ fn an_unreadable_page_is_one_mistake_not_many() {
         ]
     );
 }
+
+/// An error inside a shortcode's template is reported at the template, once
+/// for all the calls it hits.
+#[test]
+fn a_shortcode_template_error_is_reported_once() {
+    let s = roles_site()
+        .file(
+            "templates/shortcodes/note.html",
+            "<aside>\n{{ text | truncate(length=\"x\") }}</aside>",
+        )
+        .file(
+            "content/a.md",
+            "---\ntitle: A\n---\n{{ note(text=\"x\") }}\n",
+        )
+        .file(
+            "content/b.md",
+            "---\ntitle: B\n---\nHi.\n\n{{ note(text=\"y\") }}\n",
+        );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "templates/shortcodes/note.html:2:4: invalid type for the value, expected `usize` but got `string` (in 2 shortcode calls; first at content/a.md:4:1)"
+        ]
+    );
+}
