@@ -222,16 +222,6 @@ impl SearchIndex {
         SearchIndex { docs, postings }
     }
 
-    /// Number of documents.
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    /// Whether there are no documents.
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
     /// The shard of the terms starting with `prefix` (two characters);
     /// `None` when no term does.
     fn shard(&self, prefix: &str) -> Option<OutputFile> {

@@ -110,11 +110,6 @@ impl Session {
         }
     }
 
-    /// The options of the build.
-    pub fn options(&self) -> &BuildOptions {
-        &self.opts
-    }
-
     /// Rebuilds after `changes`. On success the new output replaces the old
     /// and the difference is returned; on failure nothing changes but
     /// `errors`.

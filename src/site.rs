@@ -3,7 +3,7 @@
 //! [`Site::load`] reads `site.toml` and every content file and checks them;
 //! [`Site::render`] renders every output file in memory, in parallel (for
 //! `check`, `watch` and `serve`); [`build`] renders the same way but hands
-//! each file to an [`output::Stager`] as soon as it is done, and commits
+//! each file to the output stager (`output::Stager`) as soon as it is done, and commits
 //! the output only when the whole build succeeded. A failure in any stage
 //! leaves the output folder as it was. `cairn check` is the same pipeline
 //! stopped before the write.
