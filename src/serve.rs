@@ -48,6 +48,35 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
+/// What happens while serving, for the command line to tell: this module
+/// prints nothing itself.
+pub enum ServeEvent<'a> {
+    /// The port asked for was busy; the next free one is used.
+    PortBusy {
+        /// The port asked for.
+        asked: u16,
+        /// The port used.
+        used: u16,
+    },
+    /// The server listens on an address other machines can reach.
+    Reachable(IpAddr),
+    /// The first build failed with these errors.
+    FirstBuildFailed(&'a Diagnostics),
+    /// Warnings of a good build (the first or a rebuild).
+    Warnings(&'a Diagnostics),
+    /// The server is up.
+    Serving {
+        /// The site root.
+        root: &'a std::path::Path,
+        /// Where to open it.
+        url: &'a str,
+    },
+    /// A rebuild succeeded.
+    Rebuilt(&'a crate::session::Delta),
+    /// A rebuild failed; the last good build is still served.
+    RebuildFailed(&'a Diagnostics),
+}
+
 /// One error shown in the browser overlay.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ErrorInfo {
@@ -435,13 +464,16 @@ async fn events(st: Arc<Shared>, headers: &HeaderMap) -> Response {
 }
 
 /// Binds `interface:port`, or the next free port of the ten after it.
-fn bind(interface: IpAddr, port: u16) -> Result<TcpListener, String> {
+fn bind(interface: IpAddr, port: u16, tell: &dyn Fn(ServeEvent)) -> Result<TcpListener, String> {
     let mut last = String::new();
     for p in port..=port.saturating_add(10) {
         match TcpListener::bind(SocketAddr::new(interface, p)) {
             Ok(l) => {
                 if p != port {
-                    eprintln!("note: port {port} is busy; using {p}");
+                    tell(ServeEvent::PortBusy {
+                        asked: port,
+                        used: p,
+                    });
                 }
                 return Ok(l);
             }
@@ -455,15 +487,15 @@ fn bind(interface: IpAddr, port: u16) -> Result<TcpListener, String> {
     ))
 }
 
-/// Runs the server until the process ends.
-pub fn run(opts: ServeOptions) -> Result<(), String> {
+/// Runs the server until the process ends; `tell` hears what happens.
+pub fn run(
+    opts: ServeOptions,
+    tell: impl Fn(ServeEvent) + Send + Sync + 'static,
+) -> Result<(), String> {
     if !opts.interface.is_loopback() {
-        eprintln!(
-            "warning: serving on {} makes the site and its drafts reachable from other machines",
-            opts.interface
-        );
+        tell(ServeEvent::Reachable(opts.interface));
     }
-    let listener = bind(opts.interface, opts.port)?;
+    let listener = bind(opts.interface, opts.port, &tell)?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // Panics in rebuilds become internal errors in the terminal and the
     // overlay; the server keeps the last good site.
@@ -505,11 +537,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         port: addr.port(),
     });
     match &session.errors {
-        Some(ds) => {
-            crate::cli::report_all(ds.clone());
-            eprintln!("error: the first build failed; fix the errors and the page will reload");
-        }
-        None => crate::cli::report_all(session.warnings.clone()),
+        Some(ds) => tell(ServeEvent::FirstBuildFailed(ds)),
+        None => tell(ServeEvent::Warnings(&session.warnings)),
     }
     let url = format!(
         "http://{}:{}{}",
@@ -526,10 +555,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     // made after the announcement is missed.
     let output: PathBuf = config.output_dir.clone();
     let mut watcher = Watcher::new(&opts.build.root, &output)?;
-    println!(
-        "serving {} at {url} (Ctrl-C to stop)",
-        opts.build.root.display()
-    );
+    tell(ServeEvent::Serving {
+        root: &opts.build.root,
+        url: &url,
+    });
     let bg = Arc::clone(&shared);
     std::thread::spawn(move || {
         loop {
@@ -543,18 +572,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
                         .write()
                         .map(|mut e| e.take().is_some())
                         .unwrap_or(false);
-                    crate::cli::report_all(session.warnings.clone());
-                    println!(
-                        "rebuilt in {} ms{}: {} changed, {} removed",
-                        delta.millis,
-                        if delta.incremental {
-                            " (incremental)"
-                        } else {
-                            ""
-                        },
-                        delta.changed.len(),
-                        delta.removed.len()
-                    );
+                    tell(ServeEvent::Warnings(&session.warnings));
+                    tell(ServeEvent::Rebuilt(&delta));
                     let push = if delta.css_only && !had_errors {
                         Push::Css
                     } else {
@@ -569,11 +588,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
                     if let Ok(mut e) = bg.errors.write() {
                         *e = Some(json.clone());
                     }
-                    let n = ds.error_count();
-                    crate::cli::report_all(ds);
-                    eprintln!(
-                        "error: rebuild failed with {n} error(s); still serving the last good build"
-                    );
+                    tell(ServeEvent::RebuildFailed(&ds));
                     let _ = bg.tx.send(Push::Errors(json));
                 }
             }

@@ -79,11 +79,6 @@ pub(crate) fn report(ds: Diagnostics) -> (usize, usize) {
     (errors, warnings)
 }
 
-/// Prints every diagnostic to stderr, sorted (for long-running commands).
-pub fn report_all(ds: Diagnostics) {
-    report(ds);
-}
-
 /// Prints diagnostics of a failed run and returns exit status 1.
 pub(crate) fn fail(ds: Diagnostics, what: &str) -> ExitCode {
     let (errors, warnings) = report(ds);

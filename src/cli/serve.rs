@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::RootArg;
-use crate::serve::{self, ServeOptions};
+use crate::serve::{self, ServeEvent, ServeOptions};
 use crate::site::BuildOptions;
 
 /// Flags of `cairn serve`.
@@ -45,11 +45,52 @@ pub fn run(a: ServeArgs) -> ExitCode {
         port: a.port,
         open: a.open,
     };
-    match serve::run(opts) {
+    match serve::run(opts, tell) {
         Ok(()) => ExitCode::SUCCESS,
         Err(m) => {
             eprintln!("error: {m}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints what the server tells: diagnostics and status lines.
+fn tell(event: ServeEvent) {
+    match event {
+        ServeEvent::PortBusy { asked, used } => {
+            eprintln!("note: port {asked} is busy; using {used}");
+        }
+        ServeEvent::Reachable(ip) => eprintln!(
+            "warning: serving on {ip} makes the site and its drafts reachable from other machines"
+        ),
+        ServeEvent::FirstBuildFailed(ds) => {
+            super::report(ds.clone());
+            eprintln!("error: the first build failed; fix the errors and the page will reload");
+        }
+        ServeEvent::Warnings(ds) => {
+            super::report(ds.clone());
+        }
+        ServeEvent::Serving { root, url } => {
+            println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+        }
+        ServeEvent::Rebuilt(delta) => println!(
+            "rebuilt in {} ms{}: {} changed, {} removed",
+            delta.millis,
+            if delta.incremental {
+                " (incremental)"
+            } else {
+                ""
+            },
+            delta.changed.len(),
+            delta.removed.len()
+        ),
+        ServeEvent::RebuildFailed(ds) => {
+            let n = ds.error_count();
+            super::report(ds.clone());
+            eprintln!(
+                "error: rebuild failed with {n} error{}; still serving the last good build",
+                super::plural(n)
+            );
         }
     }
 }
