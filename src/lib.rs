@@ -17,14 +17,14 @@
 #![deny(missing_docs)]
 
 pub(crate) mod charts;
+pub(crate) mod check;
 pub mod cli;
 pub(crate) mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub(crate) mod external;
 pub(crate) mod highlight;
-pub(crate) mod linkcheck;
+pub(crate) mod live;
 pub mod markdown;
 pub(crate) mod output;
 pub(crate) mod pages;
@@ -33,8 +33,6 @@ pub(crate) mod publish;
 pub(crate) mod render;
 pub(crate) mod schema;
 pub(crate) mod search;
-pub(crate) mod serve;
-pub(crate) mod session;
 pub mod shortcodes;
 pub(crate) mod signals;
 pub mod site;
@@ -42,4 +40,3 @@ pub(crate) mod slug;
 pub(crate) mod template_errors;
 pub(crate) mod uptodate;
 pub(crate) mod values;
-pub(crate) mod watch;

@@ -76,7 +76,7 @@ pub struct RenderCache {
     /// normalised `href`): the check of the rendered HTML skips them.
     reported: std::collections::HashSet<(String, String)>,
     /// The link-check data of every HTML page, by output path.
-    scans: HashMap<String, crate::linkcheck::PageScan>,
+    scans: HashMap<String, crate::check::links::PageScan>,
     /// Every output path.
     outputs: std::collections::HashSet<String>,
     /// The charts of site.toml, drawn.
@@ -317,7 +317,7 @@ pub fn render_into(
     type Done = Result<
         (
             Option<OutputFile>,
-            Option<(String, crate::linkcheck::PageScan)>,
+            Option<(String, crate::check::links::PageScan)>,
         ),
         Failed,
     >;
@@ -344,7 +344,7 @@ pub fn render_into(
                 (_, Job::Alias(_)) => None,
                 (Data::Bytes(b), _) if rel.ends_with(".html") => std::str::from_utf8(b)
                     .ok()
-                    .map(|s| (rel.clone(), crate::linkcheck::scan(s))),
+                    .map(|s| (rel.clone(), crate::check::links::scan(s))),
                 _ => None,
             };
             Ok((hand_on(f).map_err(|d| Box::new((d, String::new())))?, scan))
@@ -523,7 +523,7 @@ pub fn rerender_bodies(
     if !ds.has_errors() {
         for f in files.iter().filter(|f| f.rel.ends_with(".html")) {
             if let Data::Bytes(b) = &f.data {
-                let scan = crate::linkcheck::scan(std::str::from_utf8(b).unwrap_or_default());
+                let scan = crate::check::links::scan(std::str::from_utf8(b).unwrap_or_default());
                 let old = cache.scans.insert(f.rel.clone(), scan);
                 ids_changed |= old
                     .as_ref()
@@ -622,7 +622,7 @@ fn check_fragments(
             };
             reported.insert((
                 format!("{}index.html", page.path),
-                crate::linkcheck::normalized(&href),
+                crate::check::links::normalized(&href),
             ));
         }
     }
@@ -787,15 +787,15 @@ fn check_rendered_links(
     rels.sort();
     let base = &site.config.base_path;
     let memo = match only {
-        Some(_) => crate::linkcheck::Memo::default(),
-        None => crate::linkcheck::absolute_problems(&cache.outputs, &cache.scans, base),
+        Some(_) => crate::check::links::Memo::default(),
+        None => crate::check::links::absolute_problems(&cache.outputs, &cache.scans, base),
     };
     let broken: Vec<(&String, Vec<(String, String)>)> = rels
         .par_iter()
         .map(|rel| {
             (
                 *rel,
-                crate::linkcheck::check_page(
+                crate::check::links::check_page(
                     rel,
                     &cache.scans[*rel],
                     &cache.outputs,
@@ -812,7 +812,7 @@ fn check_rendered_links(
         list.retain(|(link, _)| {
             !cache
                 .reported
-                .contains(&(rel.to_string(), crate::linkcheck::normalized(link)))
+                .contains(&(rel.to_string(), crate::check::links::normalized(link)))
         });
         if let Some(Job::Page(i)) = by_rel.get(rel.as_str())
             && !list.is_empty()
@@ -852,7 +852,7 @@ fn plain_links_at_their_place(
     let mut plain: HashMap<String, Vec<(usize, String)>> = HashMap::new();
     for (offset, dest) in markdown::plain_links(body) {
         plain
-            .entry(crate::linkcheck::normalized(&dest))
+            .entry(crate::check::links::normalized(&dest))
             .or_default()
             .push((offset, dest));
     }
@@ -860,7 +860,7 @@ fn plain_links_at_their_place(
     // The site's page URLs, for suggestions: listed once per page.
     let mut known: Option<Vec<String>> = None;
     for (link, problem) in broken {
-        let Some(written) = plain.get(&crate::linkcheck::normalized(&link)) else {
+        let Some(written) = plain.get(&crate::check::links::normalized(&link)) else {
             rest.push((link, problem));
             continue;
         };
@@ -1608,7 +1608,7 @@ fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<usize, usiz
             text.push_str(&row.label);
             text.push(' ');
             for v in &row.values {
-                text.push_str(&crate::linkcheck::strip_tags(v));
+                text.push_str(&crate::check::links::strip_tags(v));
                 text.push(' ');
             }
         }
@@ -1818,7 +1818,7 @@ fn render_body(
         if r.text.contains(&mark) {
             r.text = r
                 .text
-                .replacen(&mark, &crate::linkcheck::strip_tags(html), 1);
+                .replacen(&mark, &crate::check::links::strip_tags(html), 1);
         }
     }
     (r, diags)
@@ -1986,7 +1986,7 @@ impl markdown::LinkResolver for SiteLinks<'_> {
         let links = &self.site.links;
         match kind {
             markdown::LinkKind::Relative => {
-                let decoded = crate::linkcheck::percent_decode(dest);
+                let decoded = crate::check::links::percent_decode(dest);
                 let Some(path) = self.relative(&decoded) else {
                     return Err(format!("link `{dest}` climbs above `content/`"));
                 };

@@ -324,7 +324,7 @@ fn register(tera: &mut Tera, config: &Config) {
         crate::slug::slugify(v)
     });
     tera.register_filter("striptags", |v: &str, _: Kwargs, _: &State| {
-        crate::linkcheck::strip_tags(v)
+        crate::check::links::strip_tags(v)
     });
     tera.register_filter(
         "markdown",

@@ -75,7 +75,7 @@ fn external(site: &Site, files: &[OutputFile], timeout: Duration) -> Diagnostics
         {
             // Absolute links to the site itself (canonical, Open Graph) are
             // internal pages, checked already.
-            for l in crate::linkcheck::external_links(html)
+            for l in crate::check::links::external_links(html)
                 .into_iter()
                 .filter(|l| !l.starts_with(&site.config.base_url))
             {
@@ -84,13 +84,13 @@ fn external(site: &Site, files: &[OutputFile], timeout: Duration) -> Diagnostics
         }
     }
     let start = std::time::Instant::now();
-    let r = crate::external::check(&links, timeout);
+    let r = crate::check::external::check(&links, timeout);
     let mut ds = Diagnostics::new();
     for (url, outcome, sources) in &r.broken {
         let why = match outcome {
-            crate::external::Outcome::Status(code) => format!("answered {code}"),
-            crate::external::Outcome::Failed(e) => e.clone(),
-            crate::external::Outcome::Ok => continue,
+            crate::check::external::Outcome::Status(code) => format!("answered {code}"),
+            crate::check::external::Outcome::Failed(e) => e.clone(),
+            crate::check::external::Outcome::Ok => continue,
         };
         for s in sources {
             ds.push(Diagnostic::error(

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::RootArg;
-use crate::serve::{self, ServeEvent, ServeOptions};
+use crate::live::serve::{self, ServeEvent, ServeOptions};
 use crate::site::BuildOptions;
 
 /// Flags of `cairn serve`.

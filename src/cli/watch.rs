@@ -7,9 +7,9 @@ use clap::Args;
 
 use super::{RootArg, fail, report};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::session::Session;
+use crate::live::session::Session;
+use crate::live::watch::Watcher;
 use crate::site::{self, BuildOptions};
-use crate::watch::Watcher;
 
 /// Flags of `cairn watch`.
 #[derive(Debug, Args)]

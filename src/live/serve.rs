@@ -31,9 +31,9 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::diagnostics::Diagnostics;
-use crate::session::{Bytes, Session};
+use crate::live::session::{Bytes, Session};
+use crate::live::watch::Watcher;
 use crate::site::BuildOptions;
-use crate::watch::Watcher;
 
 /// What `cairn serve` was asked for.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ pub enum ServeEvent<'a> {
         url: &'a str,
     },
     /// A rebuild succeeded.
-    Rebuilt(&'a crate::session::Delta),
+    Rebuilt(&'a crate::live::session::Delta),
     /// A rebuild failed; the last good build is still served.
     RebuildFailed(&'a Diagnostics),
 }

@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use crate::content::{self, Page};
 use crate::diagnostics::Diagnostics;
+use crate::live::watch::ChangeSet;
 use crate::output::{Data, OutputFile};
 use crate::pages::RenderCache;
 use crate::site::{BuildOptions, Site};
-use crate::watch::ChangeSet;
 
 /// The bytes of one output file, shared cheaply with a server.
 pub type Bytes = Arc<Vec<u8>>;
@@ -99,7 +99,7 @@ impl Session {
     /// loop step of `watch` and `serve`.
     pub fn rebuild_on_change(
         &mut self,
-        watcher: &mut crate::watch::Watcher,
+        watcher: &mut crate::live::watch::Watcher,
     ) -> Result<Delta, Diagnostics> {
         loop {
             if let Some(changes) = watcher.next(std::time::Duration::from_secs(3600)) {
