@@ -17,11 +17,11 @@ use crate::compare::{self, TableCtx};
 use crate::config::{Config, FieldDef, SortBy};
 use crate::content::{self, Date, Page, PageKind, yaml::Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
+use crate::markdown::shortcodes::{self, ArgValue, Call};
 use crate::markdown::{self, TocEntry};
 use crate::output::{Data, OutputFile};
 use crate::publish;
 use crate::render;
-use crate::shortcodes::{self, ArgValue, Call};
 use crate::site::{Backlink, Site, timed};
 use crate::values::{self, FieldRow, FieldsView, PageLookup, Resolved};
 

@@ -508,13 +508,13 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         out.display()
     );
     let inputs = timed("fingerprint", || {
-        crate::uptodate::inputs(&config.root, &config.theme, &out, &options)
+        crate::output::uptodate::inputs(&config.root, &config.theme, &out, &options)
     });
-    if let Some(state) = crate::uptodate::read(&out)
+    if let Some(state) = crate::output::uptodate::read(&out)
         && !out.join(output::TMP_DIR).exists()
         && !out.join(output::BUILDING).exists()
         && state.inputs == inputs
-        && crate::uptodate::outputs(&out) == Some(state.outputs)
+        && crate::output::uptodate::outputs(&out) == Some(state.outputs)
     {
         return Ok((
             BuildReport {
@@ -567,7 +567,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
     // Remember what was built, for the next "nothing changed" check. A
     // failure here only costs the next build its shortcut.
-    let state_outputs = timed("record outputs", || crate::uptodate::outputs(&out));
+    let state_outputs = timed("record outputs", || crate::output::uptodate::outputs(&out));
     drop_aside(site);
     if let Some(outputs) = state_outputs {
         let text: Vec<String> = warnings
@@ -576,9 +576,9 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
             .iter()
             .map(|d| d.to_string())
             .collect();
-        let _ = crate::uptodate::write(
+        let _ = crate::output::uptodate::write(
             &out,
-            &crate::uptodate::State {
+            &crate::output::uptodate::State {
                 inputs,
                 outputs,
                 pages,

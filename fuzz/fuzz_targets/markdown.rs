@@ -29,5 +29,5 @@ fuzz_target!(|text: &str| {
     for (offset, _) in cairn::markdown::plain_links(text) {
         assert!(offset <= text.len());
     }
-    let _ = cairn::shortcodes::find_calls(text);
+    let _ = cairn::markdown::shortcodes::find_calls(text);
 });

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let (calls, errors) = cairn::shortcodes::find_calls(text);
+    let (calls, errors) = cairn::markdown::shortcodes::find_calls(text);
     for c in &calls {
         assert!(
             text.get(c.range.clone())

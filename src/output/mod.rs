@@ -23,6 +23,8 @@
 //! staged, `.cairn-building` tells the next build to clear the temporary
 //! files of a killed one.
 
+pub(crate) mod uptodate;
+
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};

@@ -7,6 +7,13 @@
 //! site's own authors, and knowledge bases often need a `<details>` or a
 //! `<kbd>`. Template syntax in Markdown (`{{ ... }}`, `{% ... %}`) is never
 //! evaluated: it is text.
+//!
+//! Here too: [`shortcodes`] finds and parses the calls in a body (their
+//! rendering is the site's), and `highlight` colours code blocks at build
+//! time.
+
+pub(crate) mod highlight;
+pub mod shortcodes;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -334,7 +341,7 @@ pub fn render_full(
                     out.text.push(' ');
                 }
                 if want_html {
-                    let html = crate::highlight::code_block(&code, lang.as_deref());
+                    let html = crate::markdown::highlight::code_block(&code, lang.as_deref());
                     kept.push(Event::Html(CowStr::from(html)));
                 }
             }
