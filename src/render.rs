@@ -439,6 +439,23 @@ mod tests {
         assert!(e.contains("`date` cannot use `2024-02-30`"), "{e}");
     }
 
+    /// The README's table lists every filter and function there is.
+    #[test]
+    fn the_readme_lists_every_filter_and_function() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let table = &readme[readme.find("### Filters and functions").unwrap()..];
+        for name in crate::template_errors::FILTERS
+            .iter()
+            .chain(crate::template_errors::FUNCTIONS)
+        {
+            assert!(
+                table.contains(&format!("`{name}`")),
+                "{name} is not in the README"
+            );
+        }
+    }
+
     /// The names did-you-mean offers are real: every listed filter and
     /// function is known to a template.
     #[test]

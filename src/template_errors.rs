@@ -117,8 +117,15 @@ impl Sources<'_> {
         Diagnostic::error_at(self.shown(name), line, col, message).with_source(self.text(name))
     }
 
-    /// Adds the note every error in a built-in template carries.
-    fn finish(&self, name: &str, d: Diagnostic) -> Diagnostic {
+    /// Gives every template error a hint (a general one where nothing
+    /// more precise is known) and adds the note every error in a built-in
+    /// template carries.
+    fn finish(&self, name: &str, mut d: Diagnostic) -> Diagnostic {
+        if d.hint.is_none() {
+            d = d.with_hint(
+                "the template syntax and every filter and function are in the README, \"Themes and templates\"",
+            );
+        }
         if !self.built_in(name) {
             return d;
         }
@@ -389,7 +396,10 @@ fn missing_parent(src: &Sources, current: &str, parent: &str) -> Diagnostic {
     if let Some(s) = nearest(parent, &src.names()) {
         msg.push_str(&format!(" (did you mean `{s}`?)"));
     }
-    src.finish(current, src.at(current, line, col, msg))
+    let d = src
+        .at(current, line, col, msg)
+        .with_hint("extend a template of the site or the theme, such as `base.html`");
+    src.finish(current, d)
 }
 
 /// Tags that open a block closed by `end<tag>`.

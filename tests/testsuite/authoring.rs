@@ -359,3 +359,32 @@ fn a_shortcode_template_error_is_reported_once() {
         ]
     );
 }
+
+/// Did-you-mean for an unknown variable (not only a field) and for an
+/// included template; a broken image written in Markdown at its place.
+#[test]
+fn suggestions_for_variables_includes_and_images() {
+    let stderr = check_kpi_template("<h1>{{ pge.title }}</h1>\n");
+    assert!(
+        stderr.contains(
+            "templates/kpi.html:3:8: variable `pge` is not defined (did you mean `page`?)"
+        ),
+        "{stderr}"
+    );
+    let stderr = check_kpi_template("{% include \"partials/compare_tabel.html\" %}\n");
+    assert!(
+        stderr.contains("template `partials/compare_tabel.html` not found (did you mean `partials/compare_table.html`?)"),
+        "{stderr}"
+    );
+    let s = roles_site().file(
+        "content/a.md",
+        "---\ntitle: A\n---\nSee\n![chart](/img/nope.png)\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert!(
+        run.error_lines()[0].starts_with("content/a.md:5:1: broken link `/img/nope.png`"),
+        "{}",
+        run.stderr
+    );
+}
