@@ -244,22 +244,23 @@ pub fn render_into(
         gc.insert("comparisons", &globals.comparisons);
         globals.values
     });
-    let bodies: Vec<(markdown::Rendered, Vec<Diagnostic>)> = timed("markdown", || {
+    let bodies: Vec<(markdown::Rendered, Vec<Diagnostic>, Vec<Failed>)> = timed("markdown", || {
         let sh = Shared { site, c: &cache };
         site.pages
             .par_iter()
             .map(|p| render_body(&sh, p, sh.c.first_pass()))
             .collect()
     });
-    let mut body_errors = Vec::new();
+    let mut in_templates = Vec::new();
     cache.bodies = bodies
         .into_iter()
-        .map(|(body, errors)| {
-            body_errors.extend(errors);
+        .map(|(body, errors, templates)| {
+            ds.extend(errors);
+            in_templates.extend(templates);
             body
         })
         .collect();
-    ds.extend(once_per_template_place(body_errors));
+    ds.extend(once_per_place(in_templates, MetBy::Calls));
     cache.reported = check_fragments(site, &cache.bodies, &mut ds);
     cache.backlinks = timed("backlinks", || merge_backlinks(site, &cache.bodies));
     cache.jobs = jobs(&Shared { site, c: &cache }, &mut ds);
@@ -366,7 +367,7 @@ pub fn render_into(
             Err(failed) => failures.push(failed),
         }
     }
-    ds.extend(once_per_place(failures));
+    ds.extend(once_per_place(failures, MetBy::Pages));
     timed("check links", || {
         check_rendered_links(site, &cache, None, &mut ds)
     });
@@ -403,13 +404,14 @@ pub fn rerender_bodies(
     let mut new_bodies = Vec::with_capacity(old_pages.len());
     {
         let sh = Shared { site, c: cache };
-        let mut body_errors = Vec::new();
+        let mut in_templates = Vec::new();
         for (i, _) in &old_pages {
-            let (body, errors) = render_body(&sh, &site.pages[*i], sh.c.first_pass());
-            body_errors.extend(errors);
+            let (body, errors, templates) = render_body(&sh, &site.pages[*i], sh.c.first_pass());
+            ds.extend(errors);
+            in_templates.extend(templates);
             new_bodies.push((*i, body));
         }
-        ds.extend(once_per_template_place(body_errors));
+        ds.extend(once_per_place(in_templates, MetBy::Calls));
     }
     if ds.has_errors() {
         rollback(site, old_pages);
@@ -517,7 +519,7 @@ pub fn rerender_bodies(
             Err(failed) => failures.push(failed),
         }
     }
-    ds.extend(once_per_place(failures));
+    ds.extend(once_per_place(failures, MetBy::Pages));
     let mut ids_changed = false;
     let mut old_scans = Vec::new();
     if !ds.has_errors() {
@@ -1221,7 +1223,7 @@ fn render_job(
             let page = &site.pages[*i];
             // The first pass reported the body's problems, and a build
             // with problems writes nothing: they are not repeated here.
-            let (mut body, _) = render_body(sh, page, markdown::Pass::HtmlOnly);
+            let (mut body, _, _) = render_body(sh, page, markdown::Pass::HtmlOnly);
             // What the HTML pass skips, as the first pass found it (the
             // plain text stays there, where the search index and FAQ
             // answers read it).
@@ -1734,18 +1736,22 @@ fn placeholder(n: usize) -> String {
 /// Renders a page's Markdown, expanding shortcodes and resolving internal
 /// links. Shortcode and link problems are errors at their line and column
 /// in the file.
+/// Besides the rendered body and the problems at places of the page, the
+/// problems inside shortcode templates, each with the place of its call
+/// (see [`once_per_place`]).
 fn render_body(
     sh: &Shared,
     page: &Page,
     pass: markdown::Pass,
-) -> (markdown::Rendered, Vec<Diagnostic>) {
+) -> (markdown::Rendered, Vec<Diagnostic>, Vec<Failed>) {
     let text = match page.source_text(&sh.site.config.root) {
         Ok(t) => t,
-        Err(d) => return (markdown::Rendered::default(), vec![d]),
+        Err(d) => return (markdown::Rendered::default(), vec![d], Vec::new()),
     };
     let body = text.get(page.body_offset..).unwrap_or_default();
     crate::panics::injected(body);
     let (calls, errors) = shortcodes::find_calls(body);
+    let mut in_templates: Vec<Failed> = Vec::new();
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
@@ -1779,7 +1785,19 @@ fn render_body(
         match render_shortcode(sh, call, page) {
             Ok(html) => outputs.push(html),
             Err(failure) => {
-                diags.extend(failure.into_diagnostic(page, &text, call.range.start));
+                match failure {
+                    ShortcodeFailure::Template(d) => {
+                        let body = text.get(page.body_offset..).unwrap_or_default();
+                        let (line, col) = line_col(body, call.range.start);
+                        let place = format!(
+                            "{}:{}:{col}",
+                            page.source.display(),
+                            line + page.body_line - 1
+                        );
+                        in_templates.push(Box::new((d, place)));
+                    }
+                    other => diags.extend(other.into_diagnostic(page, &text, call.range.start)),
+                }
                 outputs.push(String::new());
             }
         }
@@ -1821,17 +1839,26 @@ fn render_body(
                 .replacen(&mark, &crate::check::links::strip_tags(html), 1);
         }
     }
-    (r, diags)
+    (r, diags, in_templates)
 }
 
 /// A page that failed to render: the problem and the page's source.
 type Failed = Box<(Diagnostic, String)>;
 
-/// Render failures of many pages at one place of a template are one
-/// problem: reported once, with the number of pages and the first of
-/// them, instead of once per page. `failures` pairs each problem with the
-/// source of the page being rendered.
-fn once_per_place(failures: Vec<Failed>) -> Vec<Diagnostic> {
+/// What a failure at a place of a template was met by.
+#[derive(Clone, Copy)]
+enum MetBy {
+    /// Pages being rendered (the source of each).
+    Pages,
+    /// Shortcode calls (the place of each, `content/x.md:3:1`).
+    Calls,
+}
+
+/// Failures at one place of a template are one problem: reported once,
+/// with what met it (the page rendered or the shortcode call), or their
+/// number and the first of them, instead of once each. `failures` pairs
+/// each problem with the page's source or the call's place.
+fn once_per_place(failures: Vec<Failed>, met_by: MetBy) -> Vec<Diagnostic> {
     let mut groups: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     let mut at: HashMap<(PathBuf, Option<usize>, Option<usize>, String), usize> = HashMap::new();
     for failed in failures {
@@ -1849,62 +1876,23 @@ fn once_per_place(failures: Vec<Failed>) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(mut d, mut sources)| {
             sources.retain(|s| !s.is_empty());
-            sources.sort();
-            sources.dedup();
-            match sources.as_slice() {
-                [] => {}
-                [one] => d.message = format!("{} (while rendering `{one}`)", d.message),
-                [first, ..] => {
-                    d.message = format!(
-                        "{} (in {} pages; first: `{first}`)",
-                        d.message,
-                        sources.len()
-                    )
-                }
+            // Pages by name; calls come in page and text order already.
+            if let MetBy::Pages = met_by {
+                sources.sort();
+                sources.dedup();
             }
+            let n = sources.len();
+            let note = match (met_by, sources.first()) {
+                (_, None) => return d,
+                (MetBy::Pages, Some(one)) if n == 1 => format!("while rendering `{one}`"),
+                (MetBy::Pages, Some(first)) => format!("in {n} pages; first: `{first}`"),
+                (MetBy::Calls, Some(one)) if n == 1 => format!("in a shortcode called at {one}"),
+                (MetBy::Calls, Some(first)) => format!("in {n} shortcode calls; first at {first}"),
+            };
+            d.message = format!("{} ({note})", d.message);
             d
         })
         .collect()
-}
-
-/// What follows the message of an error inside a shortcode's template.
-const CALLED_AT: &str = " (in a shortcode called at ";
-
-/// An error inside a shortcode's template that many calls hit is one
-/// problem: reported once, with the number of calls and the first of them.
-fn once_per_template_place(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::new();
-    let mut calls: Vec<Vec<String>> = Vec::new();
-    let mut at: HashMap<(PathBuf, Option<usize>, Option<usize>, String), usize> = HashMap::new();
-    for d in errors {
-        let Some((message, place)) = d.message.split_once(CALLED_AT) else {
-            out.push(d);
-            calls.push(Vec::new());
-            continue;
-        };
-        let place = place.trim_end_matches(')').to_string();
-        let key = (d.path.clone(), d.line, d.col, message.to_string());
-        match at.get(&key) {
-            Some(&n) => calls[n].push(place),
-            None => {
-                at.insert(key, out.len());
-                out.push(d);
-                calls.push(vec![place]);
-            }
-        }
-    }
-    // Pages come in source order, calls in text order: the first is first.
-    for (d, places) in out.iter_mut().zip(calls) {
-        if places.len() > 1 {
-            let message = d.message.split_once(CALLED_AT).map_or("", |(m, _)| m);
-            d.message = format!(
-                "{message} (in {} shortcode calls; first at {})",
-                places.len(),
-                places[0]
-            );
-        }
-    }
-    out
 }
 
 /// An error at a byte offset of a page's body; `text` is the file's text.
@@ -2151,17 +2139,8 @@ impl ShortcodeFailure {
             ShortcodeFailure::Arg(at, m, hint) => {
                 Some(body_error(page, text, at, m).with_hint(hint))
             }
-            ShortcodeFailure::Template(mut d) => {
-                let body = text.get(page.body_offset..).unwrap_or_default();
-                let (line, col) = line_col(body, offset);
-                d.message = format!(
-                    "{}{CALLED_AT}{}:{}:{col})",
-                    d.message,
-                    page.source.display(),
-                    line + page.body_line - 1
-                );
-                Some(d)
-            }
+            // Placed by the caller, which groups them by template place.
+            ShortcodeFailure::Template(d) => Some(d),
             ShortcodeFailure::Silent => None,
         }
     }
