@@ -90,6 +90,23 @@ impl Diagnostic {
         self
     }
 
+    /// The offending line, quoted with its line number and a caret under
+    /// the column, as printed under the message (three lines).
+    pub fn quoted_line(&self) -> Option<String> {
+        let (Some(snippet), Some(line), Some(col)) = (&self.snippet, self.line, self.col) else {
+            return None;
+        };
+        let gutter = line.to_string();
+        let pad = " ".repeat(gutter.len());
+        // Tabs keep their width so the caret lines up under the column.
+        let lead: String = snippet
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        Some(format!("{pad} |\n{gutter} | {snippet}\n{pad} | {lead}^"))
+    }
+
     /// Whether this diagnostic fails the run.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -117,16 +134,8 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning: ",
         };
         write!(f, ": {level}{}", self.message)?;
-        if let (Some(snippet), Some(line), Some(col)) = (&self.snippet, self.line, self.col) {
-            let gutter = line.to_string();
-            let pad = " ".repeat(gutter.len());
-            // Tabs keep their width so the caret lines up under the column.
-            let lead: String = snippet
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(f, "\n{pad} |\n{gutter} | {snippet}\n{pad} | {lead}^")?;
+        if let Some(block) = self.quoted_line() {
+            write!(f, "\n{block}")?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = help: {hint}")?;

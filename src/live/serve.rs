@@ -103,23 +103,14 @@ pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
         .sorted()
         .into_iter()
         .filter(|d| d.is_error())
-        .map(|d| {
-            let text = d.to_string();
-            // The lines between the first and the `= help:` line.
-            let snippet: Vec<&str> = text
-                .lines()
-                .skip(1)
-                .take_while(|l| !l.starts_with("  = help: "))
-                .collect();
-            ErrorInfo {
-                file: d.path.display().to_string(),
-                line: d.line.unwrap_or(0),
-                col: d.col.unwrap_or(0),
-                message: d.message.clone(),
-                snippet: snippet.join("\n"),
-                hint: d.hint.as_deref().unwrap_or_default().to_string(),
-                text,
-            }
+        .map(|d| ErrorInfo {
+            file: d.path.display().to_string(),
+            line: d.line.unwrap_or(0),
+            col: d.col.unwrap_or(0),
+            message: d.message.clone(),
+            snippet: d.quoted_line().unwrap_or_default(),
+            hint: d.hint.as_deref().unwrap_or_default().to_string(),
+            text: d.to_string(),
         })
         .collect()
 }
