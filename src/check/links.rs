@@ -120,7 +120,7 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// Whether a link leaves the site (a scheme, or protocol-relative).
-fn is_external(link: &str) -> bool {
+pub(crate) fn is_external(link: &str) -> bool {
     if link.starts_with("//") {
         return true;
     }

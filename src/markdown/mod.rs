@@ -434,23 +434,10 @@ pub fn plain_links(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Whether a link leads into the site: not to another scheme
-/// (`https:`, `mailto:`), not protocol-relative, not empty.
+/// Whether a link leads into the site: not empty and not elsewhere
+/// (another scheme such as `https:` or `mailto:`, or protocol-relative).
 fn is_internal(dest: &str) -> bool {
-    if dest.is_empty() || dest.starts_with("//") {
-        return false;
-    }
-    match dest.find(':') {
-        Some(colon) => {
-            let scheme = &dest[..colon];
-            // `a/b:c` is a path; `mailto:` and `https:` are schemes.
-            scheme.contains(['/', '#', '?'])
-                || !scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => true,
-    }
+    !dest.is_empty() && !crate::check::links::is_external(dest)
 }
 
 /// Whether a link is a relative path to a Markdown file (`../roles/pm.md`,
