@@ -351,23 +351,13 @@ fn register(tera: &mut Tera, config: &Config) {
 /// `%Y-%m-%d`).
 fn filter_date(v: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
     let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-    let fail = |e: jiff::Error| tera::Error::message(format!("`date` cannot use `{v}`: {e}"));
-    let t = v.replacen(' ', "T", 1);
-    let out = if t.len() == 10 {
-        let d: jiff::civil::Date = t.parse().map_err(fail)?;
-        jiff::fmt::strtime::format(format, d)
-    } else if t.parse::<jiff::Timestamp>().is_ok() {
-        // The time as written, before its offset (`Z`, `+02:00`).
-        let end = t[11..]
-            .find(['Z', 'z', '+', '-'])
-            .map_or(t.len(), |i| i + 11);
-        let dt: jiff::civil::DateTime = t[..end].parse().map_err(fail)?;
-        jiff::fmt::strtime::format(format, dt)
-    } else {
-        let dt: jiff::civil::DateTime = t.parse().map_err(fail)?;
-        jiff::fmt::strtime::format(format, dt)
+    let fail = |why: String| tera::Error::message(format!("`date` cannot use `{v}`: {why}"));
+    let date = crate::content::Date::parse(v).map_err(|e| fail(format!("it {}", e.reason)))?;
+    let out = match date.wall_clock() {
+        Some(time) => jiff::fmt::strtime::format(format, time),
+        None => jiff::fmt::strtime::format(format, date.calendar_day()),
     };
-    out.map_err(fail)
+    out.map_err(|e| fail(e.to_string()))
 }
 
 /// Percent-encodes everything but ASCII letters, digits, `-`, `_`, `.`,

@@ -134,6 +134,22 @@ impl Date {
         Ok(Date(s.to_string()))
     }
 
+    /// The calendar day, for formatting (a checked date always has one).
+    pub fn calendar_day(&self) -> jiff::civil::Date {
+        self.day().parse().unwrap_or_default()
+    }
+
+    /// The date and time as written, before any offset (`Z`, `+02:00`);
+    /// `None` for a date alone.
+    pub fn wall_clock(&self) -> Option<jiff::civil::DateTime> {
+        let t = self.0.get(10..)?;
+        if t.is_empty() {
+            return None;
+        }
+        let end = t[1..].find(['Z', 'z', '+', '-']).map_or(t.len(), |i| i + 1);
+        format!("{}T{}", self.day(), &t[1..end]).parse().ok()
+    }
+
     /// The calendar day, `YYYY-MM-DD`.
     pub fn day(&self) -> &str {
         &self.0[..10]
@@ -523,7 +539,7 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
         source: source.to_path_buf(),
         kind: route.kind,
         slug: route.slug,
-        url: format!("/{}", route.path),
+        url: String::new(),
         permalink: String::new(),
         path: route.path,
         title,
