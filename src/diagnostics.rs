@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// How bad a diagnostic is. Errors fail the run; warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -259,6 +260,37 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len() * w + b.len()]
+}
+
+/// Runs `f`; with `CAIRN_LOG=debug`, prints how long it took and the
+/// memory in use after it.
+pub(crate) fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    if std::env::var_os("CAIRN_LOG").is_some_and(|v| v == "debug") {
+        eprintln!(
+            "[debug] {step}: {:.1} ms{}",
+            start.elapsed().as_secs_f64() * 1e3,
+            memory_note()
+        );
+    }
+    out
+}
+
+/// The resident and peak memory of this process, for the debug log (Linux
+/// only; empty elsewhere).
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!(" (rss {} MB, peak {} MB)", field("VmRSS:"), field("VmHWM:"))
 }
 
 #[cfg(test)]

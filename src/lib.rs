@@ -16,24 +16,18 @@
 //! the first problem; the CLI prints them all and exits 1.
 #![deny(missing_docs)]
 
-pub(crate) mod charts;
+pub(crate) mod build;
 pub(crate) mod check;
 pub mod cli;
-pub(crate) mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub(crate) mod live;
 pub mod markdown;
 pub(crate) mod output;
-pub(crate) mod pages;
 pub(crate) mod panics;
 pub(crate) mod publish;
-pub(crate) mod render;
-pub(crate) mod schema;
+pub mod render;
 pub(crate) mod search;
 pub(crate) mod signals;
 pub mod site;
-pub(crate) mod slug;
-pub(crate) mod template_errors;
-pub(crate) mod values;

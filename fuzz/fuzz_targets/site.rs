@@ -82,6 +82,6 @@ fuzz_target!(|input: &str| {
         ..Default::default()
     };
     if let Ok(mut site) = cairn::site::Site::load(&opts) {
-        let _ = site.render();
+        let _ = cairn::render::render(&mut site);
     }
 });

@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::{RootArg, fail, plural, report};
-use crate::site::{self, BuildOptions};
+use crate::site::BuildOptions;
 
 /// Flags of `cairn build`.
 #[derive(Debug, Args)]
@@ -37,7 +37,7 @@ pub fn run(a: BuildArgs) -> ExitCode {
         drafts: a.drafts,
         force: a.force,
     };
-    match site::build(&opts) {
+    match crate::build::build(&opts) {
         Ok((r, warnings)) => {
             report(warnings);
             if let Some(replayed) = &r.replayed_warnings {

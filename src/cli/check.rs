@@ -37,7 +37,7 @@ pub fn run(a: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(ds) => return fail(ds, "check"),
     };
-    let (files, mut warnings) = match site.render() {
+    let (files, mut warnings) = match crate::render::render(&mut site) {
         Ok(r) => r,
         Err(ds) => return fail(ds, "check"),
     };

@@ -7,8 +7,8 @@ use clap::Args;
 
 use super::{RootArg, fail};
 use crate::config::{Collection, Config, FieldDef, FieldType, SortBy};
+use crate::content::slug::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::slug::slugify;
 
 /// Flags of `cairn new`.
 #[derive(Debug, Args)]

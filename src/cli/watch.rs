@@ -89,12 +89,7 @@ pub fn run(a: WatchArgs) -> ExitCode {
                     report(ds);
                 }
             },
-            Ok(delta) => match crate::output::write_delta(
-                &out,
-                &session.files,
-                &delta.changed,
-                &delta.removed,
-            ) {
+            Ok(delta) => match crate::output::write_delta(&out, &session.files, &delta.changed) {
                 Ok(s) => {
                     report(session.warnings.clone());
                     let how = if delta.incremental {
@@ -124,7 +119,7 @@ pub fn run(a: WatchArgs) -> ExitCode {
 /// A full `cairn build` into the output folder: synchronised with what the
 /// site produces, stale files of earlier builds removed.
 fn build_in_full(opts: &BuildOptions) -> Result<(), Diagnostics> {
-    let (r, warnings) = site::build(opts)?;
+    let (r, warnings) = crate::build::build(opts)?;
     report(warnings);
     println!(
         "built {} pages ({} written, {} unchanged, {} removed)",

@@ -7,6 +7,7 @@
 //! problems of all files instead of stopping at the first.
 
 pub mod frontmatter;
+pub(crate) mod slug;
 pub mod yaml;
 
 use std::path::{Component, Path, PathBuf};
@@ -15,23 +16,24 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::content::slug::{check_slug, slugify};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::slug::{check_slug, slugify};
 use yaml::{Positions, Value};
 
-/// Front-matter keys every page may use, whatever its collection.
-pub const BUILTIN_KEYS: [&str; 11] = [
-    "title",
-    "description",
-    "date",
-    "updated",
-    "draft",
-    "slug",
-    "weight",
-    "tags",
-    "aliases",
-    "template",
-    "extra",
+/// The names of the months, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Largest content file cairn reads; far above any real page, it bounds
@@ -102,10 +104,7 @@ impl Date {
         }
         if jiff::civil::Date::new(y, m as i8, d as i8).is_err() {
             return Err(DateError {
-                reason: format!(
-                    "is not a day of {} {y}",
-                    crate::values::MONTHS[m as usize - 1]
-                ),
+                reason: format!("is not a day of {} {y}", MONTHS[m as usize - 1]),
                 bad_shape: false,
             });
         }

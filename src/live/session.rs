@@ -13,7 +13,7 @@ use crate::content::{self, Page};
 use crate::diagnostics::Diagnostics;
 use crate::live::watch::ChangeSet;
 use crate::output::{Data, OutputFile};
-use crate::pages::RenderCache;
+use crate::render::RenderCache;
 use crate::site::{BuildOptions, Site};
 
 /// The bytes of one output file, shared cheaply with a server.
@@ -115,7 +115,7 @@ impl Session {
     /// `errors`.
     ///
     /// Edits that change only the Markdown body of existing pages take the
-    /// incremental path ([`crate::pages::rerender_bodies`]); anything else
+    /// incremental path ([`crate::render::rerender_bodies`]); anything else
     /// (front-matter, new or deleted files, templates, site.toml, static
     /// files) rebuilds everything in memory, then writes only what differs.
     ///
@@ -136,7 +136,8 @@ impl Session {
 
     fn try_rebuild(&mut self, changes: &ChangeSet) -> Result<Delta, Diagnostics> {
         let start = Instant::now();
-        let edits = crate::site::timed("incremental: read and parse", || self.body_edits(changes));
+        let edits =
+            crate::diagnostics::timed("incremental: read and parse", || self.body_edits(changes));
         let incremental = matches!(edits, Some(Ok(_)));
         let result = match edits {
             Some(Ok(edits)) if edits.is_empty() => Ok(Vec::new()),
@@ -231,8 +232,8 @@ impl Session {
             .state
             .as_mut()
             .expect("body edits need a previous build");
-        let (files, removed, _) = crate::site::timed("incremental: re-render", || {
-            crate::pages::rerender_bodies(site, cache, edits)
+        let (files, removed, _) = crate::diagnostics::timed("incremental: re-render", || {
+            crate::render::rerender_bodies(site, cache, edits)
         })?;
         for r in &removed {
             self.files.remove(r);
@@ -254,7 +255,7 @@ impl Session {
     /// The full path: load and render everything, keep what differs.
     fn full(&mut self) -> Result<Vec<String>, Diagnostics> {
         let mut site = Site::load(&self.opts)?;
-        let (files, all_warnings, cache) = crate::pages::render_cached(&mut site)?;
+        let (files, all_warnings, cache) = crate::render::render_cached(&mut site)?;
         let files = read_all(files)?;
         let mut changed = Vec::new();
         for (rel, bytes) in &files {

@@ -53,11 +53,18 @@ fn hash_tree(h: &mut impl Hasher, root: &Path, dir: &Path, skip: &Path) {
 }
 
 /// The fingerprint of a build's inputs. `options` describes everything
-/// else the output depends on (drafts, base URL, output folder).
-pub fn inputs(root: &Path, theme: &str, output: &Path, options: &str) -> u64 {
+/// else the output depends on (drafts, base URL, output folder), and
+/// `embedded` the files of the theme built into cairn.
+pub fn inputs(
+    root: &Path,
+    theme: &str,
+    output: &Path,
+    options: &str,
+    embedded: &[(&str, &[u8])],
+) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
-    for (name, bytes) in crate::render::embedded_theme() {
+    for (name, bytes) in embedded {
         name.hash(&mut h);
         bytes.hash(&mut h);
     }
@@ -155,10 +162,10 @@ mod tests {
         std::fs::write(root.join("site.toml"), "x").unwrap();
         std::fs::write(root.join("content/a.md"), "one").unwrap();
         let out = root.join("public");
-        let a = inputs(root, "default", &out, "");
-        assert_eq!(a, inputs(root, "default", &out, ""));
-        assert_ne!(a, inputs(root, "default", &out, "--drafts"));
+        let a = inputs(root, "default", &out, "", &[]);
+        assert_eq!(a, inputs(root, "default", &out, "", &[]));
+        assert_ne!(a, inputs(root, "default", &out, "--drafts", &[]));
         std::fs::write(root.join("content/a.md"), "two!").unwrap();
-        assert_ne!(a, inputs(root, "default", &out, ""));
+        assert_ne!(a, inputs(root, "default", &out, "", &[]));
     }
 }

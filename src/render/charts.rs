@@ -13,20 +13,8 @@
 use serde::Serialize;
 
 use crate::markdown::escape_attr;
-use crate::values::thousands;
-
-/// A node of a ladder: an entry and where its field points.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LadderNode {
-    /// The entry's slug.
-    pub slug: String,
-    /// The entry's title.
-    pub title: String,
-    /// Root-relative URL.
-    pub url: String,
-    /// Slugs this entry leads to.
-    pub next: Vec<String>,
-}
+use crate::render::values::thousands;
+use crate::site::LadderNode;
 
 /// A bar of a range chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,53 +42,6 @@ pub struct ChartCtx {
     pub title: String,
     /// The SVG element.
     pub svg: String,
-}
-
-/// Finds a cycle among the nodes; returns the slugs along it, first slug
-/// repeated at the end.
-pub fn find_cycle(nodes: &[LadderNode]) -> Option<Vec<String>> {
-    let index = |s: &str| nodes.iter().position(|n| n.slug == s);
-    // 0 = new, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; nodes.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    fn visit(
-        i: usize,
-        nodes: &[LadderNode],
-        index: &dyn Fn(&str) -> Option<usize>,
-        state: &mut [u8],
-        stack: &mut Vec<usize>,
-    ) -> Option<Vec<String>> {
-        state[i] = 1;
-        stack.push(i);
-        for next in &nodes[i].next {
-            let Some(j) = index(next) else { continue };
-            if state[j] == 1 {
-                let from = stack.iter().position(|&k| k == j).unwrap_or(0);
-                let mut cycle: Vec<String> = stack[from..]
-                    .iter()
-                    .map(|&k| nodes[k].slug.clone())
-                    .collect();
-                cycle.push(nodes[j].slug.clone());
-                return Some(cycle);
-            }
-            if state[j] == 0
-                && let Some(c) = visit(j, nodes, index, state, stack)
-            {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        state[i] = 2;
-        None
-    }
-    for i in 0..nodes.len() {
-        if state[i] == 0
-            && let Some(c) = visit(i, nodes, &index, &mut state, &mut stack)
-        {
-            return Some(c);
-        }
-    }
-    None
 }
 
 const NODE_W: f64 = 190.0;
@@ -336,6 +277,7 @@ pub fn ranges(id: &str, title: &str, unit: Option<&str>, bars: &[RangeBar]) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::find_cycle;
 
     fn node(slug: &str, next: &[&str]) -> LadderNode {
         LadderNode {

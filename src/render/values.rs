@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::{Collection, FieldDef, FieldType};
 use crate::markdown::{escape_attr, render_inline};
-use crate::schema::{EntryIndex, FieldValue, TypedFields, fmt_num};
+use crate::site::fields::{EntryIndex, FieldValue, TypedFields, fmt_num};
 
 /// A reference resolved to the entry it names.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -193,22 +193,6 @@ pub fn thousands(n: f64) -> String {
     }
 }
 
-/// The names of the months, January first.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `2024-03-05` -> `5 March 2024`.
 pub fn readable_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
@@ -217,7 +201,7 @@ pub fn readable_date(iso: &str) -> String {
             let month = m
                 .parse::<usize>()
                 .ok()
-                .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+                .and_then(|m| crate::content::MONTHS.get(m.wrapping_sub(1)));
             match (month, d.parse::<u32>()) {
                 (Some(month), Ok(day)) => format!("{day} {month} {y}"),
                 _ => iso.to_string(),
@@ -290,7 +274,7 @@ pub fn view(coll: &Collection, typed: &TypedFields, lookup: &dyn Lookup) -> Fiel
 /// A lookup over the site's pages through the entry index.
 pub struct PageLookup<'a> {
     /// The pages.
-    pub pages: &'a [crate::content::Page],
+    pub pages: &'a [crate::site::SitePage],
     /// The index of entries.
     pub index: &'a EntryIndex,
 }

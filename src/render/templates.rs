@@ -178,17 +178,17 @@ impl Templates {
     /// The diagnostic of a Tera error: at the template file, line and
     /// column, with the line quoted and a hint.
     pub fn error(&self, e: &tera::Error) -> Diagnostic {
-        crate::template_errors::diagnostic(e, &self.view())
+        crate::render::template_errors::diagnostic(e, &self.view())
     }
 
-    fn view(&self) -> crate::template_errors::Sources<'_> {
+    fn view(&self) -> crate::render::template_errors::Sources<'_> {
         files(&self.sources)
     }
 }
 
 /// The texts of `sources` as template errors read them.
-fn files(sources: &BTreeMap<String, Source>) -> crate::template_errors::Sources<'_> {
-    crate::template_errors::Sources {
+fn files(sources: &BTreeMap<String, Source>) -> crate::render::template_errors::Sources<'_> {
+    crate::render::template_errors::Sources {
         files: sources
             .iter()
             .map(|(n, s)| (n.as_str(), (s.shown.as_path(), s.text.as_str(), s.built_in)))
@@ -234,7 +234,10 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
         if let Err(e) = probe.add_raw_template(name, &src.text)
             && matches!(e.kind(), ErrorKind::SyntaxError(_))
         {
-            ds.push(crate::template_errors::diagnostic(&e, &files(&sources)));
+            ds.push(crate::render::template_errors::diagnostic(
+                &e,
+                &files(&sources),
+            ));
             broken.insert(name.clone());
         }
     }
@@ -251,7 +254,7 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
         let Err(e) = tera.add_raw_templates(sound) else {
             break tera;
         };
-        let found = crate::template_errors::set_errors(&e, &files(&sources), &broken);
+        let found = crate::render::template_errors::set_errors(&e, &files(&sources), &broken);
         let before = broken.len();
         for (name, d) in found {
             broken.insert(name);
@@ -321,7 +324,7 @@ fn register(tera: &mut Tera, config: &Config) {
     );
     tera.register_filter("date", filter_date);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
-        crate::slug::slugify(v)
+        crate::content::slug::slugify(v)
     });
     tera.register_filter("striptags", |v: &str, _: Kwargs, _: &State| {
         crate::check::links::strip_tags(v)
@@ -435,9 +438,9 @@ mod tests {
         let readme =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
         let table = &readme[readme.find("### Filters and functions").unwrap()..];
-        for name in crate::template_errors::FILTERS
+        for name in crate::render::template_errors::FILTERS
             .iter()
-            .chain(crate::template_errors::FUNCTIONS)
+            .chain(crate::render::template_errors::FUNCTIONS)
         {
             assert!(
                 table.contains(&format!("`{name}`")),
@@ -450,13 +453,13 @@ mod tests {
     /// function is known to a template.
     #[test]
     fn listed_names_exist() {
-        for f in crate::template_errors::FILTERS {
+        for f in crate::render::template_errors::FILTERS {
             let e = one_off(&format!("{{{{ 1 | {f} }}}}"))
                 .err()
                 .unwrap_or_default();
             assert!(!e.contains("Unknown filter"), "{f}: {e}");
         }
-        for f in crate::template_errors::FUNCTIONS {
+        for f in crate::render::template_errors::FUNCTIONS {
             let e = one_off(&format!("{{{{ {f}() }}}}"))
                 .err()
                 .unwrap_or_default();

@@ -9,10 +9,10 @@
 
 use serde::Serialize;
 
-use crate::config::{Collection, Config};
-use crate::content::Page;
-use crate::schema::EntryIndex;
-use crate::values::FieldsView;
+use super::PageParts;
+use super::values::NOT_SET_HTML;
+use crate::config::Collection;
+use crate::site::SitePage;
 
 /// A column: one compared entry.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -63,16 +63,15 @@ pub fn table(
     items: &[usize],
     fields: &[String],
     title: Option<&str>,
-    pages: &[Page],
-    views: &[FieldsView],
-    base_path: &str,
+    pages: &[SitePage],
+    parts: &[PageParts],
 ) -> TableCtx {
     let item_ctx: Vec<ItemCtx> = items
         .iter()
         .map(|&i| ItemCtx {
             title: pages[i].title.clone(),
             slug: pages[i].slug.clone(),
-            url: format!("{base_path}{}", pages[i].path),
+            url: pages[i].url.clone(),
         })
         .collect();
     let rows = fields
@@ -82,10 +81,12 @@ pub fn table(
             let values: Vec<String> = items
                 .iter()
                 .map(|&i| {
-                    views[i].list.iter().find(|r| r.name == *name).map_or_else(
-                        || crate::values::NOT_SET_HTML.to_string(),
-                        |r| r.html.clone(),
-                    )
+                    parts[i]
+                        .view
+                        .list
+                        .iter()
+                        .find(|r| r.name == *name)
+                        .map_or_else(|| NOT_SET_HTML.to_string(), |r| r.html.clone())
                 })
                 .collect();
             let same = values.windows(2).all(|w| w[0] == w[1]);
@@ -116,93 +117,12 @@ pub fn default_title(items: &[ItemCtx]) -> String {
         .join(" vs ")
 }
 
-/// `compare/a-vs-b/` from the item slugs.
-pub fn page_path(slugs: &[&str]) -> String {
-    format!("compare/{}/", slugs.join("-vs-"))
-}
-
-/// A `[[comparisons]]` block whose items all exist.
-#[derive(Debug, Clone)]
-pub struct Comparison {
-    /// Index into `config.comparisons`.
-    pub def: usize,
-    /// Page indexes of the items, in the block's order.
-    pub items: Vec<usize>,
-    /// Output path, `compare/a-vs-b/`.
-    pub path: String,
-}
-
-/// Resolves the items of every `[[comparisons]]` block against the loaded
-/// entries. Unknown items are errors at their place in site.toml; two blocks
-/// with the same path are an error too.
-pub fn resolve(
-    config: &Config,
-    index: &EntryIndex,
-    ds: &mut crate::diagnostics::Diagnostics,
-) -> Vec<Comparison> {
-    use crate::diagnostics::Diagnostic;
-    let mut out: Vec<Comparison> = Vec::new();
-    let source = &config.source;
-
-    for (n, def) in config.comparisons.iter().enumerate() {
-        let mut items = Vec::new();
-        for (slug, pos) in &def.items {
-            match index.get(&def.collection, slug) {
-                Some(i) => items.push(i),
-                // Its own errors are reported; no page for this comparison.
-                None if index.is_failed(&def.collection, slug) => {}
-                None => ds.push(
-                    Diagnostic::error_at(
-                        crate::config::CONFIG_FILE,
-                        pos.line,
-                        pos.col,
-                        index.missing(&def.collection, slug),
-                    )
-                    .with_source(source),
-                ),
-            }
-        }
-        if items.len() != def.items.len() {
-            continue;
-        }
-        let slugs: Vec<&str> = def.items.iter().map(|(s, _)| s.as_str()).collect();
-        let path = page_path(&slugs);
-        if let Some(prev) = out.iter().find(|c| c.path == path) {
-            let first = &config.comparisons[prev.def].pos;
-            ds.push(
-                Diagnostic::error_at(
-                    crate::config::CONFIG_FILE,
-                    def.pos.line,
-                    def.pos.col,
-                    format!(
-                        "this comparison has the same page `/{path}` as the one at line {}",
-                        first.line
-                    ),
-                )
-                .with_source(source),
-            );
-            continue;
-        }
-        out.push(Comparison {
-            def: n,
-            items,
-            path,
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn paths_and_titles() {
-        assert_eq!(
-            page_path(&["product-manager", "product-owner"]),
-            "compare/product-manager-vs-product-owner/"
-        );
-        assert_eq!(page_path(&["a", "b", "c"]), "compare/a-vs-b-vs-c/");
+    fn default_titles() {
         let items = ["Product Manager", "Product Owner"].map(|t| ItemCtx {
             title: t.into(),
             slug: String::new(),

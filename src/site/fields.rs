@@ -12,9 +12,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::config::BUILTIN_KEYS;
 use crate::config::{Config, FieldDef, FieldType};
 use crate::content::yaml::{Pos, Value, kind_name};
-use crate::content::{BUILTIN_KEYS, Date, Page, PageKind};
+use crate::content::{Date, Page, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 
 /// A checked field value.

@@ -1,0 +1,121 @@
+//! The shape of `site.toml` as serde reads it: every key the file may hold,
+//! with its place in the text (`Spanned`) where an error may point at it.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use toml::Spanned;
+
+/// A map that keeps its keys in the order of the file.
+#[derive(Debug, Clone)]
+pub struct Ordered<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for Ordered<K, V> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Ordered<K, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for V2<K, V> {
+            type Value = Ordered<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V2(PhantomData))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    pub(super) title: String,
+    pub(super) base_url: Spanned<String>,
+    #[serde(default)]
+    pub(super) description: String,
+    #[serde(default = "default_language")]
+    pub(super) language: String,
+    #[serde(default = "default_theme")]
+    pub(super) theme: Spanned<String>,
+    #[serde(default = "default_output")]
+    pub(super) output_dir: String,
+    #[serde(default = "default_true")]
+    pub(super) search: bool,
+    #[serde(default)]
+    pub(super) collections: Ordered<Spanned<String>, Spanned<RawCollection>>,
+    #[serde(default)]
+    pub(super) comparisons: Vec<Spanned<RawComparison>>,
+    #[serde(default)]
+    pub(super) charts: Vec<Spanned<RawChart>>,
+    #[serde(default)]
+    pub(super) extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> Spanned<String> {
+    Spanned::new(0..0, "default".into())
+}
+fn default_output() -> String {
+    "public".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCollection {
+    pub(super) title: Option<String>,
+    pub(super) template: Option<String>,
+    #[serde(default)]
+    pub(super) sort_by: Option<Spanned<String>>,
+    pub(super) kind: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChart {
+    pub(super) name: Spanned<String>,
+    pub(super) kind: Spanned<String>,
+    pub(super) collection: Spanned<String>,
+    pub(super) field: Spanned<String>,
+    pub(super) title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawComparison {
+    pub(super) collection: Spanned<String>,
+    pub(super) items: Spanned<Vec<Spanned<String>>>,
+    pub(super) fields: Option<Vec<Spanned<String>>>,
+    pub(super) title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawField {
+    #[serde(rename = "type")]
+    pub(super) ty: Spanned<String>,
+    #[serde(default)]
+    pub(super) required: bool,
+    pub(super) label: Option<String>,
+    pub(super) to: Option<Spanned<String>>,
+    pub(super) values: Option<Spanned<Vec<String>>>,
+    pub(super) unit: Option<String>,
+}

@@ -1,0 +1,381 @@
+//! The one atomic writer of the output folder: [`Stager`] stages each
+//! file as it is rendered and puts them all in place at the commit;
+//! [`write_delta`] is the same for a watch-mode rebuild.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use super::recycle::Recycler;
+use super::{
+    BUILDING, Data, OutputFile, Sink, SyncStats, TMP_DIR, TREE, clear_leftovers, extend_manifest,
+    read_manifest, remove_files, safe_rel, same_as, temp_path, write_data, write_manifest,
+    write_new,
+};
+
+/// Where a staged file waits for the commit.
+#[derive(Debug)]
+struct Staged {
+    /// Its path relative to the output folder.
+    rel: PathBuf,
+    /// The temporary file holding its new bytes.
+    tmp: PathBuf,
+}
+
+/// How far [`Stager::ensure_dir`] got.
+enum DirState {
+    /// The folder exists (or was created) inside the output folder.
+    Ready,
+    /// A stale file of ours stands where the folder must go: it may only be
+    /// removed at the commit, so the file is staged in `.cairn-tmp/`.
+    Blocked,
+}
+
+/// A write of the output folder in two phases, so that a build can hand
+/// over each file as soon as it is rendered without ever touching the
+/// previous output before the whole build has succeeded:
+///
+/// 1. [`Stager::stage`] compares a file with what is on disk and, when its
+///    bytes changed, appends them to the pack if they replace an existing
+///    file, else writes them to a temporary dot-file next to the target
+///    (creating the target's folder if it is new). Into an empty folder it
+///    writes the file under its own name into `.cairn-tmp/tree/` instead.
+///    Nothing the previous build wrote is modified, and the caller need not
+///    keep the bytes.
+/// 2. [`Stager::commit`] extends the manifest, moves the fresh tree's
+///    top-level entries into place, renames every temporary file into
+///    place and swaps every packed one in (an atomic replacement each),
+///    removes the stale files and writes the final manifest.
+///    [`Stager::abort`] (also run on drop) instead removes the temporary
+///    files and the folders this build created.
+///
+/// Creating every new inode before replacing (and so freeing) any old one
+/// also keeps a build's own freed inodes out of the way of its allocations
+/// on ext4 without a journal, which skips recently freed inodes one by one
+/// (README, "Performance").
+pub struct Stager {
+    out: PathBuf,
+    old: HashSet<String>,
+    /// The output folder did not exist before this build.
+    created_out: bool,
+    /// Folders (relative) known to be real folders inside the output.
+    ready: Mutex<HashSet<PathBuf>>,
+    /// Folders this build created, to remove on abort.
+    made: Mutex<Vec<PathBuf>>,
+    staged: Mutex<Vec<Staged>>,
+    /// Where replacements wait when inodes are recycled (see
+    /// [`recycle`](super::recycle)); `None` writes them as new files.
+    recycler: Option<Recycler>,
+    /// The output folder held nothing: every file is written under its
+    /// own name in `.cairn-tmp/tree/`, whose top-level entries the commit
+    /// moves into place (see [`Stager::begin`]).
+    fresh: bool,
+    /// Files written to the fresh tree.
+    fresh_files: AtomicUsize,
+    unchanged: AtomicUsize,
+    fallback: AtomicUsize,
+    finished: bool,
+}
+
+impl Stager {
+    /// Prepares `out` for a build: creates it if needed, clears what a
+    /// killed build left, and marks the folder as being written. The
+    /// caller has already run [`guard`].
+    pub fn begin(out: &Path) -> io::Result<Stager> {
+        let err = |m: String| io::Error::other(m);
+        let created_out = !out.exists();
+        fs::create_dir_all(out)
+            .map_err(|e| err(format!("cannot create `{}`: {e}", out.display())))?;
+        let out = out.canonicalize()?;
+        let tmp_dir = out.join(TMP_DIR);
+        // Leftovers of a killed build are ours: clear them.
+        if tmp_dir.exists() {
+            fs::remove_dir_all(&tmp_dir)?;
+        }
+        fs::create_dir_all(&tmp_dir)?;
+        let building = out.join(BUILDING);
+        if building.exists() {
+            clear_leftovers(&out)?;
+        }
+        write_new(&building, b"a cairn build is writing this folder\n")?;
+        let old = read_manifest(&out);
+        // Into an empty folder (a first build, or after `rm -rf public`),
+        // nothing can be replaced and every file is new: rather than a
+        // temporary file renamed into place per file, the files are
+        // written under their own names into a hidden tree, and the commit
+        // moves its few top-level entries, each a folder of thousands of
+        // pages, in one rename each.
+        let fresh = old.is_empty()
+            && fs::read_dir(&out)?
+                .flatten()
+                .all(|e| e.file_name() == TMP_DIR || e.file_name() == BUILDING);
+        if fresh {
+            fs::create_dir(tmp_dir.join(TREE))?;
+        }
+        Ok(Stager {
+            fresh,
+            fresh_files: AtomicUsize::new(0),
+            // A fresh build replaces nothing.
+            recycler: if fresh { None } else { Recycler::new(&tmp_dir) },
+            out,
+            old,
+            created_out,
+            ready: Mutex::new(HashSet::new()),
+            made: Mutex::new(Vec::new()),
+            staged: Mutex::new(Vec::new()),
+            unchanged: AtomicUsize::new(0),
+            fallback: AtomicUsize::new(0),
+            finished: false,
+        })
+    }
+
+    /// Makes sure the folder `rel` exists inside the output, creating what
+    /// is missing; never follows a symlink out of the output folder.
+    fn ensure_dir(&self, rel: &Path) -> io::Result<DirState> {
+        let err = |m: String| io::Error::other(m);
+        if rel.as_os_str().is_empty() || self.ready.lock().unwrap().contains(rel) {
+            return Ok(DirState::Ready);
+        }
+        if let Some(parent) = rel.parent()
+            && let DirState::Blocked = self.ensure_dir(parent)?
+        {
+            return Ok(DirState::Blocked);
+        }
+        let full = self.out.join(rel);
+        let meta = match fs::symlink_metadata(&full) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        match meta {
+            None => match fs::create_dir(&full) {
+                Ok(()) => self.made.lock().unwrap().push(rel.to_path_buf()),
+                // Another thread was quicker.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && full.is_dir() => {}
+                Err(e) => return Err(e),
+            },
+            Some(m) if m.is_dir() => {}
+            Some(m) if m.file_type().is_symlink() && full.is_dir() => {
+                if !full.canonicalize()?.starts_with(&self.out) {
+                    return Err(err(format!(
+                        "`{}` leads outside the output folder",
+                        full.display()
+                    )));
+                }
+            }
+            Some(_) => {
+                let rel_s = rel.to_string_lossy().replace('\\', "/");
+                if self.old.contains(&rel_s) {
+                    return Ok(DirState::Blocked);
+                }
+                return Err(err(format!(
+                    "`{}` is in the way of a folder cairn needs",
+                    full.display()
+                )));
+            }
+        }
+        self.ready.lock().unwrap().insert(rel.to_path_buf());
+        Ok(DirState::Ready)
+    }
+
+    /// Stages one file: nothing happens if the output already holds these
+    /// bytes; otherwise they go to a temporary file until the commit.
+    pub fn stage(&self, rel: &str, data: &Data) -> io::Result<()> {
+        let err = |m: String| io::Error::other(m);
+        let relp = safe_rel(rel).ok_or_else(|| {
+            err(format!(
+                "refusing to write outside the output folder: `{rel}`"
+            ))
+        })?;
+        if self.fresh {
+            return self.stage_fresh(&relp, data);
+        }
+        let target = self.out.join(&relp);
+        let meta = fs::symlink_metadata(&target).ok();
+        if same_as(meta.as_ref(), &target, data) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(err(format!(
+                "`{}` is a folder; cairn needs to write a file there",
+                target.display()
+            )));
+        }
+        let parent = relp.parent().unwrap_or(Path::new(""));
+        let dir = self.ensure_dir(parent)?;
+        // Rendered bytes replacing an existing file may go to the
+        // recycler.
+        if let (Some(r), DirState::Ready, Some(bytes)) = (&self.recycler, &dir, data.in_memory())
+            && meta.as_ref().is_some_and(|m| m.is_file())
+        {
+            return r.hold(relp, bytes);
+        }
+        // The temporary file sits next to its target: a rename inside one
+        // folder is cheaper than across folders.
+        let tmp = match dir {
+            DirState::Ready => temp_path(&target),
+            DirState::Blocked => {
+                let n = self.fallback.fetch_add(1, Ordering::Relaxed);
+                self.out.join(TMP_DIR).join(n.to_string())
+            }
+        };
+        write_data(&tmp, data)?;
+        self.staged.lock().unwrap().push(Staged { rel: relp, tmp });
+        Ok(())
+    }
+
+    /// Writes one file of a fresh build into the hidden tree.
+    fn stage_fresh(&self, relp: &Path, data: &Data) -> io::Result<()> {
+        let tree = self.out.join(TMP_DIR).join(TREE);
+        if let Some(parent) = relp.parent()
+            && !parent.as_os_str().is_empty()
+            && !self.ready.lock().unwrap().contains(parent)
+        {
+            fs::create_dir_all(tree.join(parent))?;
+            self.ready.lock().unwrap().insert(parent.to_path_buf());
+        }
+        write_data(&tree.join(relp), data)?;
+        self.fresh_files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts every staged file in place, removes stale files of earlier
+    /// builds, and records `all`, every file of this build, in the
+    /// manifest.
+    pub fn commit(mut self, all: &[&str]) -> io::Result<SyncStats> {
+        self.finished = true;
+        let out = self.out.clone();
+        extend_manifest(&out, &self.old, all.iter().copied())?;
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap());
+        // Stale files of ours in the way of new folders go first.
+        for s in staged
+            .iter()
+            .filter(|s| s.tmp.starts_with(out.join(TMP_DIR)))
+        {
+            let mut dir = PathBuf::new();
+            for c in s.rel.parent().into_iter().flat_map(Path::components) {
+                dir.push(c);
+                let full = out.join(&dir);
+                if fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) {
+                    fs::remove_file(&full)?;
+                }
+            }
+            if let Some(parent) = s.rel.parent() {
+                fs::create_dir_all(out.join(parent))?;
+            }
+        }
+        staged
+            .par_iter()
+            .try_for_each(|s| fs::rename(&s.tmp, out.join(&s.rel)))?;
+        if self.fresh {
+            // Nothing else was written into the folder meanwhile: a
+            // name taken now is an error, never overwritten.
+            for entry in fs::read_dir(out.join(TMP_DIR).join(TREE))? {
+                let entry = entry?;
+                let target = out.join(entry.file_name());
+                if fs::symlink_metadata(&target).is_ok() {
+                    return Err(io::Error::other(format!(
+                        "`{}` appeared while the site was being built",
+                        target.display()
+                    )));
+                }
+                fs::rename(entry.path(), target)?;
+            }
+        }
+        let recycled = match &self.recycler {
+            Some(r) => r.put_in_place(&out)?,
+            None => 0,
+        };
+
+        let new: HashSet<&str> = all.iter().copied().collect();
+        let mut stale: Vec<&str> = self
+            .old
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !new.contains(p))
+            .collect();
+        stale.sort_unstable();
+        let removed = remove_files(&out, stale)?;
+        let mut now: Vec<&str> = all.to_vec();
+        write_manifest(&out, &mut now)?;
+        fs::remove_dir_all(out.join(TMP_DIR))?;
+        fs::remove_file(out.join(BUILDING))?;
+        let written = staged.len() + recycled + self.fresh_files.load(Ordering::Relaxed);
+        Ok(SyncStats {
+            written,
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+        })
+    }
+
+    /// Gives up: removes every temporary file and every folder this build
+    /// created, leaving the output folder as it was.
+    pub fn abort(mut self) {
+        self.undo();
+    }
+
+    fn undo(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        for s in self.staged.lock().unwrap().drain(..) {
+            let _ = fs::remove_file(&s.tmp);
+        }
+        let mut made = std::mem::take(&mut *self.made.lock().unwrap());
+        // Deepest first.
+        made.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+        for d in made {
+            let _ = fs::remove_dir(self.out.join(d));
+        }
+        let _ = fs::remove_dir_all(self.out.join(TMP_DIR));
+        let _ = fs::remove_file(self.out.join(BUILDING));
+        if self.created_out {
+            let _ = fs::remove_dir(&self.out);
+        }
+    }
+}
+
+impl Drop for Stager {
+    fn drop(&mut self) {
+        self.undo();
+    }
+}
+
+impl Sink for Stager {
+    fn put(&self, file: OutputFile) -> io::Result<Option<OutputFile>> {
+        self.stage(&file.rel, &file.data)?;
+        Ok(None)
+    }
+}
+
+/// Writes a watch-mode rebuild whose previous output is known to be on
+/// disk: stages the files of `changed` (their bytes are in `all`, every
+/// file of the new build) and commits, so the stale files of the manifest
+/// go. No other file is read or compared; the guarantees are a build's.
+pub fn write_delta(
+    out: &Path,
+    all: &std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    changed: &[String],
+) -> io::Result<SyncStats> {
+    let stager = Stager::begin(out)?;
+    for rel in changed {
+        let bytes = all
+            .get(rel)
+            .ok_or_else(|| io::Error::other(format!("no data for `{rel}`")))?;
+        stager.stage(rel, &Data::Bytes(bytes.to_vec()))?;
+    }
+    let rels: Vec<&str> = all.keys().map(String::as_str).collect();
+    let s = stager.commit(&rels)?;
+    Ok(SyncStats {
+        written: s.written,
+        unchanged: all.len() - s.written,
+        removed: s.removed,
+    })
+}

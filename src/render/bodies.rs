@@ -1,0 +1,362 @@
+//! Markdown bodies: each page's body rendered with its shortcodes and
+//! internal links resolved, and the grouping of their failures.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::Shared;
+use super::jobs::config_is_faq;
+use super::shortcodes::{ShortcodeFailure, render_shortcode};
+use crate::content::Page;
+use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
+use crate::markdown;
+use crate::site::Site;
+
+/// A marker that survives Markdown rendering untouched (private-use
+/// characters), replaced by the shortcode's HTML afterwards.
+pub(super) fn placeholder(n: usize) -> String {
+    format!("\u{E000}{n}\u{E001}")
+}
+
+/// Renders a page's Markdown, expanding shortcodes and resolving internal
+/// links. Shortcode and link problems are errors at their line and column
+/// in the file.
+/// Besides the rendered body and the problems at places of the page, the
+/// problems inside shortcode templates, each with the place of its call
+/// (see [`once_per_place`]).
+pub(super) fn render_body(
+    sh: &Shared,
+    page: &Page,
+    pass: markdown::Pass,
+) -> (markdown::Rendered, Vec<Diagnostic>, Vec<Failed>) {
+    let text = match page.source_text(&sh.site.config.root) {
+        Ok(t) => t,
+        Err(d) => return (markdown::Rendered::default(), vec![d], Vec::new()),
+    };
+    let body = text.get(page.body_offset..).unwrap_or_default();
+    crate::panics::injected(body);
+    let (calls, errors) = crate::markdown::shortcodes::find_calls(body);
+    let mut in_templates: Vec<Failed> = Vec::new();
+    let mut diags: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| {
+            let d = body_error(
+                page,
+                &text,
+                e.offset,
+                format!("invalid shortcode call: {}", e.message),
+            );
+            match &e.hint {
+                Some(h) => d.with_hint(h.clone()),
+                None => d,
+            }
+        })
+        .collect();
+    // Offsets in the text given to the Markdown renderer, mapped back to the
+    // body: each placeholder shortens or lengthens the text after it.
+    let mut shifts: Vec<(usize, isize)> = Vec::with_capacity(calls.len());
+    let mut source = String::with_capacity(body.len());
+    let mut outputs = Vec::with_capacity(calls.len());
+    let mut last = 0;
+    for (n, call) in calls.iter().enumerate() {
+        source.push_str(&body[last..call.range.start]);
+        let mark = placeholder(n);
+        source.push_str(&mark);
+        shifts.push((
+            source.len(),
+            call.range.end as isize - source.len() as isize,
+        ));
+        last = call.range.end;
+        match render_shortcode(sh, call, page) {
+            Ok(html) => outputs.push(html),
+            Err(failure) => {
+                match failure {
+                    ShortcodeFailure::Template(d) => {
+                        let body = text.get(page.body_offset..).unwrap_or_default();
+                        let (line, col) = line_col(body, call.range.start);
+                        let place = format!(
+                            "{}:{}:{col}",
+                            page.source.display(),
+                            line + page.body_line - 1
+                        );
+                        in_templates.push(Box::new((d, place)));
+                    }
+                    other => diags.extend(other.into_diagnostic(page, &text, call.range.start)),
+                }
+                outputs.push(String::new());
+            }
+        }
+    }
+    source.push_str(&body[last..]);
+    let resolver = SiteLinks::new(sh.site, page);
+    // The plain text is kept only where something reads it: the search
+    // index, and FAQ answers in JSON-LD.
+    let want_text =
+        sh.site.config.search || page.collection().is_some_and(|c| config_is_faq(sh.site, c));
+    let mut r = markdown::render_full(&source, &resolver, want_text, pass);
+    let to_body = |offset: usize| {
+        let k = shifts.partition_point(|(end, _)| *end <= offset);
+        let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
+        (offset as isize + delta).max(0) as usize
+    };
+    for (offset, msg) in &r.link_errors {
+        diags.push(body_error(page, &text, to_body(*offset), msg.clone()));
+    }
+    for l in &mut r.links {
+        l.offset = to_body(l.offset);
+    }
+    for (n, html) in outputs.iter().enumerate() {
+        let mark = placeholder(n);
+        // A call alone in its paragraph replaces the paragraph, so that
+        // block output (a table) is not wrapped in `<p>`.
+        let alone = format!("<p>{mark}</p>");
+        if r.html.contains(&alone) {
+            r.html = r.html.replacen(&alone, html, 1);
+        } else {
+            r.html = r.html.replacen(&mark, html, 1);
+        }
+        r.summary = r.summary.replace(&mark, "");
+        // The plain text (search, FAQ answers in JSON-LD) carries the
+        // shortcode's text, not its placeholder.
+        if r.text.contains(&mark) {
+            r.text = r
+                .text
+                .replacen(&mark, &crate::check::links::strip_tags(html), 1);
+        }
+    }
+    (r, diags, in_templates)
+}
+
+/// A page that failed to render: the problem and the page's source.
+pub(super) type Failed = Box<(Diagnostic, String)>;
+
+/// What a failure at a place of a template was met by.
+#[derive(Clone, Copy)]
+pub(super) enum MetBy {
+    /// Pages being rendered (the source of each).
+    Pages,
+    /// Shortcode calls (the place of each, `content/x.md:3:1`).
+    Calls,
+}
+
+/// Failures at one place of a template are one problem: reported once,
+/// with what met it (the page rendered or the shortcode call), or their
+/// number and the first of them, instead of once each. `failures` pairs
+/// each problem with the page's source or the call's place.
+pub(super) fn once_per_place(failures: Vec<Failed>, met_by: MetBy) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    let mut at: HashMap<(PathBuf, Option<usize>, Option<usize>, String), usize> = HashMap::new();
+    for failed in failures {
+        let (d, source) = *failed;
+        let key = (d.path.clone(), d.line, d.col, d.message.clone());
+        match at.get(&key) {
+            Some(&n) => groups[n].1.push(source),
+            None => {
+                at.insert(key, groups.len());
+                groups.push((d, vec![source]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, mut sources)| {
+            sources.retain(|s| !s.is_empty());
+            // Pages by name; calls come in page and text order already.
+            if let MetBy::Pages = met_by {
+                sources.sort();
+                sources.dedup();
+            }
+            let n = sources.len();
+            let note = match (met_by, sources.first()) {
+                (_, None) => return d,
+                (MetBy::Pages, Some(one)) if n == 1 => format!("while rendering `{one}`"),
+                (MetBy::Pages, Some(first)) => format!("in {n} pages; first: `{first}`"),
+                (MetBy::Calls, Some(one)) if n == 1 => format!("in a shortcode called at {one}"),
+                (MetBy::Calls, Some(first)) => format!("in {n} shortcode calls; first at {first}"),
+            };
+            d.message = format!("{} ({note})", d.message);
+            d
+        })
+        .collect()
+}
+
+/// An error at a byte offset of a page's body; `text` is the file's text.
+pub(super) fn body_error(
+    page: &Page,
+    text: &str,
+    offset: usize,
+    msg: impl Into<String>,
+) -> Diagnostic {
+    let body = text.get(page.body_offset..).unwrap_or_default();
+    let (line, col) = line_col(body, offset);
+    let pos = crate::content::yaml::Pos {
+        line: line + page.body_line - 1,
+        col,
+    };
+    page.error_in(text, pos, msg)
+}
+
+/// Resolves `@/` links, wikilinks and relative `.md` links against the
+/// site's pages, for the page whose body is rendered.
+pub(super) struct SiteLinks<'a> {
+    pub(super) site: &'a Site,
+    /// The linking page's folder under `content/` (`roles`, or `` at the
+    /// top), for relative links.
+    pub(super) dir: String,
+}
+
+impl<'a> SiteLinks<'a> {
+    pub(super) fn new(site: &'a Site, page: &Page) -> Self {
+        let under = page.source.strip_prefix("content").unwrap_or(&page.source);
+        let dir = under
+            .parent()
+            .map(crate::site::source_key)
+            .unwrap_or_default();
+        SiteLinks { site, dir }
+    }
+
+    pub(super) fn target(&self, i: usize) -> Option<markdown::Target> {
+        let p = &self.site.pages[i];
+        Some(markdown::Target {
+            url: p.url.clone(),
+            title: p.title.clone(),
+            page: i,
+        })
+    }
+
+    /// `dest` relative to the linking page's folder, `..` resolved: the
+    /// content path it names, if it stays inside `content/`.
+    pub(super) fn relative(&self, dest: &str) -> Option<String> {
+        let mut parts: Vec<&str> = self.dir.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in dest.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    /// How `path` (under `content/`) is written relative to this page.
+    pub(super) fn written_relative(&self, path: &str) -> String {
+        let from: Vec<&str> = self.dir.split('/').filter(|s| !s.is_empty()).collect();
+        let to: Vec<&str> = path.split('/').collect();
+        let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+        let mut out: Vec<&str> = vec![".."; from.len() - common];
+        out.extend(&to[common..]);
+        out.join("/")
+    }
+}
+
+impl markdown::LinkResolver for SiteLinks<'_> {
+    fn resolve(
+        &self,
+        kind: markdown::LinkKind,
+        dest: &str,
+    ) -> Result<Option<markdown::Target>, String> {
+        use unicode_normalization::UnicodeNormalization;
+        // Keys are in normal form C; so is what the author typed, now.
+        let dest: String = dest.nfc().collect();
+        let dest = dest.as_str();
+        let links = &self.site.links;
+        match kind {
+            markdown::LinkKind::Relative => {
+                let decoded = crate::check::links::percent_decode(dest);
+                let Some(path) = self.relative(&decoded) else {
+                    return Err(format!("link `{dest}` climbs above `content/`"));
+                };
+                if let Some(&i) = links.by_source.get(&path) {
+                    return Ok(self.target(i));
+                }
+                if links.failed_sources.contains(&path) {
+                    return Ok(None);
+                }
+                if links.draft_sources.contains(&path) {
+                    return Err(format!(
+                        "link to a draft: `content/{path}` (build with `--drafts` to include it)"
+                    ));
+                }
+                let mut msg = format!("link to a missing file `content/{path}`");
+                if let Some(s) = did_you_mean(&path, links.by_source.keys().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `{}`?)", self.written_relative(s)));
+                }
+                Err(msg)
+            }
+            markdown::LinkKind::ContentPath => {
+                let dest = dest.trim_start_matches('/');
+                if let Some(&i) = links.by_source.get(dest) {
+                    return Ok(self.target(i));
+                }
+                if links.failed_sources.contains(dest) {
+                    return Ok(None);
+                }
+                if links.draft_sources.contains(dest) {
+                    return Err(format!(
+                        "link to a draft: `content/{dest}` (build with `--drafts` to include it)"
+                    ));
+                }
+                let mut msg = format!("link to a missing file `content/{dest}`");
+                if let Some(s) = did_you_mean(dest, links.by_source.keys().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `@/{s}`?)"));
+                }
+                Err(msg)
+            }
+            markdown::LinkKind::Wiki if dest.contains('/') => {
+                let path = dest.trim_matches('/');
+                if let Some(&i) = links.by_path.get(path) {
+                    return Ok(self.target(i));
+                }
+                if links.failed_paths.contains(path) {
+                    return Ok(None);
+                }
+                if links.draft_paths.contains(path) {
+                    return Err(format!(
+                        "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
+                    ));
+                }
+                let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
+                if let Some(s) = did_you_mean(path, links.by_path.keys().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                }
+                Err(msg)
+            }
+            markdown::LinkKind::Wiki => match links.by_slug.get(dest).map(Vec::as_slice) {
+                Some([i]) => Ok(self.target(*i)),
+                Some(many) if many.len() > 1 => {
+                    let pages = &self.site.pages;
+                    let sources: Vec<String> = many
+                        .iter()
+                        .map(|&i| format!("`{}`", pages[i].source.display()))
+                        .collect();
+                    let forms: Vec<String> = many
+                        .iter()
+                        .map(|&i| format!("`[[{}]]`", pages[i].path.trim_end_matches('/')))
+                        .collect();
+                    Err(format!(
+                        "wikilink `[[{dest}]]` is ambiguous: it matches {}; write {}",
+                        sources.join(" and "),
+                        forms.join(" or ")
+                    ))
+                }
+                _ => {
+                    if links.failed_slugs.contains(dest) {
+                        return Ok(None);
+                    }
+                    if links.draft_slugs.contains(dest) {
+                        return Err(format!(
+                            "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
+                        ));
+                    }
+                    let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
+                    if let Some(s) = did_you_mean(dest, links.by_slug.keys().map(String::as_str)) {
+                        msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                    }
+                    Err(msg)
+                }
+            },
+        }
+    }
+}

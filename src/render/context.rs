@@ -1,0 +1,465 @@
+//! Template contexts (SPEC.md, "Template context"): serialisable structs
+//! built from the model for each page, apart from the model itself.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::PageParts;
+use super::compare::TableCtx;
+use super::values::{FieldRow, FieldsView, Resolved};
+use crate::config::{Config, FieldDef, SortBy};
+use crate::content::{Date, Page, PageKind, yaml::Value};
+use crate::markdown::{self, TocEntry};
+use crate::site::{Backlink, Site};
+
+/// A link with a title, for breadcrumbs, neighbours and tags.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(super) struct Crumb {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
+/// Where a page sits: its breadcrumbs and, for entries, the previous and
+/// next entries of its collection in `sort_by` order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(super) struct Nav {
+    pub(super) breadcrumbs: Vec<Crumb>,
+    pub(super) previous: Option<Crumb>,
+    pub(super) next: Option<Crumb>,
+}
+
+/// A link to a comparison page.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ComparisonLink {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
+/// Breadcrumbs (home, collection or parent folders, page) and previous/next
+/// entries in collection order.
+pub(super) fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
+    let config = &site.config;
+    let crumb = |i: usize| Crumb {
+        title: site.pages[i].title.clone(),
+        url: site.pages[i].url.clone(),
+    };
+    let home_title = site
+        .pages
+        .iter()
+        .find(|p| p.kind == PageKind::Home)
+        .map_or_else(|| config.title.clone(), |p| p.title.clone());
+    let home = Crumb {
+        title: home_title,
+        url: config.base_path.clone(),
+    };
+    let mut nav: Vec<Nav> = vec![Nav::default(); site.pages.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        if page.kind == PageKind::Home {
+            continue;
+        }
+        let mut crumbs = vec![home.clone()];
+        // Every ancestor folder that has a page of its own.
+        let segments: Vec<&str> = page.path.trim_end_matches('/').split('/').collect();
+        for n in 1..segments.len() {
+            let ancestor = segments[..n].join("/");
+            if let Some(&a) = site.links.by_path.get(&ancestor) {
+                crumbs.push(crumb(a));
+            } else if let Some(c) = config.collection(&ancestor) {
+                crumbs.push(Crumb {
+                    title: c.title.clone(),
+                    url: config.url(&format!("{}/", c.name)),
+                });
+            }
+        }
+        crumbs.push(crumb(i));
+        nav[i].breadcrumbs = crumbs;
+    }
+    for list in order {
+        for (k, &i) in list.iter().enumerate() {
+            nav[i].previous = k.checked_sub(1).map(|p| crumb(list[p]));
+            nav[i].next = list.get(k + 1).map(|&n| crumb(n));
+        }
+    }
+    nav
+}
+
+/// A tag as templates see it.
+#[derive(Serialize)]
+pub(super) struct TagCtx<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) url: String,
+    pub(super) count: usize,
+    pub(super) pages: Vec<TaggedPage<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TaggedPage<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) collection: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+}
+
+pub(super) fn tag_ctx<'a>(
+    site: &'a Site,
+    t: &'a crate::site::TagInfo,
+    with_pages: bool,
+) -> TagCtx<'a> {
+    let mut pages: Vec<TaggedPage> = if with_pages {
+        t.pages
+            .iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                TaggedPage {
+                    title: &p.title,
+                    url: p.url.clone(),
+                    collection: p.collection(),
+                    description: p.description.as_deref(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    pages.sort_by_cached_key(|p| p.title.to_lowercase());
+    TagCtx {
+        name: &t.name,
+        slug: &t.slug,
+        url: site.config.url(&format!("tags/{}/", t.slug)),
+        count: t.pages.len(),
+        pages,
+    }
+}
+
+pub(super) struct Globals<'a> {
+    pub(super) site: SiteCtx<'a>,
+    /// Each collection's listing (config order) as a template value.
+    pub(super) values: Vec<tera::Value>,
+    pub(super) comparisons: &'a [TableCtx],
+}
+
+impl<'a> Globals<'a> {
+    pub(super) fn new(
+        site: &'a Site,
+        parts: &'a [PageParts],
+        comparisons: &'a [TableCtx],
+        order: &[Vec<usize>],
+    ) -> Self {
+        let c = &site.config;
+        let collections: Vec<CollectionCtx> = c
+            .collections
+            .iter()
+            .zip(order)
+            .map(|(coll, order)| {
+                let entries: Vec<EntryCtx> = order
+                    .iter()
+                    .map(|&i| EntryCtx::new(&site.pages[i], &parts[i].view))
+                    .collect();
+                CollectionCtx {
+                    name: &coll.name,
+                    title: &coll.title,
+                    url: c.url(&format!("{}/", coll.name)),
+                    permalink: format!("{}{}/", c.base_url, coll.name),
+                    sort_by: coll.sort_by,
+                    kind: coll.kind.as_deref(),
+                    fields: &coll.fields,
+                    entries,
+                }
+            })
+            .collect();
+        // Serialised once: the global `collections` and each collection
+        // page share these values (tera values are reference-counted).
+        let values = collections
+            .iter()
+            .map(tera::Value::from_serializable)
+            .collect();
+        Globals {
+            site: SiteCtx::new(c),
+            values,
+            comparisons,
+        }
+    }
+}
+
+/// The entries of each collection (config order), sorted by `sort_by`:
+/// title, date (newest first), or weight (lightest first); ties by title.
+pub(super) fn collection_order(site: &Site) -> Vec<Vec<usize>> {
+    site.config
+        .collections
+        .iter()
+        .map(|coll| {
+            let mut idx: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].kind == PageKind::Entry(coll.name.clone()))
+                .collect();
+            let p = &site.pages;
+            let title = |i: usize| p[i].title.to_lowercase();
+            match coll.sort_by {
+                SortBy::Title => idx.sort_by_cached_key(|&i| title(i)),
+                SortBy::Date => idx.sort_by(|&a, &b| {
+                    p[b].date
+                        .cmp(&p[a].date)
+                        .then_with(|| title(a).cmp(&title(b)))
+                }),
+                SortBy::Weight => idx.sort_by(|&a, &b| {
+                    let w = |i: usize| (p[i].weight.is_none(), p[i].weight);
+                    w(a).cmp(&w(b)).then_with(|| title(a).cmp(&title(b)))
+                }),
+            }
+            idx
+        })
+        .collect()
+}
+
+impl<'a> SiteCtx<'a> {
+    pub(super) fn new(c: &'a Config) -> Self {
+        SiteCtx {
+            title: &c.title,
+            base_url: &c.base_url,
+            base_path: &c.base_path,
+            description: &c.description,
+            language: &c.language,
+            search: c.search,
+            extra: &c.extra,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct SiteCtx<'a> {
+    pub(super) title: &'a str,
+    pub(super) base_url: &'a str,
+    pub(super) base_path: &'a str,
+    pub(super) description: &'a str,
+    pub(super) language: &'a str,
+    pub(super) search: bool,
+    pub(super) extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+pub(super) struct CollectionCtx<'a> {
+    pub(super) name: &'a str,
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) permalink: String,
+    pub(super) sort_by: SortBy,
+    pub(super) kind: Option<&'a str>,
+    pub(super) fields: &'a [FieldDef],
+    pub(super) entries: Vec<EntryCtx<'a>>,
+}
+
+/// The typed fields of a page as a map, in declaration order.
+pub(super) struct FieldsCtx<'a>(&'a [(String, Resolved)]);
+
+/// Backlinks grouped by the collection and field they come from.
+#[derive(Serialize)]
+pub(super) struct BacklinkGroup<'a> {
+    pub(super) collection: &'a str,
+    pub(super) collection_title: &'a str,
+    pub(super) field: &'a str,
+    pub(super) field_name: &'a str,
+    pub(super) entries: Vec<&'a Backlink>,
+}
+
+pub(super) fn group_backlinks(list: &[Backlink]) -> Vec<BacklinkGroup<'_>> {
+    let mut groups: Vec<BacklinkGroup> = Vec::new();
+    for b in list {
+        match groups.last_mut() {
+            Some(g)
+                if g.collection == b.collection
+                    && g.field_name == b.field_name
+                    && g.field == b.field =>
+            {
+                g.entries.push(b)
+            }
+            _ => groups.push(BacklinkGroup {
+                collection: &b.collection,
+                collection_title: &b.collection_title,
+                field: &b.field,
+                field_name: &b.field_name,
+                entries: vec![b],
+            }),
+        }
+    }
+    groups
+}
+
+/// Who refers to each page through typed fields, sorted by the referring
+/// collection and field (declaration order), then title.
+impl Serialize for FieldsCtx<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct EntryCtx<'a> {
+    pub(super) title: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) url: String,
+    pub(super) permalink: String,
+    pub(super) path: &'a str,
+    pub(super) description: Option<&'a str>,
+    pub(super) date: Option<&'a Date>,
+    pub(super) updated: Option<&'a Date>,
+    pub(super) weight: Option<i64>,
+    pub(super) tags: &'a [String],
+    pub(super) fields: FieldsCtx<'a>,
+    pub(super) field_list: &'a [FieldRow],
+}
+
+impl<'a> EntryCtx<'a> {
+    pub(super) fn new(p: &'a Page, v: &'a FieldsView) -> Self {
+        EntryCtx {
+            title: &p.title,
+            slug: &p.slug,
+            url: p.url.clone(),
+            permalink: p.permalink.clone(),
+            path: &p.path,
+            description: p.description.as_deref(),
+            date: p.date.as_ref(),
+            updated: p.updated.as_ref(),
+            weight: p.weight,
+            tags: &p.tags,
+            fields: FieldsCtx(&v.values),
+            field_list: &v.list,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct PageCtx<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: Option<&'a str>,
+    pub(super) summary: &'a str,
+    pub(super) date: Option<&'a Date>,
+    pub(super) updated: Option<&'a Date>,
+    pub(super) url: String,
+    pub(super) permalink: String,
+    pub(super) path: String,
+    pub(super) slug: &'a str,
+    pub(super) content: &'a str,
+    pub(super) toc: &'a [TocEntry],
+    pub(super) heading_count: usize,
+    pub(super) word_count: usize,
+    pub(super) reading_time: usize,
+    pub(super) tags: &'a [String],
+    pub(super) collection: Option<&'a str>,
+    pub(super) kind: &'static str,
+    pub(super) fields: FieldsCtx<'a>,
+    pub(super) field_list: &'a [FieldRow],
+    pub(super) backlinks: &'a [Backlink],
+    pub(super) backlink_groups: Vec<BacklinkGroup<'a>>,
+    pub(super) comparisons: &'a [ComparisonLink],
+    pub(super) tag_links: Vec<Crumb>,
+    pub(super) meta_description: String,
+    pub(super) jsonld: String,
+    pub(super) og_type: &'static str,
+    #[serde(flatten)]
+    pub(super) nav: Option<&'a Nav>,
+    pub(super) extra: &'a Value,
+}
+
+pub(super) static NO_VALUE: Value = Value::Null;
+
+impl<'a> PageCtx<'a> {
+    pub(super) fn new(
+        p: &'a Page,
+        body: &'a markdown::Rendered,
+        view: &'a FieldsView,
+        backlinks: &'a [Backlink],
+        comparisons: &'a [ComparisonLink],
+        c: &Config,
+    ) -> Self {
+        PageCtx {
+            title: &p.title,
+            description: p.description.as_deref(),
+            summary: &body.summary,
+            date: p.date.as_ref(),
+            updated: p.updated.as_ref(),
+            url: p.url.clone(),
+            permalink: p.permalink.clone(),
+            path: p.path.clone(),
+            slug: &p.slug,
+            content: &body.html,
+            toc: &body.toc,
+            heading_count: body.ids.len(),
+            word_count: body.word_count,
+            reading_time: markdown::reading_time(body.word_count),
+            tags: &p.tags,
+            collection: p.collection(),
+            kind: kind_name(&p.kind),
+            fields: FieldsCtx(&view.values),
+            field_list: &view.list,
+            backlinks,
+            backlink_groups: group_backlinks(backlinks),
+            comparisons,
+            tag_links: p
+                .tags
+                .iter()
+                .map(|t| Crumb {
+                    title: t.clone(),
+                    url: c.url(&format!("tags/{}/", crate::content::slug::slugify(t))),
+                })
+                .collect(),
+            meta_description: String::new(),
+            jsonld: String::new(),
+            og_type: "website",
+            nav: None,
+            extra: &p.extra,
+        }
+    }
+
+    /// The page context of a page with no source file.
+    pub(super) fn generated(
+        c: &Config,
+        title: &'a str,
+        kind: &'static str,
+        path: &str,
+        collection: Option<&'a str>,
+    ) -> Self {
+        PageCtx {
+            title,
+            description: None,
+            summary: "",
+            date: None,
+            updated: None,
+            url: c.url(path),
+            permalink: format!("{}{}", c.base_url, path),
+            path: path.to_string(),
+            slug: "",
+            content: "",
+            toc: &[],
+            heading_count: 0,
+            word_count: 0,
+            reading_time: 0,
+            tags: &[],
+            collection,
+            kind,
+            fields: FieldsCtx(&[]),
+            field_list: &[],
+            backlinks: &[],
+            backlink_groups: Vec::new(),
+            comparisons: &[],
+            tag_links: Vec::new(),
+            meta_description: String::new(),
+            jsonld: String::new(),
+            og_type: "website",
+            nav: None,
+            extra: &NO_VALUE,
+        }
+    }
+}
+
+pub(super) fn kind_name(k: &PageKind) -> &'static str {
+    match k {
+        PageKind::Home => "home",
+        PageKind::Collection(_) => "collection",
+        PageKind::Entry(_) => "entry",
+        PageKind::Plain => "page",
+    }
+}

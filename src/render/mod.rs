@@ -1,0 +1,455 @@
+//! Rendering a checked [`Site`]: every output file in memory, in parallel,
+//! handed to a [`Sink`](crate::output::Sink) as soon as it is done.
+//!
+//! The steps of [`render_into`]: load the templates; derive what every
+//! page shares (formatted fields, comparison tables, order, navigation,
+//! charts: [`PageParts`] and [`RenderCache`]); render the Markdown bodies
+//! with their shortcodes (`bodies`, `shortcodes`); check internal links
+//! and merge backlinks (`links`); plan one job per output page (`jobs`)
+//! and render each through its template with its context (`context`,
+//! `seo`); add the files beside the pages (`outputs`). [`rerender_bodies`]
+//! (`incremental`) re-renders only what a body edit changes. Nothing here
+//! touches the disk.
+
+mod bodies;
+pub(crate) mod charts;
+mod compare;
+mod context;
+mod incremental;
+mod jobs;
+mod links;
+mod outputs;
+mod seo;
+mod shortcodes;
+pub(crate) mod template_errors;
+pub(crate) mod templates;
+pub(crate) mod values;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::check::links::PageScan;
+use crate::content::{self, PageKind};
+use crate::diagnostics::timed;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::output::{Data, OutputFile, Sink};
+use crate::site::{Backlink, Site};
+use bodies::{Failed, MetBy, once_per_place, render_body};
+use compare::TableCtx;
+use context::{ComparisonLink, Globals, Nav, collection_order, navigation};
+pub use incremental::rerender_bodies;
+use jobs::{Job, alias_page, is_listing, job_source, render_job};
+use links::{check_fragments, check_rendered_links, merge_backlinks};
+use outputs::{build_search, draw_charts, publishing_files};
+use values::{FieldsView, PageLookup};
+
+/// What a render derived from one page, kept with it between builds.
+#[derive(Clone, Default)]
+struct PageParts {
+    /// Its typed fields, formatted for templates (entries only).
+    view: FieldsView,
+    /// The comparison pages it appears in.
+    appears_in: Vec<ComparisonLink>,
+    /// Breadcrumbs and, for entries, neighbours.
+    nav: Nav,
+    /// Its rendered Markdown (without the HTML unless
+    /// [`RenderCache::html_kept`]).
+    body: markdown::Rendered,
+    /// Typed references and body links to it, as shown on the page.
+    backlinks: Vec<Backlink>,
+}
+
+/// Everything computed once per build and shared by every page. Kept
+/// between builds by `watch` and `serve`, so that an edit re-renders only
+/// what depends on it.
+pub struct RenderCache {
+    templates: templates::Templates,
+    /// One record per page of the site, in the same order.
+    pages: Vec<PageParts>,
+    tables: Vec<TableCtx>,
+    /// Entries of each collection in `sort_by` order.
+    order: Vec<Vec<usize>>,
+    /// Whether the bodies hold the HTML; a streaming build renders it again
+    /// for each page instead of keeping every page's HTML at once.
+    html_kept: bool,
+    /// Every output page: (job, template, output path).
+    jobs: Vec<(Job, String, String)>,
+    /// Links reported at their place in a content file, as (output path,
+    /// normalised `href`): the check of the rendered HTML skips them.
+    reported: HashSet<(String, String)>,
+    /// The link-check data of every HTML page, by output path.
+    scans: HashMap<String, PageScan>,
+    /// Every output path.
+    outputs: HashSet<String>,
+    /// The charts of site.toml, drawn.
+    charts: Vec<charts::ChartCtx>,
+    /// The search index (when `search = true`) and each page's document.
+    search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
+}
+
+impl RenderCache {
+    /// The Markdown pass that fills the bodies.
+    fn first_pass(&self) -> markdown::Pass {
+        if self.html_kept {
+            markdown::Pass::Full
+        } else {
+            markdown::Pass::NoHtml
+        }
+    }
+
+    /// Every output path of the build.
+    pub fn output_paths(&self) -> Vec<String> {
+        self.outputs.iter().cloned().collect()
+    }
+}
+
+/// A borrowed view of a site and its render cache.
+struct Shared<'a> {
+    site: &'a Site,
+    c: &'a RenderCache,
+}
+
+/// Renders every output file of `site` in memory.
+pub fn render(site: &mut Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+    render_cached(site).map(|(files, ds, _)| (files, ds))
+}
+
+/// Renders every output file of `site` in memory and keeps what an
+/// incremental re-render needs.
+pub fn render_cached(
+    site: &mut Site,
+) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
+    render_into(site, &crate::output::InMemory, false)
+}
+
+/// Renders every output file of `site`, handing each to `sink` as soon as
+/// it is done; returns the files the sink gave back, the warnings, and what
+/// an incremental re-render needs. Nothing is handed on once an error is
+/// known, and the caller discards what was handed on if this fails. With
+/// `release_sources` (a one-off build), neither the pages' texts nor their
+/// HTML bodies stay in memory: each page's Markdown is rendered again in
+/// its own job, from its file. `watch` and `serve` keep both.
+pub fn render_into(
+    site: &mut Site,
+    sink: &dyn Sink,
+    release_sources: bool,
+) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
+    // Loading has checked everything that quotes the front matter; from
+    // here on a one-off build reads each file again where its body is
+    // rendered (twice: once for links and headings, once in its page job)
+    // instead of keeping every text in memory.
+    if release_sources {
+        timed("release sources", || {
+            site.pages
+                .par_iter_mut()
+                .for_each(|p| p.page.release_text())
+        });
+    }
+    let site = &*site;
+    // The problems found while loading come first; every later step still
+    // runs, so that one run reports every mistake of the site.
+    let mut ds = site.diagnostics.clone();
+    let mut cache = prepare(site, !release_sources, &mut ds);
+    // One listing of every collection, for the global template context and
+    // for collection pages.
+    let listings = timed("globals", || {
+        let globals = Globals::new(site, &cache.pages, &cache.tables, &cache.order);
+        let gc = cache.templates.tera.global_context();
+        gc.insert("charts", &cache.charts);
+        gc.insert("site", &globals.site);
+        gc.insert_value("collections", tera::Value::from(globals.values.clone()));
+        gc.insert("comparisons", &globals.comparisons);
+        globals.values
+    });
+    render_all_bodies(site, &mut cache, &mut ds);
+    cache.reported = check_fragments(site, &cache.pages, &mut ds);
+    let backlinks = timed("backlinks", || merge_backlinks(site, &cache.pages));
+    for (parts, list) in cache.pages.iter_mut().zip(backlinks) {
+        parts.backlinks = list;
+    }
+    cache.jobs = jobs::plan(&Shared { site, c: &cache }, &mut ds);
+    // Every file besides the pages is known before a page is rendered, so
+    // collisions are found before anything is handed to the sink.
+    let statics = statics(site, &mut cache, &mut ds);
+    timed("collisions", || {
+        check_collisions(site, &cache.jobs, &statics, &mut ds)
+    });
+    cache.outputs = cache
+        .jobs
+        .iter()
+        .map(|(_, _, rel)| rel.clone())
+        .chain(statics.iter().map(|f| f.rel.clone()))
+        .collect();
+    // With errors already found, pages are still rendered (to report every
+    // error of the run) but nothing is handed on.
+    let hand_on = HandOn {
+        sink,
+        site,
+        on: !ds.has_errors(),
+    };
+    let mut files = Vec::new();
+    // Assets can be many and large: copied in parallel too.
+    let handed: Vec<Result<Option<OutputFile>, Diagnostic>> =
+        statics.into_par_iter().map(|f| hand_on.put(f)).collect();
+    for r in handed {
+        match r {
+            Ok(kept) => files.extend(kept),
+            Err(d) => ds.push(d),
+        }
+    }
+    let mut failures = Vec::new();
+    for r in render_jobs(site, &cache, &listings, &hand_on) {
+        match r {
+            Ok((kept, scan)) => {
+                files.extend(kept);
+                cache.scans.extend(scan);
+            }
+            Err(failed) => failures.push(failed),
+        }
+    }
+    ds.extend(once_per_place(failures, MetBy::Pages));
+    timed("check links", || {
+        check_rendered_links(site, &cache, None, &mut ds)
+    });
+    if ds.has_errors() {
+        return Err(ds);
+    }
+    Ok((files, ds, cache))
+}
+
+/// What every page shares, computed before any body is rendered: the
+/// templates, each page's formatted fields, comparison tables and the
+/// comparisons it appears in, the order of each collection, navigation and
+/// charts.
+fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
+    let config = &site.config;
+    let templates = timed("templates", || templates::load_templates(config, ds));
+    let lookup = PageLookup {
+        pages: &site.pages,
+        index: &site.index,
+    };
+    let mut pages: Vec<PageParts> = timed("fields", || {
+        site.pages
+            .par_iter()
+            .map(|p| PageParts {
+                view: match p.collection().and_then(|c| config.collection(c)) {
+                    Some(coll) if matches!(p.kind, PageKind::Entry(_)) => {
+                        values::view(coll, &p.fields, &lookup)
+                    }
+                    _ => FieldsView::default(),
+                },
+                ..PageParts::default()
+            })
+            .collect()
+    });
+    let mut tables = Vec::with_capacity(site.comparisons.len());
+    for c in &site.comparisons {
+        let def = &config.comparisons[c.def];
+        let Some(coll) = config.collection(&def.collection) else {
+            continue;
+        };
+        let mut t = compare::table(
+            coll,
+            &c.items,
+            &def.fields,
+            def.title.as_deref(),
+            &site.pages,
+            &pages,
+        );
+        let url = config.url(&c.path);
+        t.url = Some(url.clone());
+        for &i in &c.items {
+            pages[i].appears_in.push(ComparisonLink {
+                title: t.title.clone(),
+                url: url.clone(),
+            });
+        }
+        tables.push(t);
+    }
+    let order = timed("order", || collection_order(site));
+    let charts = draw_charts(site, &order);
+    let nav = timed("nav", || navigation(site, &order));
+    for (parts, nav) in pages.iter_mut().zip(nav) {
+        parts.nav = nav;
+    }
+    RenderCache {
+        templates,
+        pages,
+        tables,
+        order,
+        html_kept,
+        jobs: Vec::new(),
+        scans: HashMap::new(),
+        reported: HashSet::new(),
+        outputs: HashSet::new(),
+        search: None,
+        charts,
+    }
+}
+
+/// Renders the Markdown body of every page into its [`PageParts`];
+/// failures of shortcode templates are reported once per place.
+fn render_all_bodies(site: &Site, cache: &mut RenderCache, ds: &mut Diagnostics) {
+    let bodies: Vec<(markdown::Rendered, Vec<Diagnostic>, Vec<Failed>)> = timed("markdown", || {
+        let sh = Shared { site, c: cache };
+        site.pages
+            .par_iter()
+            .map(|p| render_body(&sh, p, sh.c.first_pass()))
+            .collect()
+    });
+    let mut in_templates = Vec::new();
+    for (parts, (body, errors, templates)) in cache.pages.iter_mut().zip(bodies) {
+        ds.extend(errors);
+        in_templates.extend(templates);
+        parts.body = body;
+    }
+    ds.extend(once_per_place(in_templates, MetBy::Calls));
+}
+
+/// The files besides the pages: the search index (kept in the cache for
+/// incremental updates), sitemap, feed and robots.txt, the theme's static
+/// files and the site's assets.
+fn statics(site: &Site, cache: &mut RenderCache, ds: &mut Diagnostics) -> Vec<OutputFile> {
+    let mut statics = Vec::new();
+    if site.config.search {
+        let (index, doc_of) = timed("search index", || build_search(&Shared { site, c: cache }));
+        statics = index.files();
+        cache.search = Some((index, doc_of));
+    }
+    statics.extend(timed("publishing files", || {
+        publishing_files(&Shared { site, c: cache })
+    }));
+    statics.extend(templates::static_files(&site.config, ds));
+    statics.extend(site.assets.iter().map(|a| OutputFile {
+        rel: a.rel.clone(),
+        data: Data::File(a.abs.clone()),
+    }));
+    statics
+}
+
+/// Hands finished files to the sink, unless errors are known already.
+struct HandOn<'a> {
+    sink: &'a dyn Sink,
+    site: &'a Site,
+    on: bool,
+}
+
+impl HandOn<'_> {
+    fn put(&self, f: OutputFile) -> Result<Option<OutputFile>, Diagnostic> {
+        if !self.on {
+            return Ok(None);
+        }
+        let rel = f.rel.clone();
+        self.sink.put(f).map_err(|e| {
+            let config = &self.site.config;
+            Diagnostic::error(
+                content::rel_to(&config.root, &config.output_dir.join(&rel)),
+                format!("cannot write: {e}"),
+            )
+        })
+    }
+}
+
+/// A rendered job: the file the sink gave back and its link-check data,
+/// or the failure.
+type Done = Result<(Option<OutputFile>, Option<(String, PageScan)>), Failed>;
+
+/// Renders every job in parallel, handing each page on as it is done;
+/// results in job order.
+fn render_jobs(
+    site: &Site,
+    cache: &RenderCache,
+    listings: &[tera::Value],
+    hand_on: &HandOn,
+) -> Vec<Done> {
+    timed("render", || {
+        let sh = Shared { site, c: cache };
+        // Listings first: a collection of thousands of entries makes one
+        // page many times bigger than any other, which, started last,
+        // would leave the other threads idle while it renders.
+        let mut order: Vec<usize> = (0..cache.jobs.len()).collect();
+        order.sort_by_key(|&n| !is_listing(site, &cache.jobs[n].0));
+        let one = |(job, template, rel): &(Job, String, String)| -> Done {
+            if !template.is_empty() && !sh.c.templates.tera.contains_template(template) {
+                // Missing or broken: reported already.
+                return Ok((None, None));
+            }
+            let f = match job {
+                Job::Alias(n) => alias_page(site, *n, rel),
+                _ => render_job(&sh, listings, job, template, rel)
+                    .map_err(|d| Box::new((d, job_source(site, job))))?,
+            };
+            // The link-check data is taken now, so the page itself need not
+            // be kept.
+            let scan = match (&f.data, job) {
+                (_, Job::Alias(_)) => None,
+                (Data::Bytes(b), _) if rel.ends_with(".html") => std::str::from_utf8(b)
+                    .ok()
+                    .map(|s| (rel.clone(), crate::check::links::scan(s))),
+                _ => None,
+            };
+            Ok((
+                hand_on.put(f).map_err(|d| Box::new((d, String::new())))?,
+                scan,
+            ))
+        };
+        let mut done: Vec<(usize, Done)> = order
+            .par_iter()
+            .map(|&n| (n, one(&cache.jobs[n])))
+            .collect();
+        done.sort_unstable_by_key(|(n, _)| *n);
+        done.into_iter().map(|(_, d)| d).collect()
+    })
+}
+
+/// Two outputs at one path, or at paths that differ only in case (they
+/// collide on case-insensitive hosts), are errors naming both sources.
+fn check_collisions(
+    site: &Site,
+    jobs: &[(Job, String, String)],
+    statics: &[OutputFile],
+    ds: &mut Diagnostics,
+) {
+    let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    // Two content pages at one path are reported by loading already.
+    let mut page_paths: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let entries = jobs
+        .iter()
+        .filter(|(job, _, rel)| {
+            !matches!(job, Job::Page(_)) || page_paths.insert(rel.to_lowercase())
+        })
+        .map(|(job, _, rel)| (rel.clone(), job_source(site, job)))
+        .chain(statics.iter().map(|f| {
+            let src = match &f.data {
+                Data::File(p) => crate::content::rel_to(&site.config.root, p)
+                    .display()
+                    .to_string(),
+                Data::Static(_) => {
+                    format!("themes/{}/static/{} (built in)", site.config.theme, f.rel)
+                }
+                Data::Bytes(_) => format!("`{}` (generated)", f.rel),
+            };
+            (f.rel.clone(), src)
+        }));
+    for (rel, source) in entries {
+        let key = rel.to_lowercase();
+        match seen.get(&key) {
+            Some((first_rel, first)) => {
+                let what = if *first_rel == rel {
+                    "the same output"
+                } else {
+                    "outputs that differ only in case"
+                };
+                ds.push(
+                    Diagnostic::error(source.clone(), format!("`{first}` and `{source}` both write {what} `/{rel}`"))
+                        .with_hint("change a slug, an alias or a file name so that each output has its own path"),
+                );
+            }
+            None => {
+                seen.insert(key, (rel, source));
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Files and data beside the pages: the charts of site.toml, the search
+//! index, the sitemap, robots.txt and the feed.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::Shared;
+use super::jobs::Job;
+use super::seo::describe;
+use super::values::Resolved;
+use crate::content::PageKind;
+use crate::output::{Data, OutputFile};
+use crate::publish;
+use crate::site::Site;
+
+/// Draws every `[[charts]]` block (ladders have been checked for cycles).
+pub(super) fn draw_charts(
+    site: &Site,
+    order: &[Vec<usize>],
+) -> Vec<crate::render::charts::ChartCtx> {
+    use crate::config::ChartKind;
+    let config = &site.config;
+    config
+        .charts
+        .iter()
+        .map(|c| {
+            let id = format!("chart-{}", c.name);
+            let svg = match c.kind {
+                ChartKind::Ladder => {
+                    let nodes = crate::site::ladder_nodes(
+                        site.pages.iter().map(|p| (&p.page, &p.fields)),
+                        c,
+                    );
+                    // A cycle is an error of loading; nothing to draw.
+                    if crate::site::find_cycle(&nodes).is_some() {
+                        String::new()
+                    } else {
+                        crate::render::charts::ladder(&id, &c.title, &nodes)
+                    }
+                }
+                ChartKind::Range => {
+                    let pos = config
+                        .collections
+                        .iter()
+                        .position(|x| x.name == c.collection)
+                        .unwrap_or(0);
+                    let unit = config
+                        .collection(&c.collection)
+                        .and_then(|x| x.field(&c.field))
+                        .and_then(|f| f.unit.clone());
+                    let mut bars: Vec<crate::render::charts::RangeBar> = order
+                        .get(pos)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|&i| {
+                            let (_, v) =
+                                site.pages[i].fields.iter().find(|(n, _)| *n == c.field)?;
+                            let crate::site::fields::FieldValue::Range { min, max, .. } = v else {
+                                return None;
+                            };
+                            Some(crate::render::charts::RangeBar {
+                                title: site.pages[i].title.clone(),
+                                url: site.pages[i].url.clone(),
+                                min: *min,
+                                max: *max,
+                            })
+                        })
+                        .collect();
+                    bars.sort_by(|a, b| {
+                        a.min
+                            .total_cmp(&b.min)
+                            .then(a.max.total_cmp(&b.max))
+                            .then_with(|| a.title.cmp(&b.title))
+                    });
+                    crate::render::charts::ranges(&id, &c.title, unit.as_deref(), &bars)
+                }
+            };
+            crate::render::charts::ChartCtx {
+                name: c.name.clone(),
+                kind: c.kind,
+                collection: c.collection.clone(),
+                title: c.title.clone(),
+                svg,
+            }
+        })
+        .collect()
+}
+
+/// The search document of page `i`.
+pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
+    let site = sh.site;
+    let config = &site.config;
+    let p = &site.pages[i];
+    let mut facets = Vec::new();
+    let coll = p.collection().and_then(|c| config.collection(c));
+    facets.push((
+        "collection".to_string(),
+        "Collection".to_string(),
+        vec![coll.map_or_else(|| "Pages".to_string(), |c| c.title.clone())],
+    ));
+    if !p.tags.is_empty() {
+        // Merged spellings use the tag's first name everywhere.
+        let names: Vec<String> = p
+            .tags
+            .iter()
+            .map(|t| {
+                let slug = crate::content::slug::slugify(t);
+                site.tags
+                    .iter()
+                    .find(|x| x.slug == slug)
+                    .map_or_else(|| t.clone(), |x| x.name.clone())
+            })
+            .collect();
+        facets.push(("tags".to_string(), "Tags".to_string(), names));
+    }
+    if let (Some(coll), PageKind::Entry(_)) = (coll, &p.kind) {
+        for def in coll
+            .fields
+            .iter()
+            .filter(|f| f.ty == crate::config::FieldType::Enum)
+        {
+            if let Some((_, Resolved::Str(v))) = sh.c.pages[i]
+                .view
+                .values
+                .iter()
+                .find(|(n, _)| *n == def.name)
+            {
+                facets.push((def.name.clone(), def.label.clone(), vec![v.clone()]));
+            }
+        }
+    }
+    crate::search::DocInput {
+        title: p.title.clone(),
+        url: p.url.clone(),
+        excerpt: describe(sh, i, ""),
+        text: sh.c.pages[i].body.text.clone(),
+        facets,
+    }
+}
+
+/// The search index: every content page but the home page, and every
+/// comparison page.
+pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<usize, usize>) {
+    let site = sh.site;
+    let config = &site.config;
+    let pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].kind != PageKind::Home)
+        .collect();
+    let mut docs: Vec<crate::search::DocInput> =
+        pages.par_iter().map(|&i| search_doc(sh, i)).collect();
+    let doc_of: HashMap<usize, usize> = pages.iter().enumerate().map(|(d, &i)| (i, d)).collect();
+    for (t, c) in sh.c.tables.iter().zip(&site.comparisons) {
+        let mut text = String::new();
+        for row in &t.rows {
+            text.push_str(&row.label);
+            text.push(' ');
+            for v in &row.values {
+                text.push_str(&crate::check::links::strip_tags(v));
+                text.push(' ');
+            }
+        }
+        let names: Vec<&str> = t.items.iter().map(|i| i.title.as_str()).collect();
+        docs.push(crate::search::DocInput {
+            title: t.title.clone(),
+            url: config.url(&c.path),
+            excerpt: format!("Side by side: {}.", names.join(", ")),
+            text,
+            facets: vec![(
+                "collection".to_string(),
+                "Collection".to_string(),
+                vec!["Comparisons".to_string()],
+            )],
+        });
+    }
+    (crate::search::SearchIndex::build(docs), doc_of)
+}
+
+/// `sitemap.xml`, `atom.xml` and `robots.txt`.
+pub(super) fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
+    let site = sh.site;
+    let config = &site.config;
+    let mut entries = Vec::new();
+    for (job, _, rel) in &sh.c.jobs {
+        if matches!(job, Job::Alias(_) | Job::NotFound | Job::Search) {
+            continue;
+        }
+        let path = rel.strip_suffix("index.html").unwrap_or(rel);
+        let lastmod = match job {
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                p.updated
+                    .as_ref()
+                    .or(p.date.as_ref())
+                    .map(|d| d.day().to_string())
+            }
+            _ => None,
+        };
+        entries.push(publish::SitemapEntry {
+            loc: format!("{}{path}", config.base_url),
+            lastmod,
+        });
+    }
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
+    vec![
+        OutputFile {
+            rel: "sitemap.xml".into(),
+            data: Data::Bytes(publish::sitemap(&entries).into_bytes()),
+        },
+        atom_file(sh),
+        OutputFile {
+            rel: "robots.txt".into(),
+            data: Data::Bytes(publish::robots(&config.base_url).into_bytes()),
+        },
+    ]
+}
+
+/// `atom.xml`: the newest dated entries and pages.
+pub(super) fn atom_file(sh: &Shared) -> OutputFile {
+    let site = sh.site;
+    let config = &site.config;
+    let mut dated: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| {
+            matches!(site.pages[i].kind, PageKind::Entry(_) | PageKind::Plain)
+                && site.pages[i].date.is_some()
+        })
+        .collect();
+    let newest = |i: usize| {
+        site.pages[i]
+            .updated
+            .as_ref()
+            .or(site.pages[i].date.as_ref())
+            .map(|d| publish::rfc3339(&d.0))
+    };
+    dated.sort_by(|&a, &b| {
+        newest(b)
+            .cmp(&newest(a))
+            .then_with(|| site.pages[a].title.cmp(&site.pages[b].title))
+    });
+    dated.truncate(publish::FEED_SIZE);
+    let entries: Vec<publish::FeedEntry> = dated
+        .iter()
+        .map(|&i| {
+            let p = &site.pages[i];
+            let date = p.date.as_ref().map(|d| d.0.clone()).unwrap_or_default();
+            publish::FeedEntry {
+                title: p.title.clone(),
+                url: p.permalink.clone(),
+                published: date.clone(),
+                updated: p.updated.as_ref().map_or(date, |d| d.0.clone()),
+                summary: describe(sh, i, ""),
+                category: p
+                    .collection()
+                    .and_then(|c| config.collection(c))
+                    .map(|c| c.title.clone()),
+            }
+        })
+        .collect();
+    OutputFile {
+        rel: "atom.xml".into(),
+        data: Data::Bytes(
+            publish::atom(
+                &config.title,
+                &config.description,
+                &config.base_url,
+                &entries,
+            )
+            .into_bytes(),
+        ),
+    }
+}

@@ -1,0 +1,239 @@
+//! The checked model of a site: pages with their typed fields, references
+//! between entries, links, backlinks, tags, aliases and comparisons.
+//!
+//! [`Site::load`] reads `site.toml` and every content file and checks
+//! them; every problem found is kept in [`Site::diagnostics`] so that the
+//! render can add its own and one run reports every mistake.
+
+pub(crate) mod compare;
+pub(crate) mod fields;
+mod ladders;
+mod links;
+mod tags;
+
+pub use ladders::{LadderNode, find_cycle, ladder_nodes};
+pub use links::{Backlink, LinkIndex, source_key};
+pub use tags::{TagInfo, alias_path};
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Asset, Page, PageKind};
+use crate::diagnostics::{Diagnostic, Diagnostics, timed};
+use fields::{EntryIndex, TypedFields};
+
+/// What the CLI asks of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Output folder; default `output_dir` from site.toml.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` for this build.
+    pub base_url: Option<String>,
+    /// Publish drafts too.
+    pub drafts: bool,
+    /// Write into a non-empty folder cairn did not create.
+    pub force: bool,
+}
+
+/// A loaded, checked site.
+#[derive(Debug)]
+pub struct Site {
+    /// The resolved site.toml.
+    pub config: Config,
+    /// Published pages (drafts removed unless asked for), sorted by
+    /// source, each with what checking derived from it.
+    pub pages: Vec<SitePage>,
+    /// Content files copied as they are.
+    pub assets: Vec<Asset>,
+    /// Published entries by collection and slug.
+    pub index: EntryIndex,
+    /// The `[[comparisons]]` whose items all exist.
+    pub comparisons: Vec<compare::Comparison>,
+    /// Lookup tables for internal links.
+    pub links: LinkIndex,
+    /// Every tag, by slug.
+    pub tags: Vec<TagInfo>,
+    /// Redirect pages: (output path, page they lead to).
+    pub aliases: Vec<(String, usize)>,
+    /// Everything found while loading: warnings, and errors that do not
+    /// stop the rest of the site from being checked (a render reports its
+    /// own problems too, so that one run shows every mistake).
+    pub diagnostics: Diagnostics,
+}
+
+/// One published page and what checking derived from it: its typed fields
+/// and the entries that refer to it. It reads as the [`Page`] it holds
+/// (`site.pages[i].title`); an incremental re-render replaces the page
+/// alone, since a body edit changes neither.
+#[derive(Debug)]
+pub struct SitePage {
+    /// The page as loaded.
+    pub page: Page,
+    /// Its checked typed fields (empty for pages outside collections).
+    pub fields: TypedFields,
+    /// The entries that refer to it through a typed field, in collection,
+    /// field and title order.
+    pub referrers: Vec<Backlink>,
+}
+
+impl std::ops::Deref for SitePage {
+    type Target = Page;
+    fn deref(&self) -> &Page {
+        &self.page
+    }
+}
+
+impl Site {
+    /// Loads and checks the site at `opts.root`.
+    pub fn load(opts: &BuildOptions) -> Result<Site, Diagnostics> {
+        let config = timed("config", || config_for(opts))?;
+        Site::load_with(opts, config)
+    }
+
+    /// Loads and checks the site whose site.toml is already read. Only
+    /// site.toml errors stop here; every other problem is recorded in
+    /// [`Site::diagnostics`] and the rest of the site is still checked, so
+    /// that one run reports every mistake (a page whose front-matter cannot
+    /// be read is left out, and links and references to it are not errors).
+    pub fn load_with(opts: &BuildOptions, mut config: Config) -> Result<Site, Diagnostics> {
+        config.output_dir = output_dir(opts, &config);
+        let (loaded, mut ds) = timed("load content", || content::load(&config));
+        let drafts: HashSet<(String, String)> = loaded
+            .pages
+            .iter()
+            .filter(|p| p.draft && !opts.drafts)
+            .filter_map(|p| match &p.kind {
+                PageKind::Entry(c) => Some((c.clone(), p.slug.clone())),
+                _ => None,
+            })
+            .collect();
+        let failed_entries: HashSet<(String, String)> = loaded
+            .failed
+            .iter()
+            .filter_map(|(_, r)| match &r.kind {
+                PageKind::Entry(c) => Some((c.clone(), r.slug.clone())),
+                _ => None,
+            })
+            .collect();
+        let (mut pages, drafted): (Vec<Page>, Vec<Page>) = loaded
+            .pages
+            .into_iter()
+            .partition(|p| opts.drafts || !p.draft);
+        for p in &mut pages {
+            p.set_base(&config.base_path, &config.base_url);
+        }
+        check_paths(&pages, &mut ds);
+        let typed: Vec<TypedFields> = timed("validate", || {
+            let results: Vec<_> = pages
+                .par_iter()
+                .map(|p| fields::check_page(p, &config))
+                .collect();
+            results
+                .into_iter()
+                .map(|(typed, errors)| {
+                    ds.extend(errors);
+                    typed
+                })
+                .collect()
+        });
+        let index = EntryIndex::new(&pages, drafts).with_failed(failed_entries);
+        timed("refs", || {
+            fields::check_refs(&pages, &typed, &config, &index, &mut ds)
+        });
+        ladders::check_ladders(&config, &pages, &typed, &mut ds);
+        let comparisons = compare::resolve(&config, &index, &mut ds);
+        let referrers = timed("typed backlinks", || {
+            links::backlinks(&config, &pages, &typed, &index)
+        });
+        let links = timed("link index", || {
+            LinkIndex::new(&pages, &drafted, &loaded.failed)
+        });
+        let tags = tags::collect_tags(&pages, &mut ds);
+        let aliases = tags::collect_aliases(&pages, &mut ds);
+        let pages = pages
+            .into_iter()
+            .zip(typed)
+            .zip(referrers)
+            .map(|((page, fields), referrers)| SitePage {
+                page,
+                fields,
+                referrers,
+            })
+            .collect();
+        Ok(Site {
+            config,
+            pages,
+            assets: loaded.assets,
+            index,
+            comparisons,
+            links,
+            tags,
+            aliases,
+            diagnostics: ds,
+        })
+    }
+
+    /// Whether loading found errors (rendering still runs, to report its
+    /// own, but nothing is written).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+pub(crate) fn config_for(opts: &BuildOptions) -> Result<Config, Diagnostics> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url
+        && let Err(m) = config.set_base_url(url)
+    {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::error("--base-url", m));
+        return Err(ds);
+    }
+    Ok(config)
+}
+
+/// Two published sources that map to one output path are an error naming
+/// both; so are paths that differ only in case, which collide on
+/// case-insensitive hosts.
+fn check_paths(pages: &[Page], ds: &mut Diagnostics) {
+    let mut seen: HashMap<String, &Page> = HashMap::new();
+    for p in pages {
+        let key = p.path.to_lowercase();
+        if let Some(first) = seen.get(&key) {
+            let what = if first.path == p.path {
+                "the same output path"
+            } else {
+                "output paths that differ only in case"
+            };
+            ds.push(
+                Diagnostic::error(
+                    &p.source,
+                    format!(
+                        "`{}` and `{}` map to {what} `/{}`",
+                        first.source.display(),
+                        p.source.display(),
+                        p.path
+                    ),
+                )
+                .with_hint("set a different `slug` on one of them"),
+            );
+        } else {
+            seen.insert(key, p);
+        }
+    }
+}
+
+/// The output folder of a build: `--output` (relative to the current
+/// folder) or `output_dir` of site.toml (relative to the root).
+pub(crate) fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    match &opts.output {
+        Some(out) if out.is_absolute() => out.clone(),
+        Some(out) => std::env::current_dir().unwrap_or_default().join(out),
+        None => config.output_dir.clone(),
+    }
+}
