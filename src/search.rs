@@ -262,7 +262,7 @@ impl SearchIndex {
         // Titles and excerpts are data for the client, which only ever
         // sets them as text; `<`, `>` and `&` are escaped anyway, so the
         // files hold no markup at all.
-        let json = crate::publish::script_safe(&serde_json::to_string(&docs).unwrap_or_default());
+        let json = crate::html::script_safe(&serde_json::to_string(&docs).unwrap_or_default());
         OutputFile {
             rel: format!("search/docs/{n}.json"),
             data: Data::Bytes(json.into_bytes()),
@@ -341,7 +341,7 @@ impl SearchIndex {
             OutputFile {
                 rel: "search/meta.json".into(),
                 data: Data::Bytes(
-                    crate::publish::script_safe(&serde_json::to_string(&meta).unwrap_or_default())
+                    crate::html::script_safe(&serde_json::to_string(&meta).unwrap_or_default())
                         .into_bytes(),
                 ),
             },

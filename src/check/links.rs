@@ -7,69 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// Values of `attr="..."` (or `'...'`) in `html`, entity-decoded for `&amp;`.
-fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    attributes(html, |name, value| {
-        if name == attr {
-            out.push(value);
-        }
-    });
-    out
-}
-
-/// Calls `f(name, value)` for every quoted attribute of `html`, in one pass
-/// over the text: each `=` followed by a quote, with the attribute name
-/// right before it.
-fn attributes<'a>(html: &'a str, mut f: impl FnMut(&str, &'a str)) {
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    while let Some(found) = memchr::memchr(b'=', &bytes[at..]) {
-        let eq = at + found;
-        at = eq + 1;
-        let Some(&quote) = bytes.get(eq + 1) else {
-            break;
-        };
-        if quote != b'"' && quote != b'\'' {
-            continue;
-        }
-        let mut start = eq;
-        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'-') {
-            start -= 1;
-        }
-        if start == eq || start == 0 || !bytes[start - 1].is_ascii_whitespace() {
-            continue;
-        }
-        let Some(len) = memchr::memchr(quote, &bytes[eq + 2..]) else {
-            break;
-        };
-        let value = &html[eq + 2..eq + 2 + len];
-        f(&html[start..eq], value);
-        at = eq + 2 + len + 1;
-    }
-}
-
-/// The text of an HTML fragment: tags dropped, entities decoded, spaces
-/// collapsed.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    decode_entities(&out)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::html::{attr_values, attributes, decode_entities};
 
 /// The `http(s)` links of `html` (`href` and `src`), entity-decoded.
 pub fn external_links(html: &str) -> Vec<String> {
@@ -82,14 +20,6 @@ pub fn external_links(html: &str) -> Vec<String> {
             lower.starts_with("http://") || lower.starts_with("https://")
         })
         .collect()
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// A link as it compares with another: entities and `%XX` escapes decoded,

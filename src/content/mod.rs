@@ -6,6 +6,7 @@
 //! [`load`] walks the disk and parses every file in parallel, collecting the
 //! problems of all files instead of stopping at the first.
 
+mod builtins;
 pub mod frontmatter;
 pub(crate) mod slug;
 pub mod yaml;
@@ -16,8 +17,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::slug::{check_slug, slugify};
+use crate::content::slug::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use builtins::{Builtins, Taken};
 use yaml::{Positions, Value};
 
 /// The names of the months, January first.
@@ -423,88 +425,17 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
             ));
             continue;
         };
-        let at = || pos().value(&key);
-        let mut bad = |expected: &str| {
-            let at = at();
-            diags.push(err(
-                at.line,
-                at.col,
-                format!("`{key}` must be {expected}, found {}", yaml::kind_name(&v)),
-            ));
-        };
-        match key.as_str() {
-            "title" => match &v {
-                Value::String(s) if !s.trim().is_empty() => b.title = Some(s.clone()),
-                Value::String(_) => bad("a non-empty string"),
-                _ => bad("a string"),
-            },
-            "description" => match &v {
-                Value::String(s) => b.description = Some(s.clone()),
-                _ => bad("a string"),
-            },
-            "date" | "updated" => match &v {
-                Value::String(s) => match Date::parse(s) {
-                    Ok(d) if key == "date" => b.date = Some(d),
-                    Ok(d) => b.updated = Some(d),
-                    Err(e) => {
-                        let at = at();
-                        let d = err(at.line, at.col, format!("`{key}` value `{s}` {}", e.reason));
-                        diags.push(if e.bad_shape {
-                            d.with_hint(
-                                "write dates as YYYY-MM-DD, or 2024-03-05T10:00:00Z with a time",
-                            )
-                        } else {
-                            d
-                        });
-                    }
-                },
-                _ => bad("a date (YYYY-MM-DD)"),
-            },
-            "draft" => match &v {
-                Value::Bool(x) => b.draft = *x,
-                _ => bad("`true` or `false`"),
-            },
-            "slug" => match &v {
-                Value::String(s) => match check_slug(s) {
-                    Ok(()) => b.slug = Some(s.clone()),
-                    Err(m) => {
-                        let at = at();
-                        let d = err(at.line, at.col, m);
-                        let fixed = slugify(s);
-                        diags.push(if fixed.is_empty() {
-                            d
-                        } else {
-                            d.with_hint(format!("write `slug: {fixed}`"))
-                        });
-                    }
-                },
-                _ => bad("a string"),
-            },
-            "weight" => match v.as_i64() {
-                Some(w) => b.weight = Some(w),
-                None => bad("an integer"),
-            },
-            "tags" | "aliases" => match string_list(&v) {
-                Some(list) if key == "tags" => b.tags = list,
-                Some(list) => b.aliases = list,
-                None => {
-                    bad("a list of strings");
-                    if let Some(one) = v.as_str()
-                        && let Some(d) = diags.pop()
-                    {
-                        diags.push(d.with_hint(format!("write a list: `{key}: [{one}]`")));
-                    }
-                }
-            },
-            "template" => match &v {
-                Value::String(s) => b.template = Some(s.clone()),
-                _ => bad("a string"),
-            },
-            "extra" => match &v {
-                Value::Mapping(_) => b.extra = v,
-                _ => bad("a mapping"),
-            },
-            _ => fields.push((key, v)),
+        match b.take(&key, v) {
+            Taken::Builtin => {}
+            Taken::Field(v) => fields.push((key, v)),
+            Taken::Bad { message, hint } => {
+                let at = pos().value(&key);
+                let d = err(at.line, at.col, message);
+                diags.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
+            }
         }
     }
     if b.title.is_none() && !diags.iter().any(|d| d.message.starts_with("`title`")) {
@@ -559,31 +490,6 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
         released: None,
     };
     Ok((page, diags))
-}
-
-#[derive(Default)]
-struct Builtins {
-    title: Option<String>,
-    description: Option<String>,
-    date: Option<Date>,
-    updated: Option<Date>,
-    draft: bool,
-    slug: Option<String>,
-    weight: Option<i64>,
-    tags: Vec<String>,
-    aliases: Vec<String>,
-    template: Option<String>,
-    extra: Value,
-}
-
-fn string_list(v: &Value) -> Option<Vec<String>> {
-    match v {
-        Value::Sequence(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        _ => None,
-    }
 }
 
 impl Positions {

@@ -478,6 +478,49 @@ fn bind(interface: IpAddr, port: u16, tell: &dyn Fn(ServeEvent)) -> Result<TcpLi
     ))
 }
 
+/// Rebuilds on every change the watcher reports, publishing each result
+/// to the server (files, errors) and to the browsers (reload, CSS, error
+/// overlay); `tell` hears each.
+fn rebuild_forever(
+    mut session: Session,
+    mut watcher: Watcher,
+    bg: &Shared,
+    tell: &(impl Fn(ServeEvent) + Send + Sync),
+) -> ! {
+    loop {
+        match session.rebuild_on_change(&mut watcher) {
+            Ok(delta) => {
+                if let Ok(mut f) = bg.files.write() {
+                    *f = Arc::new(session.files.clone());
+                }
+                let had_errors = bg
+                    .errors
+                    .write()
+                    .map(|mut e| e.take().is_some())
+                    .unwrap_or(false);
+                tell(ServeEvent::Warnings(&session.warnings));
+                tell(ServeEvent::Rebuilt(&delta));
+                let push = if delta.css_only && !had_errors {
+                    Push::Css
+                } else {
+                    Push::Reload
+                };
+                if had_errors || !delta.changed.is_empty() || !delta.removed.is_empty() {
+                    let _ = bg.tx.send(push);
+                }
+            }
+            Err(ds) => {
+                let json = serde_json::to_string(&error_infos(&ds)).unwrap_or_default();
+                if let Ok(mut e) = bg.errors.write() {
+                    *e = Some(json.clone());
+                }
+                tell(ServeEvent::RebuildFailed(&ds));
+                let _ = bg.tx.send(Push::Errors(json));
+            }
+        }
+    }
+}
+
 /// Runs the server until the process ends; `tell` hears what happens.
 pub fn run(
     opts: ServeOptions,
@@ -491,7 +534,7 @@ pub fn run(
     // Panics in rebuilds become internal errors in the terminal and the
     // overlay; the server keeps the last good site.
     crate::panics::quiet();
-    let mut session = Session::start(opts.build.clone());
+    let session = Session::start(opts.build.clone());
     let config = crate::config::Config::load(&opts.build.root).map_err(|ds| {
         let first = ds
             .sorted()
@@ -545,46 +588,13 @@ pub fn run(
     // The watch starts before the address is announced, so that no edit
     // made after the announcement is missed.
     let output: PathBuf = config.output_dir.clone();
-    let mut watcher = Watcher::new(&opts.build.root, &output)?;
+    let watcher = Watcher::new(&opts.build.root, &output)?;
     tell(ServeEvent::Serving {
         root: &opts.build.root,
         url: &url,
     });
     let bg = Arc::clone(&shared);
-    std::thread::spawn(move || {
-        loop {
-            match session.rebuild_on_change(&mut watcher) {
-                Ok(delta) => {
-                    if let Ok(mut f) = bg.files.write() {
-                        *f = Arc::new(session.files.clone());
-                    }
-                    let had_errors = bg
-                        .errors
-                        .write()
-                        .map(|mut e| e.take().is_some())
-                        .unwrap_or(false);
-                    tell(ServeEvent::Warnings(&session.warnings));
-                    tell(ServeEvent::Rebuilt(&delta));
-                    let push = if delta.css_only && !had_errors {
-                        Push::Css
-                    } else {
-                        Push::Reload
-                    };
-                    if had_errors || !delta.changed.is_empty() || !delta.removed.is_empty() {
-                        let _ = bg.tx.send(push);
-                    }
-                }
-                Err(ds) => {
-                    let json = serde_json::to_string(&error_infos(&ds)).unwrap_or_default();
-                    if let Ok(mut e) = bg.errors.write() {
-                        *e = Some(json.clone());
-                    }
-                    tell(ServeEvent::RebuildFailed(&ds));
-                    let _ = bg.tx.send(Push::Errors(json));
-                }
-            }
-        }
-    });
+    std::thread::spawn(move || rebuild_forever(session, watcher, &bg, &tell));
 
     if opts.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {

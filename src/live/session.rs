@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::content::{self, Page};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::live::watch::ChangeSet;
 use crate::output::{Data, OutputFile};
 use crate::render::RenderCache;
@@ -105,7 +105,13 @@ impl Session {
             if let Some(changes) = watcher.next(std::time::Duration::from_secs(3600)) {
                 // Folders that came back are watched again.
                 watcher.refresh();
-                return self.rebuild(&changes);
+                let result = self.rebuild(&changes);
+                for e in watcher.take_errors() {
+                    self.warnings.push(
+                        Diagnostic::error(&self.opts.root, format!("file watching: {e}")).warning(),
+                    );
+                }
+                return result;
             }
         }
     }

@@ -125,6 +125,8 @@ pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     /// Source folders being watched recursively.
     watched: Vec<PathBuf>,
+    /// What the watcher reported as going wrong since it was last asked.
+    errors: Vec<String>,
 }
 
 /// Whether an event kind can change what a build produces. Opening or
@@ -179,12 +181,13 @@ impl Watcher {
             output,
             debouncer,
             watched,
+            errors: Vec::new(),
         })
     }
 
     /// Waits for the next relevant change (at most `timeout`), merging
     /// bursts of events into one set. `None` on timeout.
-    pub fn next(&self, timeout: Duration) -> Option<ChangeSet> {
+    pub fn next(&mut self, timeout: Duration) -> Option<ChangeSet> {
         let mut set = ChangeSet::default();
         let mut wait = timeout;
         let mut seen = 0usize;
@@ -203,15 +206,19 @@ impl Watcher {
                     }
                 }
                 Ok(Err(errors)) => {
-                    for e in errors {
-                        eprintln!("warning: file watching: {e}");
-                    }
+                    self.errors.extend(errors.iter().map(ToString::to_string));
                 }
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
                     return (!set.is_empty()).then_some(set);
                 }
             }
         }
+    }
+
+    /// What went wrong while watching since the last call (a lost event,
+    /// a watch limit reached).
+    pub fn take_errors(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.errors)
     }
 
     /// Adds watches for source folders created since the start (a

@@ -19,6 +19,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 use serde::Serialize;
 
 use crate::content::slug::slugify;
+use crate::html::escape_attr;
 
 /// One heading in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -159,25 +160,26 @@ pub fn render_full(
     want_text: bool,
     pass: Pass,
 ) -> Rendered {
-    let want_html = pass != Pass::NoHtml;
-    let want_text = want_text && pass != Pass::HtmlOnly;
-    // Word count and summary; the summary also needs paragraph depth.
-    let want_stats = pass != Pass::HtmlOnly;
+    let mut walk = Walk {
+        resolver,
+        want_html: pass != Pass::NoHtml,
+        want_text: want_text && pass != Pass::HtmlOnly,
+        // Word count and summary; the summary also needs paragraph depth.
+        want_stats: pass != Pass::HtmlOnly,
+        kept: Vec::new(),
+        out: Rendered::default(),
+        flat: Vec::new(),
+        paragraph_depth: 0,
+        summary_done: false,
+        label: None,
+    };
     // One pass over the parser's events: each is looked at, rewritten where
     // needed and, with `want_html`, kept for the HTML writer. Rewriting on
     // the way (instead of inserting into a collected list) keeps the pass
     // linear in the number of events.
     let mut parser = Parser::new_ext(text, options()).into_offset_iter();
-    let mut kept: Vec<Event> = Vec::new();
-    let mut out = Rendered::default();
-    let mut flat: Vec<(u8, String, String)> = Vec::new();
-    let mut paragraph_depth = 0usize;
-    let mut summary_done = false;
-    // A wikilink without a label shows its target's title: set by the link,
-    // applied to the text event right after it.
-    let mut label: Option<String> = None;
     while let Some((mut event, range)) = parser.next() {
-        if let Some(title) = label.take()
+        if let Some(title) = walk.label.take()
             && let Event::Text(t) = &mut event
         {
             *t = CowStr::from(title);
@@ -188,56 +190,7 @@ pub fn render_full(
                 id,
                 classes,
                 attrs,
-            }) => {
-                let explicit = id.map(|s| s.to_string());
-                let mut title = String::new();
-                let mut inner = Vec::new();
-                for (e, _) in parser.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        title.push_str(t);
-                    }
-                    if want_html {
-                        inner.push(e);
-                    }
-                }
-                let base = explicit.unwrap_or_else(|| {
-                    let s = slugify(&title);
-                    if s.is_empty() {
-                        "section".to_string()
-                    } else {
-                        s
-                    }
-                });
-                let id = unique_id(&base, &out.ids);
-                out.ids.push(id.clone());
-                if want_stats {
-                    out.word_count += count_words(&title);
-                }
-                if want_text {
-                    out.text.push_str(&title);
-                    out.text.push(' ');
-                }
-                if want_html {
-                    // A hover anchor at the end of the heading.
-                    let anchor = format!(
-                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
-                        escape_attr(&id)
-                    );
-                    kept.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(CowStr::from(id.clone())),
-                        classes,
-                        attrs,
-                    }));
-                    kept.append(&mut inner);
-                    kept.push(Event::InlineHtml(CowStr::from(anchor)));
-                    kept.push(Event::End(TagEnd::Heading(level)));
-                }
-                flat.push((level_num(level), id, title.trim().to_string()));
-            }
+            }) => walk.heading(&mut parser, level, id, classes, attrs),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -247,159 +200,274 @@ pub fn render_full(
                 || dest_url.starts_with("@/")
                 || is_relative_md(&dest_url) =>
             {
-                let offset = range.start;
-                let wiki = match link_type {
-                    LinkType::WikiLink { has_pothole } => Some(has_pothole),
-                    _ => None,
-                };
-                let relative = wiki.is_none() && !dest_url.starts_with("@/");
-                let dest = if wiki.is_some() || relative {
-                    &dest_url[..]
-                } else {
-                    &dest_url[2..]
-                };
-                let (path, fragment) = match dest.split_once('#') {
-                    Some((p, f)) => (p.trim(), Some(f.trim().to_string())),
-                    None => (dest.trim(), None),
-                };
-                let kind = match (wiki, relative) {
-                    (Some(_), _) => LinkKind::Wiki,
-                    (None, true) => LinkKind::Relative,
-                    (None, false) => LinkKind::ContentPath,
-                };
-                let resolved = if path.is_empty() && fragment.is_some() {
-                    Ok(None)
-                } else {
-                    resolver.resolve(kind, path)
-                };
-                let event = match resolved {
-                    // A target that could not be loaded: not checked.
-                    Ok(None) if !path.is_empty() => Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::from(""),
-                        title,
-                        id,
-                    }),
-                    Ok(target) => {
-                        let base = target.as_ref().map_or("", |t| t.url.as_str());
-                        let url = match &fragment {
-                            Some(f) => format!("{base}#{f}"),
-                            None => base.to_string(),
-                        };
-                        if let (Some(false), Some(t)) = (wiki, &target) {
-                            label = Some(t.title.clone());
-                        }
-                        out.links.push(LinkRef {
-                            page: target.map(|t| t.page),
-                            fragment,
-                            offset,
-                        });
-                        Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: CowStr::from(url),
-                            title,
-                            id,
-                        })
-                    }
-                    // Reported here, at its place: the link in the HTML
-                    // (never written) leads nowhere to check again.
-                    Err(msg) => {
-                        out.link_errors.push((offset, msg));
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: CowStr::from(""),
-                            title,
-                            id,
-                        })
-                    }
-                };
-                if want_html {
-                    kept.push(event);
-                }
+                walk.link(link_type, dest_url, title, id, range.start)
             }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                // Highlight the block at build time and put it back as HTML.
-                let lang = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().map(str::to_string)
-                    }
-                    pulldown_cmark::CodeBlockKind::Indented => None,
-                };
-                let mut code = String::new();
-                for (e, _) in parser.by_ref() {
-                    match e {
-                        Event::End(TagEnd::CodeBlock) => break,
-                        Event::Text(t) => code.push_str(&t),
-                        _ => {}
-                    }
-                }
-                if want_stats {
-                    out.word_count += count_words(&code);
-                }
-                if want_text {
-                    out.text.push_str(&code);
-                    out.text.push(' ');
-                }
-                if want_html {
-                    let html = crate::markdown::highlight::code_block(&code, lang.as_deref());
-                    kept.push(Event::Html(CowStr::from(html)));
-                }
-            }
-            event => {
-                match &event {
-                    Event::Start(Tag::Paragraph) => paragraph_depth += 1,
-                    Event::End(TagEnd::Paragraph) => {
-                        if want_text {
-                            out.text.push(' ');
-                        }
-                        paragraph_depth = paragraph_depth.saturating_sub(1);
-                        if !out.summary.is_empty() {
-                            summary_done = true;
-                        }
-                    }
-                    Event::Text(t) | Event::Code(t) => {
-                        if want_stats {
-                            out.word_count += count_words(t);
-                        }
-                        if want_text {
-                            out.text.push_str(t);
-                        }
-                        if want_stats && paragraph_depth > 0 && !summary_done {
-                            out.summary.push_str(t);
-                        }
-                    }
-                    Event::SoftBreak | Event::HardBreak => {
-                        if want_text {
-                            out.text.push(' ');
-                        }
-                        if want_stats && paragraph_depth > 0 && !summary_done {
-                            out.summary.push(' ');
-                        }
-                    }
-                    Event::End(_) if want_text => out.text.push(' '),
-                    _ => {}
-                }
-                if want_html {
-                    kept.push(event);
-                }
-            }
+            Event::Start(Tag::CodeBlock(kind)) => walk.code_block(&mut parser, kind),
+            event => walk.other(event),
         }
     }
-    out.summary = out.summary.split_whitespace().collect::<Vec<_>>().join(" ");
-    out.text = if want_text {
-        out.text.split_whitespace().collect::<Vec<_>>().join(" ")
-    } else {
-        String::new()
-    };
-    out.toc = nest(&flat);
-    if !want_html {
-        return out;
+    walk.finish(text.len())
+}
+
+/// The state of one pass over a document's events.
+struct Walk<'a, 'r> {
+    resolver: &'r dyn LinkResolver,
+    want_html: bool,
+    want_text: bool,
+    want_stats: bool,
+    /// The events for the HTML writer (with `want_html`).
+    kept: Vec<Event<'a>>,
+    out: Rendered,
+    /// Every heading: (level, id, title), for the table of contents.
+    flat: Vec<(u8, String, String)>,
+    paragraph_depth: usize,
+    summary_done: bool,
+    /// A wikilink without a label shows its target's title: set by the
+    /// link, applied to the text event right after it.
+    label: Option<String>,
+}
+
+impl<'a> Walk<'a, '_> {
+    /// A heading: its text read up to its end, a unique id, a hover anchor.
+    fn heading(
+        &mut self,
+        parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    ) {
+        let explicit = id.map(|s| s.to_string());
+        let mut title = String::new();
+        let mut inner = Vec::new();
+        for (e, _) in &mut *parser {
+            if matches!(e, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+            if let Event::Text(t) | Event::Code(t) = &e {
+                title.push_str(t);
+            }
+            if self.want_html {
+                inner.push(e);
+            }
+        }
+        let base = explicit.unwrap_or_else(|| {
+            let s = slugify(&title);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        });
+        let id = unique_id(&base, &self.out.ids);
+        self.out.ids.push(id.clone());
+        self.take_text(&title);
+        if self.want_html {
+            // A hover anchor at the end of the heading.
+            let anchor = format!(
+                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+                escape_attr(&id)
+            );
+            self.kept.push(Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(id.clone())),
+                classes,
+                attrs,
+            }));
+            self.kept.append(&mut inner);
+            self.kept.push(Event::InlineHtml(CowStr::from(anchor)));
+            self.kept.push(Event::End(TagEnd::Heading(level)));
+        }
+        self.flat
+            .push((level_num(level), id, title.trim().to_string()));
     }
-    out.html.reserve(text.len() * 3 / 2);
-    html::push_html(&mut out.html, kept.into_iter());
-    // Kept until the page is rendered: give back the unused reserve.
-    out.html.shrink_to_fit();
-    out
+
+    /// A link to resolve (`@/`, wikilink, relative `.md`), at `offset`.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let wiki = match link_type {
+            LinkType::WikiLink { has_pothole } => Some(has_pothole),
+            _ => None,
+        };
+        let relative = wiki.is_none() && !dest_url.starts_with("@/");
+        let dest = if wiki.is_some() || relative {
+            &dest_url[..]
+        } else {
+            &dest_url[2..]
+        };
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p.trim(), Some(f.trim().to_string())),
+            None => (dest.trim(), None),
+        };
+        let kind = match (wiki, relative) {
+            (Some(_), _) => LinkKind::Wiki,
+            (None, true) => LinkKind::Relative,
+            (None, false) => LinkKind::ContentPath,
+        };
+        let resolved = if path.is_empty() && fragment.is_some() {
+            Ok(None)
+        } else {
+            self.resolver.resolve(kind, path)
+        };
+        let event = match resolved {
+            // A target that could not be loaded: not checked.
+            Ok(None) if !path.is_empty() => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from(""),
+                title,
+                id,
+            }),
+            Ok(target) => {
+                let base = target.as_ref().map_or("", |t| t.url.as_str());
+                let url = match &fragment {
+                    Some(f) => format!("{base}#{f}"),
+                    None => base.to_string(),
+                };
+                if let (Some(false), Some(t)) = (wiki, &target) {
+                    self.label = Some(t.title.clone());
+                }
+                self.out.links.push(LinkRef {
+                    page: target.map(|t| t.page),
+                    fragment,
+                    offset,
+                });
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::from(url),
+                    title,
+                    id,
+                })
+            }
+            // Reported here, at its place: the link in the HTML
+            // (never written) leads nowhere to check again.
+            Err(msg) => {
+                self.out.link_errors.push((offset, msg));
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                })
+            }
+        };
+        if self.want_html {
+            self.kept.push(event);
+        }
+    }
+
+    /// A code block, highlighted at build time and put back as HTML.
+    fn code_block(
+        &mut self,
+        parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+        kind: pulldown_cmark::CodeBlockKind<'a>,
+    ) {
+        // Highlight the block at build time and put it back as HTML.
+        let lang = match kind {
+            pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                info.split([' ', ',', '{']).next().map(str::to_string)
+            }
+            pulldown_cmark::CodeBlockKind::Indented => None,
+        };
+        let mut code = String::new();
+        for (e, _) in &mut *parser {
+            match e {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => code.push_str(&t),
+                _ => {}
+            }
+        }
+        self.take_text(&code);
+        if self.want_html {
+            let html = crate::markdown::highlight::code_block(&code, lang.as_deref());
+            self.kept.push(Event::Html(CowStr::from(html)));
+        }
+    }
+
+    /// Any other event: counted, kept for the text and summary, passed on.
+    fn other(&mut self, event: Event<'a>) {
+        match &event {
+            Event::Start(Tag::Paragraph) => self.paragraph_depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                if self.want_text {
+                    self.out.text.push(' ');
+                }
+                self.paragraph_depth = self.paragraph_depth.saturating_sub(1);
+                if !self.out.summary.is_empty() {
+                    self.summary_done = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if self.want_stats {
+                    self.out.word_count += count_words(t);
+                }
+                if self.want_text {
+                    self.out.text.push_str(t);
+                }
+                if self.want_stats && self.paragraph_depth > 0 && !self.summary_done {
+                    self.out.summary.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.want_text {
+                    self.out.text.push(' ');
+                }
+                if self.want_stats && self.paragraph_depth > 0 && !self.summary_done {
+                    self.out.summary.push(' ');
+                }
+            }
+            Event::End(_) if self.want_text => self.out.text.push(' '),
+            _ => {}
+        }
+        if self.want_html {
+            self.kept.push(event);
+        }
+    }
+
+    /// Counts the words of a heading's or code block's `text` and keeps it
+    /// for the plain text.
+    fn take_text(&mut self, text: &str) {
+        if self.want_stats {
+            self.out.word_count += count_words(text);
+        }
+        if self.want_text {
+            self.out.text.push_str(text);
+            self.out.text.push(' ');
+        }
+    }
+
+    /// The rendered document; `text_len` sizes the HTML buffer.
+    fn finish(mut self, text_len: usize) -> Rendered {
+        self.out.summary = self
+            .out
+            .summary
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.out.text = if self.want_text {
+            self.out
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            String::new()
+        };
+        self.out.toc = nest(&self.flat);
+        if !self.want_html {
+            return self.out;
+        }
+        self.out.html.reserve(text_len * 3 / 2);
+        html::push_html(&mut self.out.html, self.kept.into_iter());
+        // Kept until the page is rendered: give back the unused reserve.
+        self.out.html.shrink_to_fit();
+        self.out
+    }
 }
 
 /// The plain internal links and images of `text` (`/roles/pm/`, `#id`,
@@ -516,29 +584,6 @@ fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
         Some(last) if last.level < entry.level => insert(&mut last.children, entry),
         _ => list.push(entry),
     }
-}
-
-/// Escapes text for an HTML text node (`&`, `<`, `>`).
-pub fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Escapes text for an HTML attribute or text node.
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

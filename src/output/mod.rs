@@ -1,17 +1,16 @@
 //! Writing the output folder: guarded, synchronised, atomic per file.
 //!
 //! A build hands each file over as soon as it is rendered ([`Sink`]); the
-//! [`Stager`] writes changed bytes to a temporary dot-file next to a new
-//! target, or to one pack file when they replace an existing file (or, into
-//! an empty folder, under their own names in a hidden tree), and puts
+//! [`Stager`] writes changed bytes to a temporary dot-file next to their
+//! target (or, into an empty folder, under their own names in a hidden
+//! tree), and puts
 //! them all in place only once the whole build has succeeded, so a build
 //! that fails leaves the previous output byte for byte as it was, and
 //! memory never holds the whole site. The folder is synchronised rather
 //! than recreated:
 //!
 //! - a file is written only when its bytes changed, and put in place in one
-//!   atomic step (a rename, or an exchange with a spare file that then takes
-//!   the old inode), so no reader and no killed build ever sees a
+//!   atomic step (a rename), so no reader and no killed build ever sees a
 //!   half-written file;
 //! - files that cairn wrote before (listed in the manifest `.cairn-manifest`)
 //!   and no longer produces are removed; nothing else is ever deleted.
@@ -23,7 +22,6 @@
 //! staged, `.cairn-building` tells the next build to clear the temporary
 //! files of a killed one.
 
-mod recycle;
 mod stager;
 pub(crate) mod uptodate;
 
@@ -80,17 +78,6 @@ pub enum Data {
     Static(&'static [u8]),
     /// Copied from a file on disk when written.
     File(PathBuf),
-}
-
-impl Data {
-    /// The bytes, unless they are still in a file.
-    fn in_memory(&self) -> Option<&[u8]> {
-        match self {
-            Data::Bytes(b) => Some(b),
-            Data::Static(b) => Some(b),
-            Data::File(_) => None,
-        }
-    }
 }
 
 /// One file of the output, at a `/`-separated path relative to the output

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::recycle::Recycler;
 use super::{
     BUILDING, Data, OutputFile, Sink, SyncStats, TMP_DIR, TREE, clear_leftovers, extend_manifest,
     read_manifest, remove_files, safe_rel, same_as, temp_path, write_data, write_manifest,
@@ -41,16 +40,14 @@ enum DirState {
 /// previous output before the whole build has succeeded:
 ///
 /// 1. [`Stager::stage`] compares a file with what is on disk and, when its
-///    bytes changed, appends them to the pack if they replace an existing
-///    file, else writes them to a temporary dot-file next to the target
+///    bytes changed, writes them to a temporary dot-file next to the target
 ///    (creating the target's folder if it is new). Into an empty folder it
 ///    writes the file under its own name into `.cairn-tmp/tree/` instead.
 ///    Nothing the previous build wrote is modified, and the caller need not
 ///    keep the bytes.
 /// 2. [`Stager::commit`] extends the manifest, moves the fresh tree's
 ///    top-level entries into place, renames every temporary file into
-///    place and swaps every packed one in (an atomic replacement each),
-///    removes the stale files and writes the final manifest.
+///    place (an atomic replacement each), removes the stale files and writes the final manifest.
 ///    [`Stager::abort`] (also run on drop) instead removes the temporary
 ///    files and the folders this build created.
 ///
@@ -68,9 +65,6 @@ pub struct Stager {
     /// Folders this build created, to remove on abort.
     made: Mutex<Vec<PathBuf>>,
     staged: Mutex<Vec<Staged>>,
-    /// Where replacements wait when inodes are recycled (see
-    /// [`recycle`](super::recycle)); `None` writes them as new files.
-    recycler: Option<Recycler>,
     /// The output folder held nothing: every file is written under its
     /// own name in `.cairn-tmp/tree/`, whose top-level entries the commit
     /// moves into place (see [`Stager::begin`]).
@@ -120,8 +114,6 @@ impl Stager {
         Ok(Stager {
             fresh,
             fresh_files: AtomicUsize::new(0),
-            // A fresh build replaces nothing.
-            recycler: if fresh { None } else { Recycler::new(&tmp_dir) },
             out,
             old,
             created_out,
@@ -209,13 +201,6 @@ impl Stager {
         }
         let parent = relp.parent().unwrap_or(Path::new(""));
         let dir = self.ensure_dir(parent)?;
-        // Rendered bytes replacing an existing file may go to the
-        // recycler.
-        if let (Some(r), DirState::Ready, Some(bytes)) = (&self.recycler, &dir, data.in_memory())
-            && meta.as_ref().is_some_and(|m| m.is_file())
-        {
-            return r.hold(relp, bytes);
-        }
         // The temporary file sits next to its target: a rename inside one
         // folder is cheaper than across folders.
         let tmp = match dir {
@@ -288,10 +273,6 @@ impl Stager {
                 fs::rename(entry.path(), target)?;
             }
         }
-        let recycled = match &self.recycler {
-            Some(r) => r.put_in_place(&out)?,
-            None => 0,
-        };
 
         let new: HashSet<&str> = all.iter().copied().collect();
         let mut stale: Vec<&str> = self
@@ -306,7 +287,7 @@ impl Stager {
         write_manifest(&out, &mut now)?;
         fs::remove_dir_all(out.join(TMP_DIR))?;
         fs::remove_file(out.join(BUILDING))?;
-        let written = staged.len() + recycled + self.fresh_files.load(Ordering::Relaxed);
+        let written = staged.len() + self.fresh_files.load(Ordering::Relaxed);
         Ok(SyncStats {
             written,
             unchanged: self.unchanged.load(Ordering::Relaxed),

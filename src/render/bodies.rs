@@ -119,9 +119,7 @@ pub(super) fn render_body(
         // The plain text (search, FAQ answers in JSON-LD) carries the
         // shortcode's text, not its placeholder.
         if r.text.contains(&mark) {
-            r.text = r
-                .text
-                .replacen(&mark, &crate::check::links::strip_tags(html), 1);
+            r.text = r.text.replacen(&mark, &crate::html::strip_tags(html), 1);
         }
     }
     (r, diags, in_templates)
@@ -251,6 +249,25 @@ impl<'a> SiteLinks<'a> {
     }
 }
 
+impl SiteLinks<'_> {
+    /// `key` in one of the link tables: the page, or nothing for a file
+    /// that could not be loaded (its own errors are reported); else
+    /// `Err(true)` for a draft left out, `Err(false)` for nothing there.
+    fn find(
+        &self,
+        pages: &std::collections::HashMap<String, usize>,
+        failed: &std::collections::HashSet<String>,
+        drafts: &std::collections::HashSet<String>,
+        key: &str,
+    ) -> Result<Option<markdown::Target>, bool> {
+        match pages.get(key) {
+            Some(&i) => Ok(self.target(i)),
+            None if failed.contains(key) => Ok(None),
+            None => Err(drafts.contains(key)),
+        }
+    }
+}
+
 impl markdown::LinkResolver for SiteLinks<'_> {
     fn resolve(
         &self,
@@ -268,60 +285,57 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                 let Some(path) = self.relative(&decoded) else {
                     return Err(format!("link `{dest}` climbs above `content/`"));
                 };
-                if let Some(&i) = links.by_source.get(&path) {
-                    return Ok(self.target(i));
-                }
-                if links.failed_sources.contains(&path) {
-                    return Ok(None);
-                }
-                if links.draft_sources.contains(&path) {
-                    return Err(format!(
-                        "link to a draft: `content/{path}` (build with `--drafts` to include it)"
-                    ));
-                }
-                let mut msg = format!("link to a missing file `content/{path}`");
-                if let Some(s) = did_you_mean(&path, links.by_source.keys().map(String::as_str)) {
-                    msg.push_str(&format!(" (did you mean `{}`?)", self.written_relative(s)));
-                }
-                Err(msg)
+                self.find(&links.by_source, &links.failed_sources, &links.draft_sources, &path)
+                    .map_err(|draft| {
+                        if draft {
+                            return format!(
+                                "link to a draft: `content/{path}` (build with `--drafts` to include it)"
+                            );
+                        }
+                        let mut msg = format!("link to a missing file `content/{path}`");
+                        if let Some(s) =
+                            did_you_mean(&path, links.by_source.keys().map(String::as_str))
+                        {
+                            msg.push_str(&format!(" (did you mean `{}`?)", self.written_relative(s)));
+                        }
+                        msg
+                    })
             }
             markdown::LinkKind::ContentPath => {
                 let dest = dest.trim_start_matches('/');
-                if let Some(&i) = links.by_source.get(dest) {
-                    return Ok(self.target(i));
-                }
-                if links.failed_sources.contains(dest) {
-                    return Ok(None);
-                }
-                if links.draft_sources.contains(dest) {
-                    return Err(format!(
-                        "link to a draft: `content/{dest}` (build with `--drafts` to include it)"
-                    ));
-                }
-                let mut msg = format!("link to a missing file `content/{dest}`");
-                if let Some(s) = did_you_mean(dest, links.by_source.keys().map(String::as_str)) {
-                    msg.push_str(&format!(" (did you mean `@/{s}`?)"));
-                }
-                Err(msg)
+                self.find(&links.by_source, &links.failed_sources, &links.draft_sources, dest)
+                    .map_err(|draft| {
+                        if draft {
+                            return format!(
+                                "link to a draft: `content/{dest}` (build with `--drafts` to include it)"
+                            );
+                        }
+                        let mut msg = format!("link to a missing file `content/{dest}`");
+                        if let Some(s) =
+                            did_you_mean(dest, links.by_source.keys().map(String::as_str))
+                        {
+                            msg.push_str(&format!(" (did you mean `@/{s}`?)"));
+                        }
+                        msg
+                    })
             }
             markdown::LinkKind::Wiki if dest.contains('/') => {
                 let path = dest.trim_matches('/');
-                if let Some(&i) = links.by_path.get(path) {
-                    return Ok(self.target(i));
-                }
-                if links.failed_paths.contains(path) {
-                    return Ok(None);
-                }
-                if links.draft_paths.contains(path) {
-                    return Err(format!(
-                        "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
-                    ));
-                }
-                let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
-                if let Some(s) = did_you_mean(path, links.by_path.keys().map(String::as_str)) {
-                    msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
-                }
-                Err(msg)
+                self.find(&links.by_path, &links.failed_paths, &links.draft_paths, path)
+                    .map_err(|draft| {
+                        if draft {
+                            return format!(
+                                "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
+                            );
+                        }
+                        let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
+                        if let Some(s) =
+                            did_you_mean(path, links.by_path.keys().map(String::as_str))
+                        {
+                            msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                        }
+                        msg
+                    })
             }
             markdown::LinkKind::Wiki => match links.by_slug.get(dest).map(Vec::as_slice) {
                 Some([i]) => Ok(self.target(*i)),

@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use crate::markdown::escape_attr;
+use crate::html::escape_attr;
 use crate::render::values::thousands;
 use crate::site::LadderNode;
 

@@ -1,8 +1,6 @@
 //! The jobs of a build, one per output page, and rendering one job
 //! through its template.
 
-use std::path::PathBuf;
-
 use tera::Context;
 
 use super::bodies::render_body;
@@ -238,12 +236,12 @@ pub(super) fn collection_template_error(
 pub(super) fn alias_page(site: &Site, n: usize, rel: &str) -> OutputFile {
     let config = &site.config;
     let page = &site.pages[site.aliases[n].1];
-    let url = markdown::escape_attr(&page.url);
-    let permalink = markdown::escape_attr(&page.permalink);
-    let title = markdown::escape_attr(&page.title);
+    let url = crate::html::escape_attr(&page.url);
+    let permalink = crate::html::escape_attr(&page.permalink);
+    let title = crate::html::escape_attr(&page.title);
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
-        lang = markdown::escape_attr(&config.language),
+        lang = crate::html::escape_attr(&config.language),
     );
     OutputFile {
         rel: rel.to_string(),
@@ -255,6 +253,90 @@ pub(super) fn config_is_faq(site: &Site, collection: &str) -> bool {
     site.config
         .collection(collection)
         .is_some_and(|c| c.kind.as_deref() == Some("faq"))
+}
+
+/// A streaming build keeps no page's HTML between the Markdown pass and
+/// the page job: the body of a content page rendered again, to be used
+/// and dropped.
+fn fresh_body(sh: &Shared, job: &Job) -> Option<markdown::Rendered> {
+    match job {
+        Job::Page(i) if !sh.c.html_kept => {
+            let page = &sh.site.pages[*i];
+            // The first pass reported the body's problems, and a build
+            // with problems writes nothing: they are not repeated here.
+            let (mut body, _, _) = render_body(sh, page, markdown::Pass::HtmlOnly);
+            // What the HTML pass skips, as the first pass found it (the
+            // plain text stays there, where the search index and FAQ
+            // answers read it).
+            let first = &sh.c.pages[*i].body;
+            body.word_count = first.word_count;
+            body.summary.clone_from(&first.summary);
+            Some(body)
+        }
+        _ => None,
+    }
+}
+
+/// The `page` context of a job (its body from `body` when given), with
+/// what a generated page adds to `ctx` (`comparison`, `tags`, `tag`).
+fn job_context<'s>(
+    sh: &'s Shared,
+    job: &'s Job,
+    body: Option<&'s markdown::Rendered>,
+    ctx: &mut Context,
+) -> PageCtx<'s> {
+    let site = sh.site;
+    let config = &site.config;
+    match job {
+        Job::Page(i) => {
+            let i = *i;
+            let p = &site.pages[i];
+            let mut ctx = PageCtx::new(
+                p,
+                body.unwrap_or(&sh.c.pages[i].body),
+                &sh.c.pages[i].view,
+                &sh.c.pages[i].backlinks,
+                &sh.c.pages[i].appears_in,
+                config,
+            );
+            ctx.nav = Some(&sh.c.pages[i].nav);
+            ctx
+        }
+        Job::Collection(name) => {
+            let title = config
+                .collection(name)
+                .map_or(name.as_str(), |c| c.title.as_str());
+            PageCtx::generated(config, title, "collection", &format!("{name}/"), Some(name))
+        }
+        Job::Home => PageCtx::generated(config, &config.title, "home", "", None),
+        Job::NotFound => PageCtx::generated(config, "Page not found", "404", "404.html", None),
+        Job::Compare(n) => {
+            let t = &sh.c.tables[*n];
+            ctx.insert("comparison", t);
+            PageCtx::generated(
+                config,
+                &t.title,
+                "comparison",
+                &site.comparisons[*n].path,
+                None,
+            )
+        }
+        Job::CompareIndex => {
+            PageCtx::generated(config, "Comparisons", "comparisons", "compare/", None)
+        }
+        Job::Search => PageCtx::generated(config, "Search", "search", "search/", None),
+        Job::Tags => {
+            let tags: Vec<TagCtx> = site.tags.iter().map(|t| tag_ctx(site, t, false)).collect();
+            ctx.insert("tags", &tags);
+            PageCtx::generated(config, "Tags", "tags", "tags/", None)
+        }
+        Job::Tag(n) => {
+            let t = &site.tags[*n];
+            ctx.insert("tag", &tag_ctx(site, t, true));
+            PageCtx::generated(config, &t.name, "tag", &format!("tags/{}/", t.slug), None)
+        }
+        Job::Alias(_) => unreachable!("alias pages are not templated"),
+    }
 }
 
 /// Renders one page. `listings` holds each collection's listing as a
@@ -269,98 +351,9 @@ pub(super) fn render_job(
     let site = sh.site;
     let config = &site.config;
     let mut ctx = Context::new();
-    // A streaming build keeps no page's HTML between the Markdown pass and
-    // this one: render it again here, where it is used and dropped.
-    let fresh = match job {
-        Job::Page(i) if !sh.c.html_kept => {
-            let page = &site.pages[*i];
-            // The first pass reported the body's problems, and a build
-            // with problems writes nothing: they are not repeated here.
-            let (mut body, _, _) = render_body(sh, page, markdown::Pass::HtmlOnly);
-            // What the HTML pass skips, as the first pass found it (the
-            // plain text stays there, where the search index and FAQ
-            // answers read it).
-            let first = &sh.c.pages[*i].body;
-            body.word_count = first.word_count;
-            body.summary.clone_from(&first.summary);
-            Some(body)
-        }
-        _ => None,
-    };
+    let fresh = fresh_body(sh, job);
     let body_of = |i: usize| fresh.as_ref().unwrap_or(&sh.c.pages[i].body);
-    let (page_ctx, _) = match job {
-        Job::Page(i) => {
-            let i = *i;
-            let p = &site.pages[i];
-            let mut ctx = PageCtx::new(
-                p,
-                body_of(i),
-                &sh.c.pages[i].view,
-                &sh.c.pages[i].backlinks,
-                &sh.c.pages[i].appears_in,
-                config,
-            );
-            ctx.nav = Some(&sh.c.pages[i].nav);
-            (ctx, p.source.clone())
-        }
-        Job::Collection(name) => {
-            let title = config
-                .collection(name)
-                .map_or(name.as_str(), |c| c.title.as_str());
-            (
-                PageCtx::generated(config, title, "collection", &format!("{name}/"), Some(name)),
-                PathBuf::from(rel),
-            )
-        }
-        Job::Home => (
-            PageCtx::generated(config, &config.title, "home", "", None),
-            PathBuf::from(rel),
-        ),
-        Job::NotFound => (
-            PageCtx::generated(config, "Page not found", "404", "404.html", None),
-            PathBuf::from(rel),
-        ),
-        Job::Compare(n) => {
-            let t = &sh.c.tables[*n];
-            ctx.insert("comparison", t);
-            (
-                PageCtx::generated(
-                    config,
-                    &t.title,
-                    "comparison",
-                    &site.comparisons[*n].path,
-                    None,
-                ),
-                PathBuf::from(crate::config::CONFIG_FILE),
-            )
-        }
-        Job::CompareIndex => (
-            PageCtx::generated(config, "Comparisons", "comparisons", "compare/", None),
-            PathBuf::from(rel),
-        ),
-        Job::Search => (
-            PageCtx::generated(config, "Search", "search", "search/", None),
-            PathBuf::from(rel),
-        ),
-        Job::Tags => {
-            let tags: Vec<TagCtx> = site.tags.iter().map(|t| tag_ctx(site, t, false)).collect();
-            ctx.insert("tags", &tags);
-            (
-                PageCtx::generated(config, "Tags", "tags", "tags/", None),
-                PathBuf::from(rel),
-            )
-        }
-        Job::Tag(n) => {
-            let t = &site.tags[*n];
-            ctx.insert("tag", &tag_ctx(site, t, true));
-            (
-                PageCtx::generated(config, &t.name, "tag", &format!("tags/{}/", t.slug), None),
-                PathBuf::from(rel),
-            )
-        }
-        Job::Alias(_) => unreachable!("alias pages are not templated"),
-    };
-    let mut page_ctx = page_ctx;
+    let mut page_ctx = job_context(sh, job, fresh.as_ref(), &mut ctx);
     let (description, jsonld, og_type) = seo::for_job(sh, job, page_ctx.title, &page_ctx.path);
     page_ctx.meta_description = description;
     page_ctx.jsonld = jsonld;

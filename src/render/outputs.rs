@@ -157,7 +157,7 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
             text.push_str(&row.label);
             text.push(' ');
             for v in &row.values {
-                text.push_str(&crate::check::links::strip_tags(v));
+                text.push_str(&crate::html::strip_tags(v));
                 text.push(' ');
             }
         }

@@ -327,7 +327,7 @@ fn register(tera: &mut Tera, config: &Config) {
         crate::content::slug::slugify(v)
     });
     tera.register_filter("striptags", |v: &str, _: Kwargs, _: &State| {
-        crate::check::links::strip_tags(v)
+        crate::html::strip_tags(v)
     });
     tera.register_filter(
         "markdown",

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use crate::config::{Collection, FieldDef, FieldType};
-use crate::markdown::{escape_attr, render_inline};
+use crate::html::escape_attr;
+use crate::markdown::render_inline;
 use crate::site::fields::{EntryIndex, FieldValue, TypedFields, fmt_num};
 
 /// A reference resolved to the entry it names.

@@ -10,6 +10,7 @@ mod errors;
 mod golden;
 mod hostile;
 mod init;
+mod layout;
 mod links;
 mod live;
 mod output;

@@ -108,28 +108,11 @@ fn retitle(s: &TestSite) {
     );
 }
 
-/// The inode of every file under `dir` but cairn's own dot-files, by path.
-#[cfg(target_os = "linux")]
-fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
-    use std::os::unix::fs::MetadataExt;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, e.metadata().unwrap().ino())
-        })
-        .collect()
-}
-
-#[cfg(target_os = "linux")]
 #[test]
-fn a_rebuild_that_changes_every_page_reuses_the_old_files_inodes() {
+fn a_rebuild_that_changes_every_page_writes_what_a_clean_build_writes() {
     let s = TestSite::fixture("basic");
     s.cairn(&["build"]).success();
     let before = s.tree("public");
-    let old = inodes(&s.path("public"));
     retitle(&s);
     let run = s.cairn(&["build"]);
     run.success();
@@ -140,21 +123,7 @@ fn a_rebuild_that_changes_every_page_reuses_the_old_files_inodes() {
         assert_ne!(before[*p], after[*p], "{p} was rewritten");
         assert!(String::from_utf8_lossy(&after[*p]).contains("Basic two"));
     }
-    // Each page was written into a spare and swapped with its old file, so
-    // the new output lives in the old files' inodes: only the first spare
-    // of each writing thread is a new one.
-    let new = inodes(&s.path("public"));
-    let reused: std::collections::HashSet<u64> = old.values().copied().collect();
-    let fresh = new.values().filter(|i| !reused.contains(i)).count();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    assert!(
-        fresh <= threads,
-        "{fresh} new inodes for {} rewritten pages",
-        pages.len()
-    );
-    assert_eq!(new.len(), old.len());
     assert!(!s.path("public/.cairn-tmp").exists());
-    // And the result is what a clean build writes.
     s.cairn(&["build", "--output", "clean"]).success();
     assert_eq!(after, tree(&s.path("clean")));
 }

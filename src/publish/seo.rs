@@ -1,161 +1,11 @@
-//! What a static host and search engines need besides the pages: the
-//! sitemap, the Atom feed, robots.txt, the meta description, and JSON-LD
-//! structured data generated from the typed content.
-//!
-//! Pure functions over plain data. Every URL here is absolute (built from
-//! `base_url`, subpath included). Dates come from the content (`updated`,
-//! else `date`), never from the clock, so two builds of the same content are
-//! byte-identical.
+//! What search engines and link previews read in a page's head: the meta
+//! description and JSON-LD structured data generated from the typed
+//! content.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-/// One page of the sitemap.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SitemapEntry {
-    /// Absolute URL.
-    pub loc: String,
-    /// `YYYY-MM-DD`, from `updated` or `date`.
-    pub lastmod: Option<String>,
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `sitemap.xml` (sitemaps.org protocol 0.9).
-pub fn sitemap(entries: &[SitemapEntry]) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for e in entries {
-        out.push_str("  <url>\n    <loc>");
-        out.push_str(&xml_escape(&e.loc));
-        out.push_str("</loc>\n");
-        if let Some(d) = &e.lastmod {
-            out.push_str("    <lastmod>");
-            out.push_str(&xml_escape(d));
-            out.push_str("</lastmod>\n");
-        }
-        out.push_str("  </url>\n");
-    }
-    out.push_str("</urlset>\n");
-    out
-}
-
-/// `robots.txt`, pointing at the sitemap.
-pub fn robots(base_url: &str) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n")
-}
-
-/// One entry of the Atom feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedEntry {
-    /// Title.
-    pub title: String,
-    /// Absolute URL (also the entry's id).
-    pub url: String,
-    /// Publication date, `YYYY-MM-DD` or RFC 3339.
-    pub published: String,
-    /// Last update, `YYYY-MM-DD` or RFC 3339.
-    pub updated: String,
-    /// A plain-text summary.
-    pub summary: String,
-    /// The collection's title, as the category.
-    pub category: Option<String>,
-}
-
-/// A date as RFC 3339: `2024-03-05` becomes `2024-03-05T00:00:00Z`; a
-/// datetime without an offset gets `Z`.
-pub fn rfc3339(date: &str) -> String {
-    if date.len() == 10 {
-        return format!("{date}T00:00:00Z");
-    }
-    let t = date.replacen(' ', "T", 1);
-    let has_offset = t.ends_with('Z') || t[10..].contains('+') || t[11..].contains('-');
-    if has_offset { t } else { format!("{t}Z") }
-}
-
-/// How many entries the feed lists.
-pub const FEED_SIZE: usize = 20;
-
-/// `atom.xml` (RFC 4287) over the newest entries. `entries` must already be
-/// sorted newest first and cut to size.
-pub fn atom(title: &str, subtitle: &str, base_url: &str, entries: &[FeedEntry]) -> String {
-    let updated = entries
-        .iter()
-        .map(|e| rfc3339(&e.updated))
-        .max()
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
-    );
-    out.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
-    if !subtitle.is_empty() {
-        out.push_str(&format!(
-            "  <subtitle>{}</subtitle>\n",
-            xml_escape(subtitle)
-        ));
-    }
-    out.push_str(&format!("  <id>{}</id>\n", xml_escape(base_url)));
-    out.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(base_url)
-    ));
-    out.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}atom.xml\"/>\n",
-        xml_escape(base_url)
-    ));
-    out.push_str(&format!("  <updated>{updated}</updated>\n"));
-    out.push_str(&format!(
-        "  <author><name>{}</name></author>\n",
-        xml_escape(title)
-    ));
-    out.push_str("  <generator>cairn</generator>\n");
-    for e in entries {
-        out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
-        out.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.url)));
-        out.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&e.url)
-        ));
-        out.push_str(&format!(
-            "    <published>{}</published>\n",
-            xml_escape(&rfc3339(&e.published))
-        ));
-        out.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            xml_escape(&rfc3339(&e.updated))
-        ));
-        if let Some(c) = &e.category {
-            out.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(c)));
-        }
-        if !e.summary.is_empty() {
-            out.push_str(&format!(
-                "    <summary type=\"text\">{}</summary>\n",
-                xml_escape(&e.summary)
-            ));
-        }
-        out.push_str("  </entry>\n");
-    }
-    out.push_str("</feed>\n");
-    out
-}
+use crate::html::script_safe;
 
 /// Shortens text to at most `max` characters at a word boundary, with an
 /// ellipsis when cut.
@@ -319,40 +169,9 @@ fn faq_page(faqs: &[Faq], url: &str) -> Value {
     })
 }
 
-/// JSON safe to embed in an HTML `<script>`: the characters that could end
-/// the element or start a comment are written as JSON escapes.
-pub fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn xml_is_escaped() {
-        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
-        let s = sitemap(&[SitemapEntry {
-            loc: "https://x.org/a?b=1&c=2".into(),
-            lastmod: Some("2024-01-02".into()),
-        }]);
-        assert!(s.contains("<loc>https://x.org/a?b=1&amp;c=2</loc>"));
-        assert!(s.contains("<lastmod>2024-01-02</lastmod>"));
-    }
-
-    #[test]
-    fn dates_become_rfc3339() {
-        assert_eq!(rfc3339("2024-03-05"), "2024-03-05T00:00:00Z");
-        assert_eq!(rfc3339("2024-03-05T10:00:00"), "2024-03-05T10:00:00Z");
-        assert_eq!(
-            rfc3339("2024-03-05T10:00:00+02:00"),
-            "2024-03-05T10:00:00+02:00"
-        );
-        assert_eq!(rfc3339("2024-03-05 10:00:00Z"), "2024-03-05T10:00:00Z");
-    }
-
     #[test]
     fn descriptions_fall_back_in_order() {
         assert_eq!(meta_description(Some("D"), Some("S"), "P", "X"), "D");
@@ -363,7 +182,6 @@ mod tests {
         let d = meta_description(None, None, &long, "");
         assert!(d.chars().count() <= 161 && d.ends_with('…'));
     }
-
     #[test]
     fn json_ld_cannot_break_out_of_its_script() {
         let ld = json_ld(
@@ -386,7 +204,6 @@ mod tests {
         );
         assert_eq!(v["@graph"][0]["description"], "a & b");
     }
-
     #[test]
     fn faq_collections_list_every_question() {
         let faqs = vec![

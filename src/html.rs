@@ -1,0 +1,117 @@
+//! HTML and XML text, used by every stage that writes or reads markup:
+//! escaping text for a text node, an attribute or XML, and the one scanner
+//! of quoted attributes (links to check, the text of an HTML fragment).
+
+/// Escapes text for an HTML text node (`&`, `<`, `>`).
+pub fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Escapes text for an HTML attribute or text node (also quotes).
+pub fn escape_attr(s: &str) -> String {
+    escape(s, "&#39;", false)
+}
+
+/// Escapes text for XML content and attribute values, dropping the
+/// control characters XML 1.0 does not allow at all.
+pub fn xml_escape(s: &str) -> String {
+    escape(s, "&apos;", true)
+}
+
+fn escape(s: &str, apostrophe: &str, xml: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str(apostrophe),
+            c if xml && (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Values of `attr="..."` (or `'...'`) in `html`, entity-decoded for `&amp;`.
+pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    attributes(html, |name, value| {
+        if name == attr {
+            out.push(value);
+        }
+    });
+    out
+}
+
+/// Calls `f(name, value)` for every quoted attribute of `html`, in one pass
+/// over the text: each `=` followed by a quote, with the attribute name
+/// right before it.
+pub fn attributes<'a>(html: &'a str, mut f: impl FnMut(&str, &'a str)) {
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'=', &bytes[at..]) {
+        let eq = at + found;
+        at = eq + 1;
+        let Some(&quote) = bytes.get(eq + 1) else {
+            break;
+        };
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        let mut start = eq;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'-') {
+            start -= 1;
+        }
+        if start == eq || start == 0 || !bytes[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let Some(len) = memchr::memchr(quote, &bytes[eq + 2..]) else {
+            break;
+        };
+        let value = &html[eq + 2..eq + 2 + len];
+        f(&html[start..eq], value);
+        at = eq + 2 + len + 1;
+    }
+}
+
+/// The text of an HTML fragment: tags dropped, entities decoded, spaces
+/// collapsed.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn decode_entities(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// JSON safe to embed in an HTML `<script>`: the characters that could end
+/// the element or start a comment are written as JSON escapes.
+pub fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
