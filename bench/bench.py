@@ -4,7 +4,7 @@
 Usage: python3 bench/bench.py [--sizes 1000,10000] [--cairn-only 50000]
                               [--tmpfs-sizes 10000] [--tmpfs-cairn-only 1000,50000]
                               [--latency-pages 10000]
-                              [--runs 3] [--out bench/results.md]
+                              [--runs 3] [--out bench/results.md] [--baseline OLD_BINARY]
 
 For each size it generates a cairn site (bench/gen_site.py, search off) and
 a Hugo site from the same Markdown (front-matter as params, layouts in
@@ -51,6 +51,9 @@ import gen_site  # noqa: E402
 REPO = os.path.dirname(HERE)
 CAIRN = os.path.join(REPO, "target", "release", "cairn")
 WORK = os.environ.get("CAIRN_BENCH_DIR", "/tmp/cairn-bench")
+# --baseline: another cairn binary (an earlier commit) timed in the same
+# interleaving, on its own copy of the site, for before/after figures.
+BASELINE = None
 
 
 def run(cmd, cwd=None):
@@ -149,9 +152,13 @@ SCENARIOS = [("cold", "first build into an empty folder"), ("no_change", "rebuil
 
 def measure(tools, runs):
     results = {(t.name, s): [] for t in tools for s, _ in SCENARIOS}
-    for _ in range(runs):
+    for r in range(runs):
+        # Interleaved (cairn, hugo, cairn, hugo...), and the order turned
+        # each round: on a disk, a tool pays for the files the one before
+        # it just freed, so no tool may always come after the same one.
+        order = tools[r % len(tools):] + tools[:r % len(tools)]
         for scenario, _ in SCENARIOS:
-            for t in tools:  # interleaved: cairn, hugo, cairn, hugo...
+            for t in order:
                 results[(t.name, scenario)].append(getattr(t, scenario)())
     return results
 
@@ -183,20 +190,33 @@ def compare(n, runs, work=WORK, where="", settle=0):
     cairn_site, hugo_site = make_sites(n, work)
     set_search(cairn_site, False)
     c, h = cairn_tool(cairn_site), hugo_tool(hugo_site)
-    res = measure([c, h], runs)
+    tools = [c, h]
+    if BASELINE:
+        base_site = os.path.join(work, str(n), "cairn-baseline")
+        make_cairn_site(n, base_site)
+        set_search(base_site, False)
+        b = cairn_tool(base_site, "baseline")
+        b.cmd[0] = BASELINE
+        tools = [c, b, h]
+    res = measure(tools, runs)
     for scenario, label in SCENARIOS:
         cr, hr = res[("cairn", scenario)], res[("hugo", scenario)]
         rows.append((n, label + where, cr, hr))
+        if BASELINE:
+            rows.append((n, label + where + " [baseline]", res[("baseline", scenario)], hr))
     if settle:
-        res = settled_cold([c, h], runs, os.path.join(work, "trash"), settle)
+        res = settled_cold(tools, runs, os.path.join(work, "trash"), settle)
         rows.append((n, f"first build into an empty folder, disk settled {settle} s" + where,
                      res["cairn"], res["hugo"]))
+        if BASELINE:
+            rows.append((n, f"first build into an empty folder, disk settled {settle} s" + where
+                         + " [baseline]", res["baseline"], res["hugo"]))
     set_search(cairn_site, True)
     cs = cairn_tool(cairn_site, "cairn+search")
     rows.append((n, "first build, search index on" + where, [cs.cold() for _ in range(runs)], None))
     set_search(cairn_site, False)
-    shutil.rmtree(os.path.join(cairn_site, "public"), ignore_errors=True)
-    shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
+    for t in tools:
+        shutil.rmtree(t.out, ignore_errors=True)
     return rows
 
 
@@ -237,7 +257,10 @@ def main():
     ap.add_argument("--settle", type=int, default=65)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    ap.add_argument("--baseline", help="another cairn binary to time in the same runs")
     args = ap.parse_args()
+    global BASELINE
+    BASELINE = args.baseline
     if not os.path.exists(CAIRN):
         sys.exit("build cairn first: cargo build --release")
     rows = []
