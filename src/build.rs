@@ -102,8 +102,8 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     }
     // Each page goes to disk (as a temporary file) as soon as it is
     // rendered; the commit after a successful render puts them in place.
-    let stager = output::Stager::begin(&out).map_err(write_error)?;
-    let (_, warnings, cache) = match crate::render::render_into(&mut site, &stager, true) {
+    let stager = output::Stager::begin(&out, opts.force).map_err(write_error)?;
+    let (_, mut warnings, cache) = match crate::render::render_into(&mut site, &stager, true) {
         Ok(r) => r,
         Err(ds) => {
             stager.abort();
@@ -112,6 +112,15 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     };
     let all = cache.output_paths();
     drop_aside(cache);
+    for rel in stager.overwritten() {
+        warnings.push(
+            Diagnostic::error(
+                shown_out.join(&rel),
+                "was not written by cairn and is overwritten (`--force`); it stays out of the manifest, so cairn never deletes it",
+            )
+            .warning(),
+        );
+    }
     let rels: Vec<&str> = all.iter().map(String::as_str).collect();
     let sync = timed("write", || stager.commit(&rels)).map_err(write_error)?;
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();

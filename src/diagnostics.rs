@@ -36,8 +36,12 @@ pub struct Diagnostic {
     pub message: String,
     /// A suggested fix.
     pub hint: Option<Box<str>>,
-    /// The text of the offending line, shown under the message.
+    /// The offending line, shown under the message: the whole line, or
+    /// the part around the column (`…` where cut) when it is long.
     pub snippet: Option<Box<str>>,
+    /// Where the caret goes under `snippet`: 0-based, in characters (at
+    /// most about [`EXCERPT`]).
+    pub caret: u32,
 }
 
 impl Diagnostic {
@@ -51,6 +55,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+            caret: 0,
         }
     }
 
@@ -80,13 +85,22 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the offending source line, taken from the file's full text.
-    pub fn with_source(mut self, source: &str) -> Self {
-        if let Some(line) = self.line {
-            self.snippet = source
-                .lines()
-                .nth(line - 1)
-                .map(|l| l.trim_end_matches('\r').into());
+    /// Attaches the offending source line, taken from the file's full
+    /// text: at most [`EXCERPT`] bytes either side of the column, so that a
+    /// thousand problems on one long line do not each copy the line. For
+    /// many problems in one text, [`Diagnostic::with_excerpt`] with one
+    /// [`Cursor`] costs one pass over it instead of one each.
+    pub fn with_source(self, source: &str) -> Self {
+        self.with_excerpt(&mut Cursor::new(source))
+    }
+
+    /// [`Diagnostic::with_source`] through a cursor over the text.
+    pub fn with_excerpt(mut self, cursor: &mut Cursor) -> Self {
+        if let (Some(line), Some(col)) = (self.line, self.col)
+            && let Some((snippet, caret)) = cursor.excerpt(line, col)
+        {
+            self.snippet = Some(snippet.into());
+            self.caret = u32::try_from(caret).unwrap_or(u32::MAX);
         }
         self
     }
@@ -94,7 +108,7 @@ impl Diagnostic {
     /// The offending line, quoted with its line number and a caret under
     /// the column, as printed under the message (three lines).
     pub fn quoted_line(&self) -> Option<String> {
-        let (Some(snippet), Some(line), Some(col)) = (&self.snippet, self.line, self.col) else {
+        let (Some(snippet), Some(line)) = (&self.snippet, self.line) else {
             return None;
         };
         let gutter = line.to_string();
@@ -102,7 +116,7 @@ impl Diagnostic {
         // Tabs keep their width so the caret lines up under the column.
         let lead: String = snippet
             .chars()
-            .take(col.saturating_sub(1))
+            .take(self.caret as usize)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         Some(format!("{pad} |\n{gutter} | {snippet}\n{pad} | {lead}^"))
@@ -198,17 +212,136 @@ impl Diagnostics {
 /// Converts a byte offset into `text` to a 1-based (line, column) pair,
 /// counting columns in characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+    Cursor::new(text).line_col(offset)
+}
+
+/// How many problems of one file are printed; the rest are counted ("and
+/// N more"), and still fail the run. Costly suggestions ("did you mean")
+/// are looked for only for these.
+pub const SHOWN_PER_FILE: usize = 20;
+
+/// `sorted` (sorted by file) cut into each file's problems: those shown,
+/// at most [`SHOWN_PER_FILE`], and how many more there are.
+pub fn shown_per_file(sorted: &[Diagnostic]) -> Vec<(&[Diagnostic], usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < sorted.len() {
+        let file = &sorted[k].path;
+        let n = sorted[k..].iter().take_while(|d| d.path == *file).count();
+        let shown = n.min(SHOWN_PER_FILE);
+        out.push((&sorted[k..k + shown], n - shown));
+        k += n;
+    }
+    out
+}
+
+/// How far a quoted line reaches either side of the column, in bytes.
+pub const EXCERPT: usize = 120;
+
+/// A place in a text, moved forward from lookup to lookup: the positions
+/// and quoted lines of the many problems of one file, found in order, cost
+/// one pass over its text instead of one each.
+pub struct Cursor<'t> {
+    text: &'t str,
+    byte: usize,
+    /// The start of the line `byte` is on.
+    line_start: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'t> Cursor<'t> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'t str) -> Self {
+        Cursor {
+            text,
+            byte: 0,
+            line_start: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    /// The 1-based line and column (in characters) of the byte `offset`.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        if offset < self.byte {
+            *self = Cursor::new(text);
+        }
+        let between = &text.as_bytes()[self.byte..offset];
+        match memchr::memrchr(b'\n', between) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', between).count();
+                self.line_start = self.byte + last + 1;
+                self.col = text[self.line_start..offset].chars().count() + 1;
+            }
+            None => self.col += text[self.byte..offset].chars().count(),
+        }
+        self.byte = offset;
+        (self.line, self.col)
+    }
+
+    /// Moves to 1-based `line` and `col` (the end of the line if it is
+    /// shorter); `None` past the last line.
+    fn seek(&mut self, line: usize, col: usize) -> Option<()> {
+        let text = self.text;
+        if (line, col) < (self.line, self.col) {
+            *self = Cursor::new(text);
+        }
+        while self.line < line {
+            let next = memchr::memchr(b'\n', &text.as_bytes()[self.line_start..])?;
+            self.line += 1;
+            self.line_start += next + 1;
+            self.byte = self.line_start;
+            self.col = 1;
+        }
+        for c in text[self.byte..].chars() {
+            if self.col >= col || c == '\n' {
+                break;
+            }
+            self.byte += c.len_utf8();
+            self.col += 1;
+        }
+        Some(())
+    }
+
+    /// The quoted line at `line` and `col`, cut to [`EXCERPT`] bytes either
+    /// side (`…` where cut), and where the caret goes in it.
+    fn excerpt(&mut self, line: usize, col: usize) -> Option<(String, usize)> {
+        self.seek(line, col)?;
+        let (text, start, at) = (self.text, self.line_start, self.byte);
+        let end = text.as_bytes()[at..]
+            .iter()
+            .take(EXCERPT + 1)
+            .position(|&b| b == b'\n')
+            .map_or(at + EXCERPT, |n| at + n)
+            .min(text.len());
+        let end = ceil_char_boundary(text, end);
+        let from = floor_char_boundary(text, at.saturating_sub(EXCERPT).max(start)).max(start);
+        let mut out = String::new();
+        if from > start {
+            out.push('…');
+        }
+        out.push_str(text[from..end].trim_end_matches('\r'));
+        if end < text.len() && !text[end..].starts_with(['\n', '\r']) {
+            out.push('…');
+        }
+        let caret = usize::from(from > start) + text[from..at].chars().count();
+        Some((out, caret))
+    }
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
     }
     i
 }
@@ -296,6 +429,34 @@ fn memory_note() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_quoted_around_the_column() {
+        let line = "ab ".repeat(1000);
+        let text = format!("first\n{line}\nlast\n");
+        let mut at = Cursor::new(&text);
+        let (l, c) = at.line_col(6 + 1500);
+        assert_eq!((l, c), (2, 1501));
+        let d = Diagnostic::error_at("f.md", l, c, "here").with_excerpt(&mut at);
+        let snippet = d.snippet.as_deref().unwrap();
+        assert!(
+            snippet.starts_with('…') && snippet.ends_with('…'),
+            "{snippet}"
+        );
+        assert!(snippet.len() < 2 * EXCERPT + 10);
+        let quoted = d.quoted_line().unwrap();
+        let caret_line = quoted.lines().nth(2).unwrap();
+        let text_line = quoted.lines().nth(1).unwrap();
+        // The caret stands under the character at the column: `b`... of
+        // the repeated `ab `, at byte 1500 of the line (an `a`).
+        let caret = caret_line.chars().count() - 1;
+        assert_eq!(text_line.chars().nth(caret), Some('a'), "{quoted}");
+        // Short lines are quoted whole; positions further on reuse the cursor.
+        let d = Diagnostic::error_at("f.md", 3, 2, "x").with_excerpt(&mut at);
+        assert_eq!(d.snippet.as_deref(), Some("last"));
+        assert_eq!(at.line_col(text.len() - 1), (3, 5));
+        assert_eq!(at.line_col(2), (1, 3));
+    }
 
     #[test]
     fn line_col_counts_from_one_in_characters() {

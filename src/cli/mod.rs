@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, shown_per_file};
 
 /// cairn: a static site generator for typed product-career knowledge bases.
 #[derive(Debug, Parser)]
@@ -73,8 +73,18 @@ fn dispatch(cli: Cli) -> ExitCode {
 pub(crate) fn report(ds: Diagnostics) -> (usize, usize) {
     let errors = ds.error_count();
     let warnings = ds.warning_count();
-    for d in ds.sorted() {
-        eprintln!("{d}");
+    let sorted = ds.sorted();
+    for (shown, more) in shown_per_file(&sorted) {
+        for d in shown {
+            eprintln!("{d}");
+        }
+        if more > 0 {
+            eprintln!(
+                "{}: and {more} more problem{} in this file",
+                shown[0].path.display(),
+                plural(more)
+            );
+        }
     }
     (errors, warnings)
 }

@@ -71,6 +71,17 @@ pub fn create(config: &Config, collection: &str, title: &str) -> Result<PathBuf,
         )
         .with_hint("use a title with at least one letter or digit"));
     }
+    if crate::content::slug::is_windows_reserved(&slug) {
+        return Err(Diagnostic::error(
+            format!("content/{collection}"),
+            format!(
+                "title `{title}` gives the slug `{slug}`, a reserved file name on Windows hosts"
+            ),
+        )
+        .with_hint(
+            "use a longer title, or create the file by hand with another name and `title:`",
+        ));
+    }
     let rel = PathBuf::from("content")
         .join(collection)
         .join(format!("{slug}.md"));

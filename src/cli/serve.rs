@@ -70,8 +70,11 @@ fn tell(event: ServeEvent) {
         ServeEvent::Warnings(ds) => {
             super::report(ds.clone());
         }
-        ServeEvent::Serving { root, url } => {
+        ServeEvent::Serving { root, url, also } => {
             println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+            for u in also {
+                println!("  and at {u} from other machines");
+            }
         }
         ServeEvent::Rebuilt(delta) => println!(
             "rebuilt in {} ms{}: {} changed, {} removed",

@@ -81,6 +81,7 @@ pub fn run(a: WatchArgs) -> ExitCode {
         "watching {} for changes (Ctrl-C to stop)",
         opts.root.display()
     );
+    let mut resync = false;
     loop {
         match session.rebuild_on_change(&mut watcher) {
             Ok(_) if !synced => match build_in_full(&opts) {
@@ -89,21 +90,30 @@ pub fn run(a: WatchArgs) -> ExitCode {
                     report(ds);
                 }
             },
-            Ok(delta) => match crate::output::write_delta(&out, &session.files, &delta.changed) {
-                Ok(s) => {
-                    report(session.warnings.clone());
-                    let how = if delta.incremental {
-                        " (incremental)"
-                    } else {
-                        ""
-                    };
-                    println!(
-                        "rebuilt in {} ms{how}: {} written, {} removed",
-                        delta.millis, s.written, s.removed
-                    );
+            Ok(delta) => {
+                match crate::output::write_delta(&out, &session.files, &delta.changed, resync) {
+                    Ok(s) => {
+                        resync = false;
+                        report(session.warnings.clone());
+                        let how = if delta.incremental {
+                            " (incremental)"
+                        } else {
+                            ""
+                        };
+                        println!(
+                            "rebuilt in {} ms{how}: {} written, {} removed",
+                            delta.millis, s.written, s.removed
+                        );
+                    }
+                    Err(e) => {
+                        // The next rebuild compares every file with the disk.
+                        resync = true;
+                        eprintln!(
+                            "error: cannot write the output: {e}; the next rebuild writes it all again"
+                        );
+                    }
                 }
-                Err(e) => eprintln!("error: cannot write the output: {e}"),
-            },
+            }
             Err(ds) => {
                 let n = ds.error_count();
                 report(ds);

@@ -352,6 +352,16 @@ pub fn route(rel: &Path, collections: &[&str], slug: Option<&str>) -> Result<Rou
             s
         }
     };
+    if let Some(d) = dirs
+        .iter()
+        .chain([&slug])
+        .find(|d| slug::is_windows_reserved(d))
+    {
+        return Err(format!(
+            "`{}` makes the URL segment `{d}`, a reserved file name on Windows hosts; rename it or set `slug`",
+            rel.display()
+        ));
+    }
     let prefix: String = dirs.iter().map(|d| format!("{d}/")).collect();
     let in_collection = parts.len() == 1 && collections.contains(&parts[0].as_str());
     let (kind, path) = match (is_index, parts.len(), in_collection) {

@@ -31,6 +31,13 @@ const WINDOWS_RESERVED: [&str; 22] = [
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
+/// Whether `segment` (a file or folder name) is a device name on Windows
+/// hosts, with or without an extension (`con`, `nul.txt`, `COM1`).
+pub fn is_windows_reserved(segment: &str) -> bool {
+    let stem = segment.split('.').next().unwrap_or_default();
+    WINDOWS_RESERVED.contains(&stem.to_ascii_lowercase().as_str())
+}
+
 /// Checks a slug given by an author: it must already be in slug form, so
 /// that it is one safe path segment on every host.
 pub fn check_slug(slug: &str) -> Result<(), String> {
@@ -42,7 +49,7 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
             "slug `{slug}` must be lowercase letters, digits, `-` and `_` only"
         ));
     }
-    if WINDOWS_RESERVED.contains(&slug) {
+    if is_windows_reserved(slug) {
         return Err(format!(
             "slug `{slug}` is a reserved file name on Windows hosts"
         ));

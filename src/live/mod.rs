@@ -3,9 +3,10 @@
 //! last good build kept in memory and rebuilt on change ([`session`]:
 //! incremental when only bodies changed, a panic caught as an internal
 //! error), and the preview server ([`serve`]: answers from memory, live
-//! reload, the error overlay). Nothing here prints: the command line is
+//! reload, the error overlay; [`http`]: its connections). Nothing here prints: the command line is
 //! told what happens and says it.
 
+mod http;
 pub(crate) mod serve;
 pub(crate) mod session;
 pub(crate) mod watch;

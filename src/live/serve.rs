@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, shown_per_file};
 use crate::live::session::{Bytes, Session};
 use crate::live::watch::Watcher;
 use crate::site::BuildOptions;
@@ -66,6 +66,8 @@ pub enum ServeEvent<'a> {
     Warnings(&'a Diagnostics),
     /// The server is up.
     Serving {
+        /// Where other machines reach it too (bound to every interface).
+        also: &'a [String],
         /// The site root.
         root: &'a std::path::Path,
         /// Where to open it.
@@ -99,11 +101,15 @@ pub struct ErrorInfo {
 
 /// Diagnostics as overlay data.
 pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
-    ds.clone()
+    let errors: Vec<_> = ds
+        .clone()
         .sorted()
         .into_iter()
         .filter(|d| d.is_error())
-        .map(|d| ErrorInfo {
+        .collect();
+    let mut out = Vec::new();
+    for (shown, more) in shown_per_file(&errors) {
+        out.extend(shown.iter().map(|d| ErrorInfo {
             file: d.path.display().to_string(),
             line: d.line.unwrap_or(0),
             col: d.col.unwrap_or(0),
@@ -111,8 +117,22 @@ pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
             snippet: d.quoted_line().unwrap_or_default(),
             hint: d.hint.as_deref().unwrap_or_default().to_string(),
             text: d.to_string(),
-        })
-        .collect()
+        }));
+        if more > 0 {
+            let file = shown[0].path.display().to_string();
+            let message = format!("and {more} more errors in this file");
+            out.push(ErrorInfo {
+                text: format!("{file}: {message}"),
+                file,
+                line: 0,
+                col: 0,
+                message,
+                snippet: String::new(),
+                hint: String::new(),
+            });
+        }
+    }
+    out
 }
 
 /// A message to every open page.
@@ -129,9 +149,12 @@ struct Shared {
     /// JSON of the current errors, if the last rebuild failed.
     errors: RwLock<Option<String>>,
     tx: broadcast::Sender<Push>,
-    base_path: String,
+    /// The site's base path, followed when site.toml changes it.
+    base_path: RwLock<String>,
     /// `Host` header values accepted (without port), lowercase.
     hosts: Vec<String>,
+    /// Serving beyond loopback: any IP address is a good Host.
+    any_ip: bool,
     port: u16,
 }
 
@@ -329,7 +352,33 @@ fn host_allowed(st: &Shared, headers: &HeaderMap) -> bool {
         },
         _ => (host.clone(), None),
     };
-    st.hosts.contains(&name) && port.is_none_or(|p| p == st.port)
+    (st.hosts.contains(&name) || st.any_ip && is_ip_literal(&name))
+        && port.is_none_or(|p| p == st.port)
+}
+
+/// Whether a Host name is an IP address (`192.168.1.20`, `[fe80::1]`): a
+/// name no DNS rebinding can send, so safe to accept when serving beyond
+/// loopback, where other machines reach this one by its addresses.
+fn is_ip_literal(name: &str) -> bool {
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name
+            .strip_prefix('[')
+            .and_then(|n| n.strip_suffix(']'))
+            .is_some_and(|n| n.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
+/// This machine's address on its default route, as other machines reach
+/// it: a UDP socket "connected" to a documentation address (no packet is
+/// sent) says which local address the system would use.
+fn primary_ip(v6: bool) -> Option<IpAddr> {
+    let (bind, to) = if v6 {
+        ("[::]:0", "[2001:db8::1]:9")
+    } else {
+        ("0.0.0.0:0", "192.0.2.1:9")
+    };
+    let socket = std::net::UdpSocket::bind(bind).ok()?;
+    socket.connect(to).ok()?;
+    Some(socket.local_addr().ok()?.ip()).filter(|ip| !ip.is_unspecified())
 }
 
 fn origin_allowed(st: &Shared, headers: &HeaderMap) -> bool {
@@ -340,6 +389,11 @@ fn origin_allowed(st: &Shared, headers: &HeaderMap) -> bool {
             st.hosts
                 .iter()
                 .any(|h| origin == format!("http://{h}:{}", st.port))
+                || st.any_ip
+                    && origin
+                        .strip_prefix("http://")
+                        .and_then(|o| o.strip_suffix(&format!(":{}", st.port)))
+                        .is_some_and(is_ip_literal)
         }
     }
 }
@@ -378,7 +432,12 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
             .body(Body::from(inject(WAITING.as_bytes())))
             .unwrap_or_default();
     }
-    let (status, rel) = match lookup(&path, &st.base_path, |r| files.contains_key(r)) {
+    let base_path = st
+        .base_path
+        .read()
+        .map(|b| b.clone())
+        .unwrap_or_else(|_| "/".into());
+    let (status, rel) = match lookup(&path, &base_path, |r| files.contains_key(r)) {
         Lookup::File(rel) => (StatusCode::OK, rel),
         Lookup::Redirect(to) => {
             return Response::builder()
@@ -393,18 +452,29 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
     let ct = content_type(&rel);
+    // Pages get the live-reload script; every other file is sent from the
+    // build's own copy, never copied per request.
     let body = if ct.starts_with("text/html") {
-        inject(bytes)
+        Body::from(inject(bytes))
     } else {
-        bytes.to_vec()
+        Body::from(bytes::Bytes::from_owner(FileBody(Arc::clone(bytes))))
     };
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, ct)
         .header(header::CACHE_CONTROL, "no-store")
         .header("x-content-type-options", "nosniff")
-        .body(Body::from(body))
+        .body(body)
         .unwrap_or_default()
+}
+
+/// An output file shared with the build, as a response body.
+struct FileBody(Bytes);
+
+impl AsRef<[u8]> for FileBody {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
 }
 
 /// The event stream. Every event carries data: browsers drop events whose
@@ -493,6 +563,13 @@ fn rebuild_forever(
                 if let Ok(mut f) = bg.files.write() {
                     *f = Arc::new(session.files.clone());
                 }
+                // A `base_url` edited while serving moves the site.
+                if let Some(path) = session.base_path()
+                    && let Ok(mut b) = bg.base_path.write()
+                    && *b != path
+                {
+                    *b = path.to_string();
+                }
                 let had_errors = bg
                     .errors
                     .write()
@@ -566,8 +643,9 @@ pub fn run(
         files: RwLock::new(Arc::new(session.files.clone())),
         errors: RwLock::new(errors_json(&session)),
         tx,
-        base_path: config.base_path.clone(),
+        base_path: RwLock::new(config.base_path.clone()),
         hosts,
+        any_ip: !addr.ip().is_loopback(),
         port: addr.port(),
     });
     match &session.errors {
@@ -576,7 +654,7 @@ pub fn run(
     }
     let url = format!(
         "http://{}:{}{}",
-        if addr.ip().is_loopback() {
+        if addr.ip().is_loopback() || addr.ip().is_unspecified() {
             "127.0.0.1".to_string()
         } else {
             ip
@@ -584,6 +662,18 @@ pub fn run(
         addr.port(),
         config.base_path
     );
+    // Bound to every interface: where other machines find it.
+    let also: Vec<String> = if addr.ip().is_unspecified() {
+        primary_ip(addr.is_ipv6())
+            .map(|ip| match ip {
+                IpAddr::V6(v6) => format!("http://[{v6}]:{}{}", addr.port(), config.base_path),
+                v4 => format!("http://{v4}:{}{}", addr.port(), config.base_path),
+            })
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Rebuilds run on their own thread; the server only reads the result.
     // The watch starts before the address is announced, so that no edit
     // made after the announcement is missed.
@@ -592,6 +682,7 @@ pub fn run(
     tell(ServeEvent::Serving {
         root: &opts.build.root,
         url: &url,
+        also: &also,
     });
     let bg = Arc::clone(&shared);
     std::thread::spawn(move || rebuild_forever(session, watcher, &bg, &tell));
@@ -616,9 +707,8 @@ pub fn run(
     rt.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-        axum::serve(listener, app)
-            .await
-            .map_err(|e| format!("server stopped: {e}"))
+        super::http::accept_forever(listener, app).await;
+        Ok(())
     })
 }
 

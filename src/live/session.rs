@@ -41,6 +41,9 @@ pub struct Session {
     pub files: BTreeMap<String, Bytes>,
     /// The errors of the last attempt, if it failed.
     pub errors: Option<Diagnostics>,
+    /// What changed since the last good build: the changes of the
+    /// rebuilds that failed.
+    pending: ChangeSet,
     /// Warnings of the last good build.
     pub warnings: Diagnostics,
     /// Counts good builds.
@@ -83,6 +86,7 @@ impl Session {
             opts,
             files: BTreeMap::new(),
             errors: None,
+            pending: ChangeSet::default(),
             warnings: Diagnostics::new(),
             generation: 0,
             removed: Vec::new(),
@@ -116,6 +120,13 @@ impl Session {
         }
     }
 
+    /// The base path of the last good build (`/` or `/sub/path/`).
+    pub fn base_path(&self) -> Option<&str> {
+        self.state
+            .as_ref()
+            .map(|(site, _)| site.config.base_path.as_str())
+    }
+
     /// Rebuilds after `changes`. On success the new output replaces the old
     /// and the difference is returned; on failure nothing changes but
     /// `errors`.
@@ -140,8 +151,14 @@ impl Session {
         })
     }
 
-    fn try_rebuild(&mut self, changes: &ChangeSet) -> Result<Delta, Diagnostics> {
+    fn try_rebuild(&mut self, new: &ChangeSet) -> Result<Delta, Diagnostics> {
         let start = Instant::now();
+        // The changes of failed rebuilds are tried again with these, so
+        // that an incremental rebuild starting from the last good site
+        // still sees (and reports) what broke it.
+        let mut changes = std::mem::take(&mut self.pending);
+        changes.merge(new.clone());
+        let changes = &changes;
         let edits =
             crate::diagnostics::timed("incremental: read and parse", || self.body_edits(changes));
         let incremental = matches!(edits, Some(Ok(_)));
@@ -168,6 +185,7 @@ impl Session {
             }
             Err(ds) => {
                 self.errors = Some(ds.clone());
+                self.pending = changes.clone();
                 Err(ds)
             }
         }

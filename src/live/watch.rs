@@ -127,7 +127,12 @@ pub struct Watcher {
     watched: Vec<PathBuf>,
     /// What the watcher reported as going wrong since it was last asked.
     errors: Vec<String>,
+    /// Source folders whose own path changed since the last refresh.
+    rewatch: std::collections::BTreeSet<PathBuf>,
 }
+
+/// The folders of a site that are watched recursively.
+const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 
 /// Whether an event kind can change what a build produces. Opening or
 /// reading a file cannot; a build reads every file.
@@ -167,7 +172,7 @@ impl Watcher {
         w.watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
         let mut watched = Vec::new();
-        for dir in ["content", "templates", "static", "themes"] {
+        for dir in SOURCE_DIRS {
             let d = root.join(dir);
             if d.is_dir() {
                 w.watch(&d, RecursiveMode::Recursive)
@@ -182,6 +187,7 @@ impl Watcher {
             debouncer,
             watched,
             errors: Vec::new(),
+            rewatch: std::collections::BTreeSet::new(),
         })
     }
 
@@ -200,6 +206,17 @@ impl Watcher {
                         .flat_map(|e| e.event.paths)
                         .collect();
                     seen += paths.len();
+                    // A source folder itself moved, removed or created (a
+                    // `mv content x && mv x content`): its watch may be
+                    // gone even if it is back; watched again at refresh.
+                    for p in &paths {
+                        if p.parent() == Some(self.root.as_path())
+                            && let Some(name) = p.file_name().and_then(|n| n.to_str())
+                            && SOURCE_DIRS.contains(&name)
+                        {
+                            self.rewatch.insert(self.root.join(name));
+                        }
+                    }
                     set.merge(classify(&self.root, &self.output, &paths));
                     if !set.is_empty() {
                         wait = if seen > BULK { SETTLE_BULK } else { SETTLE };
@@ -224,7 +241,13 @@ impl Watcher {
     /// Adds watches for source folders created since the start (a
     /// `templates/` made while serving, say).
     pub fn refresh(&mut self) {
-        for dir in ["content", "templates", "static", "themes"] {
+        // Folders moved away and back, or replaced: their old watch may
+        // be gone, so they are watched anew.
+        for d in std::mem::take(&mut self.rewatch) {
+            let _ = self.debouncer.unwatch(&d);
+            self.watched.retain(|w| *w != d);
+        }
+        for dir in SOURCE_DIRS {
             let d = self.root.join(dir);
             let is_watched = self.watched.contains(&d);
             match (d.is_dir(), is_watched) {

@@ -169,6 +169,7 @@ pub fn render_full(
         kept: Vec::new(),
         out: Rendered::default(),
         flat: Vec::new(),
+        ids: HeadingIds::default(),
         paragraph_depth: 0,
         summary_done: false,
         label: None,
@@ -220,6 +221,8 @@ struct Walk<'a, 'r> {
     out: Rendered,
     /// Every heading: (level, id, title), for the table of contents.
     flat: Vec<(u8, String, String)>,
+    /// The ids given so far.
+    ids: HeadingIds,
     paragraph_depth: usize,
     summary_done: bool,
     /// A wikilink without a label shows its target's title: set by the
@@ -259,7 +262,7 @@ impl<'a> Walk<'a, '_> {
                 s
             }
         });
-        let id = unique_id(&base, &self.out.ids);
+        let id = self.ids.unique(&base);
         self.out.ids.push(id.clone());
         self.take_text(&title);
         if self.want_html {
@@ -555,14 +558,30 @@ pub fn render_inline(text: &str) -> String {
     }
 }
 
-fn unique_id(base: &str, taken: &[String]) -> String {
-    if !taken.iter().any(|t| t == base) {
-        return base.to_string();
+/// The heading ids of one page: each new id is its base, or the base with
+/// the smallest suffix `-1`, `-2`... not taken yet. Linear in the number
+/// of headings: each base remembers where its suffixes stopped, so a page
+/// of thousands of equal headings does not try every suffix again.
+#[derive(Default)]
+struct HeadingIds {
+    taken: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let n = self.next.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| !taken.contains(c))
-        .expect("an unused suffix exists")
 }
 
 fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {

@@ -199,26 +199,69 @@ fn safe_rel(rel: &str) -> Option<PathBuf> {
 pub fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.strip_prefix(KEPT).unwrap_or(l))
 }
 
-fn read_manifest(out: &Path) -> HashSet<String> {
-    fs::read_to_string(out.join(MANIFEST))
-        .map(|t| manifest_paths(&t).map(str::to_string).collect())
-        .unwrap_or_default()
+/// The prefix of a manifest line naming a file cairn overwrote with
+/// `--force` but did not create: rewritten by later builds, never deleted.
+const KEPT: &str = "! ";
+
+/// The manifest of `out`: the files cairn wrote, and the files it
+/// overwrote but keeps (see [`KEPT`]).
+#[derive(Debug, Default)]
+struct Manifest {
+    owned: HashSet<String>,
+    kept: HashSet<String>,
 }
 
-fn write_manifest(out: &Path, paths: &mut Vec<&str>) -> io::Result<()> {
+fn read_manifest(out: &Path) -> Manifest {
+    let mut m = Manifest::default();
+    if let Ok(text) = fs::read_to_string(out.join(MANIFEST)) {
+        for line in text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            match line.strip_prefix(KEPT) {
+                Some(p) => m.kept.insert(p.to_string()),
+                None => m.owned.insert(line.to_string()),
+            };
+        }
+    }
+    m
+}
+
+fn write_manifest(out: &Path, paths: &mut Vec<&str>, kept: &[&str]) -> io::Result<()> {
+    let tmp = prepare_manifest(out, paths, kept, "manifest")?;
+    fs::rename(&tmp, out.join(MANIFEST))
+}
+
+/// Writes the manifest listing `paths` (and `kept`) to
+/// `.cairn-tmp/<name>`, ready to be renamed into place; returns its path.
+fn prepare_manifest(
+    out: &Path,
+    paths: &mut Vec<&str>,
+    kept: &[&str],
+    name: &str,
+) -> io::Result<PathBuf> {
     paths.sort_unstable();
     paths.dedup();
+    let mut kept = kept.to_vec();
+    kept.sort_unstable();
+    kept.dedup();
     let mut text = String::from(MANIFEST_HEADER);
     text.push('\n');
     for p in paths.iter() {
         text.push_str(p);
         text.push('\n');
     }
-    let tmp = out.join(TMP_DIR).join("manifest");
+    for p in kept {
+        text.push_str(KEPT);
+        text.push_str(p);
+        text.push('\n');
+    }
+    let tmp = out.join(TMP_DIR).join(name);
     write_new(&tmp, text.as_bytes())?;
-    fs::rename(&tmp, out.join(MANIFEST))
+    Ok(tmp)
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -276,9 +319,10 @@ fn extend_manifest<'a>(
     out: &Path,
     old: &'a HashSet<String>,
     new: impl Iterator<Item = &'a str>,
+    kept: &[&str],
 ) -> io::Result<()> {
     let mut union: Vec<&str> = old.iter().map(String::as_str).chain(new).collect();
-    write_manifest(out, &mut union)
+    write_manifest(out, &mut union, kept)
 }
 
 /// Removes the files at `rels` (paths cairn wrote) and the folders they
@@ -289,6 +333,11 @@ fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::
     for rel in rels {
         let Some(relp) = safe_rel(rel) else { continue };
         let target = out.join(&relp);
+        // Never through a link: `public/img` made a link to another folder
+        // would have its files deleted there.
+        if through_link(out, &relp) {
+            continue;
+        }
         if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
             fs::remove_file(&target)?;
             removed += 1;
@@ -296,6 +345,20 @@ fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::
         }
     }
     Ok(removed)
+}
+
+/// Whether a folder on the way to `relp` under `out` is a symbolic link.
+fn through_link(out: &Path, relp: &Path) -> bool {
+    let mut dir = out.to_path_buf();
+    let parents: Vec<_> = relp
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .collect();
+    parents.into_iter().any(|c| {
+        dir.push(c);
+        fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 /// Removes the folders left empty above `relp`, up to the output root.
@@ -333,7 +396,7 @@ mod tests {
 
     /// Synchronises `out` with `files` in one go.
     fn sync(out: &Path, files: &[OutputFile]) -> io::Result<SyncStats> {
-        let stager = Stager::begin(out)?;
+        let stager = Stager::begin(out, false)?;
         files
             .par_iter()
             .try_for_each(|f| stager.stage(&f.rel, &f.data))?;
@@ -411,7 +474,7 @@ mod tests {
         let out = dir.path().join("public");
         sync(&out, &[file("a/b", "file"), file("c.txt", "C")]).unwrap();
         // `a/b` becomes a folder: nothing changes until the commit...
-        let stager = Stager::begin(&out).unwrap();
+        let stager = Stager::begin(&out, false).unwrap();
         stager
             .stage("a/b/index.html", &Data::Bytes(b"page".to_vec()))
             .unwrap();
@@ -425,7 +488,7 @@ mod tests {
         assert!(!out.join(TMP_DIR).exists());
         // ...and an abort leaves the old file where it was.
         sync(&out, &[file("x", "old")]).unwrap();
-        let stager = Stager::begin(&out).unwrap();
+        let stager = Stager::begin(&out, false).unwrap();
         stager
             .stage("x/index.html", &Data::Bytes(b"new".to_vec()))
             .unwrap();

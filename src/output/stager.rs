@@ -12,13 +12,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::{
-    BUILDING, Data, OutputFile, Sink, SyncStats, TMP_DIR, TREE, clear_leftovers, extend_manifest,
-    read_manifest, remove_files, safe_rel, same_as, temp_path, write_data, write_manifest,
-    write_new,
+    BUILDING, Data, MANIFEST, Manifest, OutputFile, Sink, SyncStats, TMP_DIR, TREE,
+    clear_leftovers, extend_manifest, prepare_manifest, read_manifest, remove_files, safe_rel,
+    same_as, temp_path, write_data, write_new,
 };
 
 /// Where a staged file waits for the commit.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Staged {
     /// Its path relative to the output folder.
     rel: PathBuf,
@@ -57,9 +57,23 @@ enum DirState {
 /// (README, "Performance").
 pub struct Stager {
     out: PathBuf,
+    /// The output folder, locked for this build (released when the stager
+    /// is dropped, after its clean-up).
+    _lock: Option<fs::File>,
     old: HashSet<String>,
     /// The output folder did not exist before this build.
     created_out: bool,
+    /// `--force`: files cairn did not write may be overwritten.
+    force: bool,
+    /// Files cairn overwrote with `--force` in earlier builds: rewritten
+    /// when they change, never deleted.
+    kept: HashSet<String>,
+    /// Files cairn did not write that this build overwrites (with
+    /// `--force`): kept from then on, never owned, so never deleted.
+    foreign: Mutex<Vec<String>>,
+    /// Files cairn did not write that already hold this build's bytes:
+    /// left alone and out of the manifest.
+    untouched: Mutex<Vec<String>>,
     /// Folders (relative) known to be real folders inside the output.
     ready: Mutex<HashSet<PathBuf>>,
     /// Folders this build created, to remove on abort.
@@ -80,12 +94,13 @@ impl Stager {
     /// Prepares `out` for a build: creates it if needed, clears what a
     /// killed build left, and marks the folder as being written. The
     /// caller has already run [`guard`].
-    pub fn begin(out: &Path) -> io::Result<Stager> {
+    pub fn begin(out: &Path, force: bool) -> io::Result<Stager> {
         let err = |m: String| io::Error::other(m);
         let created_out = !out.exists();
         fs::create_dir_all(out)
             .map_err(|e| err(format!("cannot create `{}`: {e}", out.display())))?;
         let out = out.canonicalize()?;
+        let lock = lock(&out)?;
         let tmp_dir = out.join(TMP_DIR);
         // Leftovers of a killed build are ours: clear them.
         if tmp_dir.exists() {
@@ -97,7 +112,7 @@ impl Stager {
             clear_leftovers(&out)?;
         }
         write_new(&building, b"a cairn build is writing this folder\n")?;
-        let old = read_manifest(&out);
+        let Manifest { owned: old, kept } = read_manifest(&out);
         // Into an empty folder (a first build, or after `rm -rf public`),
         // nothing can be replaced and every file is new: rather than a
         // temporary file renamed into place per file, the files are
@@ -112,6 +127,11 @@ impl Stager {
             fs::create_dir(tmp_dir.join(TREE))?;
         }
         Ok(Stager {
+            _lock: lock,
+            force,
+            kept,
+            foreign: Mutex::new(Vec::new()),
+            untouched: Mutex::new(Vec::new()),
             fresh,
             fresh_files: AtomicUsize::new(0),
             out,
@@ -152,13 +172,13 @@ impl Stager {
                 Err(e) => return Err(e),
             },
             Some(m) if m.is_dir() => {}
-            Some(m) if m.file_type().is_symlink() && full.is_dir() => {
-                if !full.canonicalize()?.starts_with(&self.out) {
-                    return Err(err(format!(
-                        "`{}` leads outside the output folder",
-                        full.display()
-                    )));
-                }
+            // A link in the output is never followed, wherever it leads:
+            // writing through it would touch files cairn did not write.
+            Some(m) if m.file_type().is_symlink() => {
+                return Err(err(format!(
+                    "`{}` is a symbolic link where cairn needs a folder; cairn never writes through a link in the output",
+                    full.display()
+                )));
             }
             Some(_) => {
                 let rel_s = rel.to_string_lossy().replace('\\', "/");
@@ -189,7 +209,14 @@ impl Stager {
         }
         let target = self.out.join(&relp);
         let meta = fs::symlink_metadata(&target).ok();
+        // Someone else's file: not in the manifest.
+        let foreign = meta.as_ref().is_some_and(|m| !m.is_dir())
+            && !self.old.contains(rel)
+            && !self.kept.contains(rel);
         if same_as(meta.as_ref(), &target, data) {
+            if foreign {
+                self.untouched.lock().unwrap().push(rel.to_string());
+            }
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
@@ -198,6 +225,17 @@ impl Stager {
                 "`{}` is a folder; cairn needs to write a file there",
                 target.display()
             )));
+        }
+        if foreign {
+            // Never replaced without `--force`, and then never made
+            // cairn's: kept, not owned, so never deleted.
+            if !self.force {
+                return Err(err(format!(
+                    "`{}` was not written by cairn (it is not in `{MANIFEST}`) and would be overwritten; move it away, or build with `--force` to overwrite it",
+                    target.display()
+                )));
+            }
+            self.foreign.lock().unwrap().push(rel.to_string());
         }
         let parent = relp.parent().unwrap_or(Path::new(""));
         let dir = self.ensure_dir(parent)?;
@@ -210,7 +248,11 @@ impl Stager {
                 self.out.join(TMP_DIR).join(n.to_string())
             }
         };
-        write_data(&tmp, data)?;
+        if let Err(e) = write_data(&tmp, data) {
+            // A full disk leaves a partial file: not left beside the page.
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
         self.staged.lock().unwrap().push(Staged { rel: relp, tmp });
         Ok(())
     }
@@ -234,10 +276,93 @@ impl Stager {
     /// builds, and records `all`, every file of this build, in the
     /// manifest.
     pub fn commit(mut self, all: &[&str]) -> io::Result<SyncStats> {
+        // On error the stager is dropped unfinished: its clean-up removes
+        // what it staged, after the failed step put back what it replaced.
+        let stats = self.try_commit(all)?;
         self.finished = true;
+        Ok(stats)
+    }
+
+    fn try_commit(&mut self, all: &[&str]) -> io::Result<SyncStats> {
         let out = self.out.clone();
-        extend_manifest(&out, &self.old, all.iter().copied())?;
-        let staged = std::mem::take(&mut *self.staged.lock().unwrap());
+        let overwritten: Vec<String> = self.foreign.lock().unwrap().clone();
+        let untouched: HashSet<String> = self.untouched.lock().unwrap().iter().cloned().collect();
+        let produced: HashSet<&str> = all.iter().copied().collect();
+        // Kept: overwritten now, or before and still produced.
+        let kept: Vec<&str> = overwritten
+            .iter()
+            .map(String::as_str)
+            .chain(
+                self.kept
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|k| produced.contains(k)),
+            )
+            .collect();
+        let kept_set: HashSet<&str> = kept.iter().copied().collect();
+        let ours: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|p| !kept_set.contains(p) && !untouched.contains(*p))
+            .collect();
+        // Everything that needs space is written before the first file is
+        // put in place: the manifest grown by the new paths (so a killed
+        // build knows them), the final manifest, and a link to each file
+        // about to be replaced (to put back if a later step fails).
+        let old_manifest = out.join(TMP_DIR).join("manifest.old");
+        let had_manifest = fs::hard_link(out.join(MANIFEST), &old_manifest).is_ok();
+        let restore_manifest = || {
+            if had_manifest {
+                let _ = fs::rename(&old_manifest, out.join(MANIFEST));
+            }
+        };
+        let staged: Vec<Staged> = self.staged.lock().unwrap().clone();
+        let prepared = extend_manifest(&out, &self.old, ours.iter().copied(), &kept)
+            .and_then(|()| prepare_manifest(&out, &mut ours.clone(), &kept, "manifest.next"))
+            .and_then(|m| Ok((m, back_up(&out, &staged)?)));
+        let (manifest, backups) = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                restore_manifest();
+                return Err(e);
+            }
+        };
+        if let Err(e) = self.put_in_place(&out, &staged) {
+            roll_back(&out, &staged, &backups);
+            restore_manifest();
+            return Err(e);
+        }
+        let new: HashSet<&str> = all.iter().copied().collect();
+        let mut stale: Vec<&str> = self
+            .old
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !new.contains(p))
+            .collect();
+        stale.sort_unstable();
+        let removed = remove_files(&out, stale)?;
+        fs::rename(manifest, out.join(MANIFEST))?;
+        fs::remove_dir_all(out.join(TMP_DIR))?;
+        fs::remove_file(out.join(BUILDING))?;
+        let written = staged.len() + self.fresh_files.load(Ordering::Relaxed);
+        Ok(SyncStats {
+            written,
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+        })
+    }
+
+    /// The paths of files cairn did not write that the commit will
+    /// overwrite (only with `--force`).
+    pub fn overwritten(&self) -> Vec<String> {
+        let mut list = self.foreign.lock().unwrap().clone();
+        list.sort();
+        list
+    }
+
+    /// Renames every staged file into place, and moves the fresh tree's
+    /// top-level entries in.
+    fn put_in_place(&self, out: &Path, staged: &[Staged]) -> io::Result<()> {
         // Stale files of ours in the way of new folders go first.
         for s in staged
             .iter()
@@ -261,38 +386,31 @@ impl Stager {
         if self.fresh {
             // Nothing else was written into the folder meanwhile: a
             // name taken now is an error, never overwritten.
-            for entry in fs::read_dir(out.join(TMP_DIR).join(TREE))? {
-                let entry = entry?;
-                let target = out.join(entry.file_name());
-                if fs::symlink_metadata(&target).is_ok() {
-                    return Err(io::Error::other(format!(
-                        "`{}` appeared while the site was being built",
-                        target.display()
-                    )));
+            // The folder was empty: what was moved in goes again on error.
+            let mut moved: Vec<PathBuf> = Vec::new();
+            let result = (|| {
+                for entry in fs::read_dir(out.join(TMP_DIR).join(TREE))? {
+                    let entry = entry?;
+                    let target = out.join(entry.file_name());
+                    if fs::symlink_metadata(&target).is_ok() {
+                        return Err(io::Error::other(format!(
+                            "`{}` appeared while the site was being built",
+                            target.display()
+                        )));
+                    }
+                    fs::rename(entry.path(), &target)?;
+                    moved.push(target);
                 }
-                fs::rename(entry.path(), target)?;
+                Ok(())
+            })();
+            if result.is_err() {
+                for m in &moved {
+                    let _ = fs::remove_dir_all(m).or_else(|_| fs::remove_file(m));
+                }
             }
+            result?;
         }
-
-        let new: HashSet<&str> = all.iter().copied().collect();
-        let mut stale: Vec<&str> = self
-            .old
-            .iter()
-            .map(String::as_str)
-            .filter(|p| !new.contains(p))
-            .collect();
-        stale.sort_unstable();
-        let removed = remove_files(&out, stale)?;
-        let mut now: Vec<&str> = all.to_vec();
-        write_manifest(&out, &mut now)?;
-        fs::remove_dir_all(out.join(TMP_DIR))?;
-        fs::remove_file(out.join(BUILDING))?;
-        let written = staged.len() + self.fresh_files.load(Ordering::Relaxed);
-        Ok(SyncStats {
-            written,
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-            removed,
-        })
+        Ok(())
     }
 
     /// Gives up: removes every temporary file and every folder this build
@@ -336,19 +454,88 @@ impl Sink for Stager {
     }
 }
 
-/// Writes a watch-mode rebuild whose previous output is known to be on
-/// disk: stages the files of `changed` (their bytes are in `all`, every
-/// file of the new build) and commits, so the stale files of the manifest
-/// go. No other file is read or compared; the guarantees are a build's.
+/// Links each file the staged files will replace into `.cairn-tmp/old/`
+/// (no bytes copied), so that a commit that fails half way can put the
+/// old files back; returns, per staged file, its backup if it had one.
+fn back_up(out: &Path, staged: &[Staged]) -> io::Result<Vec<Option<PathBuf>>> {
+    let dir = out.join(TMP_DIR).join("old");
+    fs::create_dir_all(&dir)?;
+    staged
+        .par_iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let target = out.join(&s.rel);
+            if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+                return Ok(None);
+            }
+            let backup = dir.join(n.to_string());
+            fs::hard_link(&target, &backup)?;
+            Ok(Some(backup))
+        })
+        .collect()
+}
+
+/// Puts the old files back after a failed commit: each staged file that
+/// reached its place is replaced by its backup, or removed if it is new.
+fn roll_back(out: &Path, staged: &[Staged], backups: &[Option<PathBuf>]) {
+    for (s, backup) in staged.iter().zip(backups) {
+        if s.tmp.exists() {
+            // Never moved: nothing to undo.
+            continue;
+        }
+        let target = out.join(&s.rel);
+        match backup {
+            Some(b) => {
+                let _ = fs::rename(b, &target);
+            }
+            None => {
+                let _ = fs::remove_file(&target);
+            }
+        }
+    }
+}
+
+/// Locks the output folder `out` for one writer (an advisory `flock` on
+/// the folder itself): a second cairn writing into it at the same time
+/// stops with an error instead of mixing its files with the first one's.
+/// Where a folder cannot be opened as a file (Windows), there is no lock.
+fn lock(out: &Path) -> io::Result<Option<fs::File>> {
+    let Ok(folder) = fs::File::open(out) else {
+        return Ok(None);
+    };
+    match folder.try_lock() {
+        Ok(()) => Ok(Some(folder)),
+        Err(fs::TryLockError::WouldBlock) => Err(io::Error::other(format!(
+            "another cairn is writing `{}`; wait for it to finish",
+            out.display()
+        ))),
+        // Locks not supported here: go on without.
+        Err(fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+/// Writes a watch-mode rebuild: stages the files of `changed` (their
+/// bytes are in `all`, every file of the new build) and commits, so the
+/// stale files of the manifest go. No other file is read or compared,
+/// unless the output cannot be trusted to hold the previous build: with
+/// `resync` (a write failed before) or when the folder is empty or has no
+/// manifest (removed while watching), every file of `all` is staged, which
+/// compares each with the disk and writes what differs.
 pub fn write_delta(
     out: &Path,
     all: &std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
     changed: &[String],
+    resync: bool,
 ) -> io::Result<SyncStats> {
-    let stager = Stager::begin(out)?;
-    for rel in changed {
+    let stager = Stager::begin(out, false)?;
+    let to_stage: Vec<&String> = if resync || stager.fresh || stager.old.is_empty() {
+        all.keys().collect()
+    } else {
+        changed.iter().collect()
+    };
+    for rel in to_stage {
         let bytes = all
-            .get(rel)
+            .get(rel.as_str())
             .ok_or_else(|| io::Error::other(format!("no data for `{rel}`")))?;
         stager.stage(rel, &Data::Bytes(bytes.to_vec()))?;
     }

@@ -5,7 +5,8 @@
 //! clock): the site's files, the options, and the cairn binary (which
 //! carries the default theme). So after a successful build cairn stores two
 //! fingerprints in `.cairn-state` in the output folder: one of the inputs
-//! (every source file's path, size and modification time, the options and
+//! (every source file's path, size, modification and status-change time,
+//! the options and
 //! the binary's version and embedded theme) and one of the output (every
 //! written file's path, size and modification time). The next build
 //! computes both again from file metadata only; if both match, the output
@@ -19,6 +20,12 @@ use std::time::UNIX_EPOCH;
 /// The state file, next to the manifest.
 pub const STATE: &str = ".cairn-state";
 
+/// Hashes what a file's metadata says about its bytes: its size, its
+/// modification time and, on Unix, its status-change time. The last cannot
+/// be set by hand (`touch -d`, archives and some CI caches set the
+/// modification time only, to a fixed or earlier one) and moves with every
+/// write, so an edit that keeps the size and the modification time is
+/// still seen.
 fn hash_meta(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
     rel.hash(h);
     meta.len().hash(h);
@@ -27,6 +34,11 @@ fn hash_meta(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_nanos())
         .hash(h);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ctime(), meta.ctime_nsec()).hash(h);
+    }
 }
 
 fn hash_tree(h: &mut impl Hasher, root: &Path, dir: &Path, skip: &Path) {

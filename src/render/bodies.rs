@@ -8,7 +8,7 @@ use super::Shared;
 use super::jobs::config_is_faq;
 use super::shortcodes::{ShortcodeFailure, render_shortcode};
 use crate::content::Page;
-use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
+use crate::diagnostics::{Cursor, Diagnostic, SHOWN_PER_FILE, did_you_mean, line_col};
 use crate::markdown;
 use crate::site::Site;
 
@@ -16,6 +16,44 @@ use crate::site::Site;
 /// characters), replaced by the shortcode's HTML afterwards.
 pub(super) fn placeholder(n: usize) -> String {
     format!("\u{E000}{n}\u{E001}")
+}
+
+/// `text` with each [`placeholder`] replaced by `output(n)`, in one pass;
+/// with `wrap`, a placeholder alone between its `open` and `close` (a call
+/// alone in its paragraph) replaces them too.
+fn fill_placeholders(
+    text: &str,
+    wrap: Option<(&str, &str)>,
+    output: impl Fn(usize) -> String,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('\u{E000}') {
+        let after = &rest[start + '\u{E000}'.len_utf8()..];
+        let Some(end) = after.find('\u{E001}') else {
+            break;
+        };
+        let Ok(n) = after[..end].parse::<usize>() else {
+            out.push_str(&rest[..start + '\u{E000}'.len_utf8()]);
+            rest = after;
+            continue;
+        };
+        let tail = &after[end + '\u{E001}'.len_utf8()..];
+        let mut before = &rest[..start];
+        let mut next = tail;
+        if let Some((open, close)) = wrap
+            && before.ends_with(open)
+            && tail.starts_with(close)
+        {
+            before = &before[..before.len() - open.len()];
+            next = &tail[close.len()..];
+        }
+        out.push_str(before);
+        out.push_str(&output(n));
+        rest = next;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Renders a page's Markdown, expanding shortcodes and resolving internal
@@ -37,12 +75,13 @@ pub(super) fn render_body(
     crate::panics::injected(body);
     let (calls, errors) = crate::markdown::shortcodes::find_calls(body);
     let mut in_templates: Vec<Failed> = Vec::new();
+    let mut at = Cursor::new(&text);
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
             let d = body_error(
                 page,
-                &text,
+                &mut at,
                 e.offset,
                 format!("invalid shortcode call: {}", e.message),
             );
@@ -81,7 +120,7 @@ pub(super) fn render_body(
                         );
                         in_templates.push(Box::new((d, place)));
                     }
-                    other => diags.extend(other.into_diagnostic(page, &text, call.range.start)),
+                    other => diags.extend(other.into_diagnostic(page, &mut at, call.range.start)),
                 }
                 outputs.push(String::new());
             }
@@ -100,27 +139,20 @@ pub(super) fn render_body(
         (offset as isize + delta).max(0) as usize
     };
     for (offset, msg) in &r.link_errors {
-        diags.push(body_error(page, &text, to_body(*offset), msg.clone()));
+        diags.push(body_error(page, &mut at, to_body(*offset), msg.clone()));
     }
     for l in &mut r.links {
         l.offset = to_body(l.offset);
     }
-    for (n, html) in outputs.iter().enumerate() {
-        let mark = placeholder(n);
+    // One pass over each text, whatever the number of calls.
+    if !outputs.is_empty() {
         // A call alone in its paragraph replaces the paragraph, so that
         // block output (a table) is not wrapped in `<p>`.
-        let alone = format!("<p>{mark}</p>");
-        if r.html.contains(&alone) {
-            r.html = r.html.replacen(&alone, html, 1);
-        } else {
-            r.html = r.html.replacen(&mark, html, 1);
-        }
-        r.summary = r.summary.replace(&mark, "");
+        r.html = fill_placeholders(&r.html, Some(("<p>", "</p>")), |n| outputs[n].clone());
+        r.summary = fill_placeholders(&r.summary, None, |_| String::new());
         // The plain text (search, FAQ answers in JSON-LD) carries the
         // shortcode's text, not its placeholder.
-        if r.text.contains(&mark) {
-            r.text = r.text.replacen(&mark, &crate::html::strip_tags(html), 1);
-        }
+        r.text = fill_placeholders(&r.text, None, |n| crate::html::strip_tags(&outputs[n]));
     }
     (r, diags, in_templates)
 }
@@ -181,17 +213,12 @@ pub(super) fn once_per_place(failures: Vec<Failed>, met_by: MetBy) -> Vec<Diagno
 /// An error at a byte offset of a page's body; `text` is the file's text.
 pub(super) fn body_error(
     page: &Page,
-    text: &str,
+    at: &mut Cursor,
     offset: usize,
     msg: impl Into<String>,
 ) -> Diagnostic {
-    let body = text.get(page.body_offset..).unwrap_or_default();
-    let (line, col) = line_col(body, offset);
-    let pos = crate::content::yaml::Pos {
-        line: line + page.body_line - 1,
-        col,
-    };
-    page.error_in(text, pos, msg)
+    let (line, col) = at.line_col(page.body_offset + offset);
+    Diagnostic::error_at(&page.source, line, col, msg).with_excerpt(at)
 }
 
 /// Resolves `@/` links, wikilinks and relative `.md` links against the
@@ -201,6 +228,9 @@ pub(super) struct SiteLinks<'a> {
     /// The linking page's folder under `content/` (`roles`, or `` at the
     /// top), for relative links.
     pub(super) dir: String,
+    /// Links that failed so far: only those shown get a suggestion, which
+    /// costs a look at every page of the site.
+    failed: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> SiteLinks<'a> {
@@ -210,7 +240,19 @@ impl<'a> SiteLinks<'a> {
             .parent()
             .map(crate::site::source_key)
             .unwrap_or_default();
-        SiteLinks { site, dir }
+        SiteLinks {
+            site,
+            dir,
+            failed: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Whether the failed link at hand is among those shown, and so worth a
+    /// suggestion.
+    fn suggest(&self) -> bool {
+        self.failed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            < SHOWN_PER_FILE
     }
 
     pub(super) fn target(&self, i: usize) -> Option<markdown::Target> {
@@ -293,8 +335,8 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                             );
                         }
                         let mut msg = format!("link to a missing file `content/{path}`");
-                        if let Some(s) =
-                            did_you_mean(&path, links.by_source.keys().map(String::as_str))
+                        if self.suggest()
+                                && let Some(s) = did_you_mean(&path, links.by_source.keys().map(String::as_str))
                         {
                             msg.push_str(&format!(" (did you mean `{}`?)", self.written_relative(s)));
                         }
@@ -311,8 +353,8 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                             );
                         }
                         let mut msg = format!("link to a missing file `content/{dest}`");
-                        if let Some(s) =
-                            did_you_mean(dest, links.by_source.keys().map(String::as_str))
+                        if self.suggest()
+                                && let Some(s) = did_you_mean(dest, links.by_source.keys().map(String::as_str))
                         {
                             msg.push_str(&format!(" (did you mean `@/{s}`?)"));
                         }
@@ -329,8 +371,8 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                             );
                         }
                         let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
-                        if let Some(s) =
-                            did_you_mean(path, links.by_path.keys().map(String::as_str))
+                        if self.suggest()
+                                && let Some(s) = did_you_mean(path, links.by_path.keys().map(String::as_str))
                         {
                             msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
                         }
@@ -365,7 +407,10 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                         ));
                     }
                     let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
-                    if let Some(s) = did_you_mean(dest, links.by_slug.keys().map(String::as_str)) {
+                    if self.suggest()
+                        && let Some(s) =
+                            did_you_mean(dest, links.by_slug.keys().map(String::as_str))
+                    {
                         msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
                     }
                     Err(msg)

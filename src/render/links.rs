@@ -9,7 +9,7 @@ use super::bodies::body_error;
 use super::jobs::{Job, job_source};
 use super::{PageParts, RenderCache};
 use crate::content::PageKind;
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostics::{Cursor, Diagnostic, Diagnostics, SHOWN_PER_FILE, did_you_mean};
 use crate::markdown;
 use crate::site::{Backlink, Site};
 
@@ -23,26 +23,33 @@ pub(super) fn check_fragments(
     ds: &mut Diagnostics,
 ) -> std::collections::HashSet<(String, String)> {
     let mut reported = std::collections::HashSet::new();
+    // The ids of each page linked to with a fragment, as a set.
+    let mut id_sets: HashMap<usize, std::collections::HashSet<&str>> = HashMap::new();
     for (i, body) in parts.iter().map(|p| &p.body).enumerate() {
+        let page = &site.pages[i];
+        // (offset, message) of each broken fragment of this page.
+        let mut broken: Vec<(usize, String)> = Vec::new();
         for l in &body.links {
             let Some(f) = &l.fragment else { continue };
             let t = l.page.unwrap_or(i);
             let ids = &parts[t].body.ids;
-            if f.is_empty() || ids.iter().any(|id| id == f) {
+            let set = id_sets
+                .entry(t)
+                .or_insert_with(|| ids.iter().map(String::as_str).collect());
+            if f.is_empty() || set.contains(f.as_str()) {
                 continue;
             }
-            let page = &site.pages[i];
             let mut msg = format!(
                 "link to a missing heading `#{f}` in `{}`",
                 site.pages[t].source.display()
             );
-            if let Some(s) = did_you_mean(f, ids.iter().map(String::as_str)) {
+            // Suggestions only where the problem is shown.
+            if broken.len() < SHOWN_PER_FILE
+                && let Some(s) = did_you_mean(f, ids.iter().map(String::as_str))
+            {
                 msg.push_str(&format!(" (did you mean `#{s}`?)"));
             }
-            ds.push(match page.source_text(&site.config.root) {
-                Ok(text) => body_error(page, &text, l.offset, msg),
-                Err(d) => d,
-            });
+            broken.push((l.offset, msg));
             let href = match l.page {
                 Some(t) => format!("{}#{f}", site.pages[t].url),
                 None => format!("#{f}"),
@@ -51,6 +58,20 @@ pub(super) fn check_fragments(
                 format!("{}index.html", page.path),
                 crate::check::links::normalized(&href),
             ));
+        }
+        if broken.is_empty() {
+            continue;
+        }
+        match page.source_text(&site.config.root) {
+            Ok(text) => {
+                let mut at = Cursor::new(&text);
+                ds.extend(
+                    broken
+                        .into_iter()
+                        .map(|(offset, msg)| body_error(page, &mut at, offset, msg)),
+                );
+            }
+            Err(d) => ds.push(d),
         }
     }
     reported
@@ -221,6 +242,7 @@ pub(super) fn plain_links_at_their_place(
     let mut rest = Vec::new();
     // The site's page URLs, for suggestions: listed once per page.
     let mut known: Option<Vec<String>> = None;
+    let mut found: Vec<(usize, String, String)> = Vec::new();
     for (link, problem) in broken {
         let Some(written) = plain.get(&crate::check::links::normalized(&link)) else {
             rest.push((link, problem));
@@ -236,12 +258,24 @@ pub(super) fn plain_links_at_their_place(
                     .map(|p| site.config.url(p))
                     .collect::<Vec<String>>()
             });
+            // Suggestions only where the problem is shown.
+            let known: &[String] = if found.len() < SHOWN_PER_FILE {
+                known
+            } else {
+                &[]
+            };
             let (suggestion, hint) = plain_link_hint(&site.config.base_path, known, dest);
             if let Some(s) = suggestion {
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
             }
-            ds.push(body_error(page, &text, *offset, msg).with_hint(hint));
+            found.push((*offset, msg, hint));
         }
+    }
+    // In the order of the text: one pass over it for every position.
+    found.sort_by_key(|(offset, _, _)| *offset);
+    let mut at = Cursor::new(&text);
+    for (offset, msg, hint) in found {
+        ds.push(body_error(page, &mut at, offset, msg).with_hint(hint));
     }
     rest
 }

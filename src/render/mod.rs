@@ -342,11 +342,18 @@ impl HandOn<'_> {
             return Ok(None);
         }
         let rel = f.rel.clone();
+        let from = match &f.data {
+            Data::File(p) => format!(
+                " (from `{}`)",
+                content::rel_to(&self.site.config.root, p).display()
+            ),
+            _ => String::new(),
+        };
         self.sink.put(f).map_err(|e| {
             let config = &self.site.config;
             Diagnostic::error(
                 content::rel_to(&config.root, &config.output_dir.join(&rel)),
-                format!("cannot write: {e}"),
+                format!("cannot write `/{rel}`{from}: {e}"),
             )
         })
     }
@@ -451,5 +458,38 @@ fn check_collisions(
                 seen.insert(key, (rel, source));
             }
         }
+    }
+    // A file where another output needs a folder (`sitemap.xml` and an
+    // alias `/sitemap.xml/`, a static file `roles` and the `roles/` pages).
+    let mut folders: Vec<(&str, &(String, String))> = Vec::new();
+    for (key, entry) in &seen {
+        let mut at = 0;
+        while let Some(slash) = key[at..].find('/') {
+            let folder = &key[..at + slash];
+            at += slash + 1;
+            if seen.contains_key(folder) {
+                folders.push((folder, entry));
+            }
+        }
+    }
+    folders.sort();
+    folders.dedup_by_key(|(folder, _)| *folder);
+    for (folder, (rel, source)) in folders {
+        let (file_rel, file_source) = &seen[folder];
+        // Reported at the side an author can change.
+        let at = if file_source.contains("(generated)") || file_source.contains("(built in)") {
+            source
+        } else {
+            file_source
+        };
+        ds.push(
+            Diagnostic::error(
+                at.clone(),
+                format!(
+                    "{file_source} writes the file `/{file_rel}`, where {source} needs a folder for `/{rel}`"
+                ),
+            )
+            .with_hint("change a slug, an alias or a file name so that no output is both a file and a folder"),
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::Shared;
 use super::bodies::body_error;
 use super::compare::{self, TableCtx};
 use crate::content::Page;
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Cursor, Diagnostic, did_you_mean};
 use crate::markdown::shortcodes::{ArgValue, Call};
 use crate::site::compare::page_path;
 
@@ -77,13 +77,13 @@ impl ShortcodeFailure {
     pub(super) fn into_diagnostic(
         self,
         page: &Page,
-        text: &str,
+        cursor: &mut Cursor,
         offset: usize,
     ) -> Option<Diagnostic> {
         match self {
-            ShortcodeFailure::Call(m) => Some(body_error(page, text, offset, m)),
+            ShortcodeFailure::Call(m) => Some(body_error(page, cursor, offset, m)),
             ShortcodeFailure::Arg(at, m, hint) => {
-                Some(body_error(page, text, at, m).with_hint(hint))
+                Some(body_error(page, cursor, at, m).with_hint(hint))
             }
             // Placed by the caller, which groups them by template place.
             ShortcodeFailure::Template(d) => Some(d),
@@ -191,9 +191,7 @@ pub(super) fn render_shortcode(
         })?;
         ctx.insert("chart", chart);
     }
-    sh.c.templates
-        .tera
-        .render(&template, &ctx)
+    super::templates::render_budgeted(&sh.c.templates.tera, &template, &ctx)
         .map_err(|e| ShortcodeFailure::Template(sh.c.templates.error(&e)))
 }
 

@@ -302,10 +302,55 @@ pub fn render_page(
     template: &str,
     ctx: &Context,
 ) -> Result<String, Diagnostic> {
-    templates
-        .tera
-        .render(template, ctx)
-        .map_err(|e| templates.error(&e))
+    render_budgeted(&templates.tera, template, ctx).map_err(|e| templates.error(&e))
+}
+
+/// Renders one template (a page or a shortcode call) with a fresh
+/// [`RANGE_BUDGET`].
+pub fn render_budgeted(tera: &Tera, template: &str, ctx: &Context) -> tera::TeraResult<String> {
+    RANGE_LEFT.with(|left| left.set(RANGE_BUDGET));
+    tera.render(template, ctx)
+}
+
+/// How many values `range()` may produce while one page renders: far
+/// above any real template, far below the nested loops of a template
+/// that would run for minutes (two loops of 99,999 are ten billion).
+pub const RANGE_BUDGET: u64 = 1_000_000;
+
+thread_local! {
+    /// What is left of [`RANGE_BUDGET`] for the page rendering on this
+    /// thread (a page renders on one thread, start to end).
+    static RANGE_LEFT: std::cell::Cell<u64> = const { std::cell::Cell::new(RANGE_BUDGET) };
+}
+
+/// `range(end=N)`, `range(start=A, end=B, step_by=S)`: the integers from
+/// `start` (default 0) up to `end` (excluded), or down with a negative
+/// step, counted against the page's [`RANGE_BUDGET`].
+fn range(kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<i64>> {
+    let start = kwargs.get::<i64>("start")?.unwrap_or(0);
+    let end = kwargs.must_get::<i64>("end")?;
+    let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message(
+            "`range` needs a `step_by` other than 0",
+        ));
+    }
+    if step > 0 && start > end {
+        return Err(tera::Error::message(
+            "`range` was given a `start` greater than its `end`",
+        ));
+    }
+    let span = (i128::from(end) - i128::from(start)).unsigned_abs();
+    let len = span.div_ceil(i128::from(step).unsigned_abs());
+    let len = if (end >= start) == (step > 0) { len } else { 0 };
+    let left = RANGE_LEFT.with(|l| l.get());
+    if len > u128::from(left) {
+        return Err(tera::Error::message(format!(
+            "`range` would go past {RANGE_BUDGET} values on this page; a loop this large would take minutes to render"
+        )));
+    }
+    RANGE_LEFT.with(|l| l.set(left - len as u64));
+    Ok((0..len as i64).map(|i| start + i * step).collect())
 }
 
 /// Registers cairn's functions and filters (listed, with one example each,
@@ -322,6 +367,7 @@ fn register(tera: &mut Tera, config: &Config) {
             Ok(format!("{base_path}{}", path.trim_start_matches('/')))
         },
     );
+    tera.register_function("range", range);
     tera.register_filter("date", filter_date);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
         crate::content::slug::slugify(v)

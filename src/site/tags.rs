@@ -89,6 +89,17 @@ pub fn alias_path(alias: &str) -> Result<String, String> {
     {
         return Err("must not contain empty, `.` or `..` segments".into());
     }
+    if let Some(s) = segments.iter().find(|s| s.starts_with('.')) {
+        return Err(format!(
+            "must not lead into a hidden folder or file like `{s}` (`.git` is never written)"
+        ));
+    }
+    if let Some(s) = segments
+        .iter()
+        .find(|s| crate::content::slug::is_windows_reserved(s))
+    {
+        return Err(format!("uses `{s}`, a reserved file name on Windows hosts"));
+    }
     let joined = segments.join("/");
     Ok(if trimmed.ends_with(".html") {
         joined
@@ -110,5 +121,10 @@ mod tests {
         assert!(alias_path("/../x/").is_err());
         assert!(alias_path("/a//b/").is_err());
         assert!(alias_path("https://x.org/").is_err());
+        assert!(alias_path("/.git/hooks/").is_err());
+        assert!(alias_path("/docs/.env").is_err());
+        assert!(alias_path("/old/con/").is_err());
+        assert!(alias_path("/nul.html").is_err());
+        assert_eq!(alias_path("/console/").unwrap(), "console/index.html");
     }
 }

@@ -450,3 +450,190 @@ fn decomposed_unicode_file_names_meet_composed_links() {
         "both links resolve"
     );
 }
+
+/// Issue 18, case 1: each diagnostic copied its whole source line, so a
+/// 240 KB line of broken wikilinks took 18.8 GB. Now a bounded excerpt, one
+/// pass over the text for all positions, and 20 problems printed per file.
+#[test]
+fn forty_thousand_broken_links_on_one_line_fit_in_little_memory() {
+    let body = "[[n]] ".repeat(40_000);
+    let s = site().file("content/links.md", &format!("---\ntitle: L\n---\n{body}\n"));
+    let t = std::time::Instant::now();
+    let run = s.cairn_limited(&["check"], 1 << 30);
+    run.failure();
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+    let firsts = run.error_lines();
+    assert_eq!(
+        firsts
+            .iter()
+            .filter(|l| l.starts_with("content/links.md:4:"))
+            .count(),
+        20,
+        "{}",
+        &run.stderr[..run.stderr.len().min(3000)]
+    );
+    assert!(
+        run.stderr
+            .contains("content/links.md: and 39980 more problems in this file"),
+        "{}",
+        &run.stderr[run.stderr.len().saturating_sub(2000)..]
+    );
+    assert!(run.stderr.contains("check failed with 40000 errors"));
+    // The quoted line is an excerpt around the column, caret under it.
+    assert!(run.stderr.lines().all(|l| l.chars().count() < 400));
+    let quoted: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("4 | "))
+        .collect();
+    assert_eq!(quoted.len(), 20);
+    assert!(quoted.iter().all(|q| q.ends_with('…')), "{}", quoted[5]);
+}
+
+/// Issue 18, case 2: heading ids were found by trying every suffix against
+/// every id so far (cubic); five thousand equal headings took 116 s. Each
+/// known worst shape, 1 MB of it, must now build in bounded time.
+#[test]
+fn a_megabyte_of_each_worst_shape_builds_in_bounded_time() {
+    let shapes = [
+        ("equal-headings", "## a\n\n"),
+        ("equal-explicit-ids", "## t {#x}\n\n"),
+        ("mixed-levels", "# a\n\n### a\n\n## a-1\n\n"),
+        ("fragment-links", "## a\n\n[[#a-7]] [[#nowhere]]\n\n"),
+        ("wikilinks", "[[missing]] [[#x]] "),
+        ("shortcode-errors", "{{ nope() }} "),
+    ];
+    for (name, unit) in shapes {
+        let body = unit.repeat((1 << 20) / unit.len());
+        let s = site().file(
+            &format!("content/{name}.md"),
+            &format!("---\ntitle: W\n---\n{body}\n"),
+        );
+        let t = std::time::Instant::now();
+        let run = s.cairn_limited(&["check"], 2 << 30);
+        let took = t.elapsed();
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{name}: {}",
+            &run.stderr[..run.stderr.len().min(2000)]
+        );
+        assert!(took < Duration::from_secs(60), "{name} took {took:?}");
+    }
+}
+
+/// Issue 18, case 6: an alias or static file that needs a file where
+/// another output needs a folder passed `check`, then broke `build` half
+/// way (and turned `sitemap.xml` into a folder). Now one check of every
+/// output path, file against folder included, in `check` and `build`.
+#[test]
+fn a_file_where_another_output_needs_a_folder_is_an_error_before_any_write() {
+    let s = site().file(
+        "content/roles/po.md",
+        "---\ntitle: PO\naliases: [\"/sitemap.xml\"]\n---\nBody\n",
+    );
+    for cmd in ["check", "build"] {
+        let run = s.cairn(&[cmd]);
+        run.failure();
+        assert!(
+            run.stderr.contains("content/roles/po.md (alias): `sitemap.xml` (generated) writes the file `/sitemap.xml`, where content/roles/po.md (alias) needs a folder for `/sitemap.xml/index.html`"),
+            "{cmd}: {}",
+            run.stderr
+        );
+    }
+    assert!(!s.path("public").exists(), "nothing written");
+    let s = site()
+        .file("content/roles/po.md", "---\ntitle: PO\n---\nBody\n")
+        .file("static/roles", "a file named like the collection");
+    for cmd in ["check", "build"] {
+        let run = s.cairn(&[cmd]);
+        run.failure();
+        assert!(
+            run.stderr
+                .contains("static/roles: static/roles writes the file `/roles`, where "),
+            "{cmd}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// Issue 18, case 9: `aliases: ["/.git/hooks/"]` wrote into `.git`, and
+/// `cairn new roles "Con"` made `con.md`, a device name on Windows.
+#[test]
+fn no_output_path_leads_into_a_dot_folder_or_a_windows_device_name() {
+    let s = site().file(
+        "content/roles/po.md",
+        "---\ntitle: PO\naliases: [\"/.git/hooks/\", \"/old/nul/\"]\n---\nBody\n",
+    );
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.contains(
+            "alias `/.git/hooks/` must not lead into a hidden folder or file like `.git`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("alias `/old/nul/` uses `nul`, a reserved file name on Windows hosts"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.path("public").exists());
+    let s = site().file("content/roles/con.md", "---\ntitle: Con\n---\n");
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("makes the URL segment `con`, a reserved file name on Windows hosts"),
+        "{}",
+        run.stderr
+    );
+    let s = site();
+    let run = s.cairn(&["new", "roles", "Con"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("gives the slug `con`, a reserved file name on Windows hosts"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.path("content/roles/con.md").exists());
+}
+
+/// Issue 18, case 3: nested `range(end=99999)` loops ran for minutes (ten
+/// billion iterations). A page may draw at most a million values from
+/// `range`; past that, an error at the template's line.
+#[test]
+fn nested_range_loops_end_in_an_error_at_their_template_line() {
+    let s = site().file(
+        "templates/index.html",
+        "<html><body>\n{% for i in range(end=99999) %}\n{% for j in range(end=99999) %}{{ j }}{% endfor %}\n{% endfor %}\n</body></html>\n",
+    );
+    let t = std::time::Instant::now();
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    let first = run.error_lines()[0].to_string();
+    assert!(
+        first.starts_with("templates/index.html:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        first.contains("`range` would go past 1000000 values"),
+        "{}",
+        run.stderr
+    );
+    // An ordinary range is untouched.
+    let s = site().file(
+        "templates/index.html",
+        "<html><body>{% for i in range(start=3, end=0, step_by=-1) %}{{ i }}{% endfor %}|{{ range(end=5) | join(sep=\",\") }}</body></html>\n",
+    );
+    s.cairn(&["build"]).success();
+    assert!(
+        s.read("public/index.html").contains("321|0,1,2,3,4"),
+        "{}",
+        s.read("public/index.html")
+    );
+}

@@ -253,3 +253,227 @@ fn nothing_changed_is_detected_and_any_change_rebuilds() {
             .contains("https://other.example/")
     );
 }
+
+/// Issue 18, case 10: two builds into one folder at once left stray
+/// temporary files. The output folder is locked for one writer.
+#[test]
+fn a_second_cairn_writing_the_same_folder_waits_its_turn_with_an_error() {
+    let s = TestSite::fixture("basic");
+    s.cairn(&["build"]).success();
+    let before = s.tree("public");
+    s.write("content/about.md", "---\ntitle: About changed\n---\nNew.\n");
+    {
+        let held = std::fs::File::open(s.path("public")).unwrap();
+        held.lock().unwrap();
+        let run = s.cairn(&["build"]);
+        run.failure();
+        assert!(
+            run.stderr.contains("another cairn is writing"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(s.tree("public"), before, "untouched while locked");
+    }
+    // Really at once: whichever loses says so; nothing stray is left.
+    for round in 0..8 {
+        s.write(
+            "content/about.md",
+            &format!("---\ntitle: About {round}\n---\nRound {round}.\n"),
+        );
+        let root = s.root.clone();
+        let other = std::thread::spawn(move || crate::util::run_in(&root, &["build"]));
+        let mine = s.cairn(&["build"]);
+        let theirs = other.join().unwrap();
+        assert!(mine.code == 0 || theirs.code == 0, "{mine:?}\n{theirs:?}");
+        for run in [&mine, &theirs] {
+            assert!(
+                run.code == 0 || run.stderr.contains("another cairn is writing"),
+                "{run:?}"
+            );
+        }
+        let stray: Vec<String> = walkdir::WalkDir::new(s.path("public"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("cairn-tmp") || n == ".cairn-building")
+            .collect();
+        assert!(stray.is_empty(), "round {round}: {stray:?}");
+    }
+    s.cairn(&["build", "--output", "clean"]).success();
+    assert_eq!(s.tree("public"), tree(&s.path("clean")));
+}
+
+/// Issue 18, case 11: with fixed modification times (archives, CI caches,
+/// `touch -d`), a same-size edit went unseen and the output stayed stale.
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_still_built() {
+    let s = TestSite::fixture("basic");
+    s.write("content/about.md", "---\ntitle: About\n---\nAlpha.\n");
+    let path = s.path("content/about.md");
+    let fixed = std::time::UNIX_EPOCH + std::time::Duration::from_secs(315_532_800);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(fixed)
+        .unwrap();
+    s.cairn(&["build"]).success();
+    s.write("content/about.md", "---\ntitle: About\n---\nOmega.\n");
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(fixed)
+        .unwrap();
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert!(s.read("public/about/index.html").contains("Omega."));
+}
+
+/// Issue 18, case 7: a file the user put in the output was overwritten by
+/// a static file of the same name, and deleted when that file went away.
+#[test]
+fn a_file_cairn_did_not_write_is_never_overwritten_unasked_or_deleted() {
+    let s = TestSite::fixture("basic");
+    s.cairn(&["build"]).success();
+    s.write("public/google123.html", "site verification\n");
+    s.write("static/google123.html", "from static\n");
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("google123.html` was not written by cairn")
+            && run.stderr.contains("(from `static/google123.html`)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.read("public/google123.html"), "site verification\n");
+    let run = s.cairn(&["build", "--force"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("google123.html: warning: was not written by cairn and is overwritten"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.read("public/google123.html"), "from static\n");
+    // Still not cairn's: when the static file goes, the file stays.
+    s.remove("static/google123.html");
+    s.cairn(&["build"]).success();
+    assert_eq!(s.read("public/google123.html"), "from static\n");
+}
+
+/// Issue 18, case 8: `public/img` replaced by a link to another folder
+/// made cairn delete files there, and watch create folders there.
+#[test]
+fn a_link_inside_the_output_is_never_written_or_deleted_through() {
+    let s = TestSite::fixture("basic");
+    s.write("static/img/a.txt", "a\n");
+    s.write("static/img/b.txt", "b\n");
+    s.cairn(&["build"]).success();
+    let victim = s.path("victim");
+    std::fs::rename(s.path("public/img"), &victim).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, s.path("public/img")).unwrap();
+    #[cfg(not(unix))]
+    return;
+    // A file that goes away is not deleted through the link.
+    s.remove("static/img/b.txt");
+    let run = s.cairn(&["build"]);
+    // A file that changes is not written through it either.
+    assert!(victim.join("b.txt").exists(), "deleted through the link");
+    s.write("static/img/a.txt", "changed\n");
+    s.write("static/img/c.txt", "c\n");
+    let run2 = s.cairn(&["build"]);
+    run2.failure();
+    assert!(
+        run2.stderr
+            .contains("is a symbolic link where cairn needs a folder"),
+        "{}\n{}",
+        run.stderr,
+        run2.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(victim.join("a.txt")).unwrap(),
+        "a\n"
+    );
+    assert!(!victim.join("c.txt").exists());
+}
+
+/// Unmounts a test filesystem when the test ends, passed or not.
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Issue 18, case 5: a rebuild that ran out of space left new pages beside
+/// old ones and cairn's temporary files. Every byte is written before the
+/// first file is put in place; a failure leaves the output as it was.
+#[test]
+fn a_full_disk_leaves_the_previous_output_byte_for_byte() {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    }
+    let s = TestSite::fixture("basic");
+    let disk = s.path("disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&disk)
+        .status()
+        .is_ok_and(|st| st.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    let _guard = Mounted(disk.clone());
+    let out = disk.join("public");
+    let out_s = out.to_string_lossy().into_owned();
+    s.cairn(&["build", "--output", &out_s]).success();
+    let before = tree(&out);
+    // Fill the disk but for a few KB, then change every page.
+    let free = {
+        let probe = std::process::Command::new("df")
+            .args(["-B1", "--output=avail"])
+            .arg(&disk)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&probe.stdout)
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .unwrap()
+    };
+    let filler = disk.join("filler");
+    std::fs::write(&filler, vec![0u8; (free - 12 * 1024) as usize]).unwrap();
+    retitle(&s);
+    let run = s.cairn(&["build", "--output", &out_s]);
+    run.failure();
+    assert!(
+        run.stderr.contains("No space left") || run.stderr.contains("os error 28"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&out), before, "the previous output, byte for byte");
+    let leftovers: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("cairn-tmp") || n == ".cairn-building")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Space again: the build goes through.
+    std::fs::remove_file(&filler).unwrap();
+    s.cairn(&["build", "--output", &out_s]).success();
+    s.cairn(&["build", "--output", "clean"]).success();
+    assert_eq!(tree(&out), tree(&s.path("clean")));
+}

@@ -125,6 +125,26 @@ impl TestSite {
         run_with(&self.root, args, env)
     }
 
+    /// Runs `cairn ARGS` with its address space limited to `bytes`
+    /// (`ulimit -v`): a run that needs more fails instead of swapping.
+    pub fn cairn_limited(&self, args: &[&str], bytes: u64) -> Run {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", bytes / 1024))
+            .arg(env!("CARGO_BIN_EXE_cairn"))
+            .args(args)
+            .current_dir(&self.root)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Every file under `rel` (relative path -> bytes), but cairn's
     /// `.cairn-state` (which records where and from what it was built).
     pub fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
