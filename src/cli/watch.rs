@@ -91,7 +91,13 @@ pub fn run(a: WatchArgs) -> ExitCode {
                 }
             },
             Ok(delta) => {
-                match crate::output::write_delta(&out, &session.files, &delta.changed, resync) {
+                match crate::output::write_delta(
+                    &out,
+                    &session.files,
+                    &delta.changed,
+                    resync,
+                    opts.force,
+                ) {
                     Ok(s) => {
                         resync = false;
                         report(session.warnings.clone());

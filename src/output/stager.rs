@@ -196,7 +196,10 @@ impl Stager {
     }
 
     /// Stages one file: nothing happens if the output already holds these
-    /// bytes; otherwise they go to a temporary file until the commit.
+    /// bytes; otherwise they go to a temporary file until the commit. A
+    /// file cairn did not write (not in the manifest) is an error unless
+    /// the stager was begun with `force`; then it is overwritten and kept
+    /// (listed as `! path`: rewritten later, never deleted).
     pub fn stage(&self, rel: &str, data: &Data) -> io::Result<()> {
         let err = |m: String| io::Error::other(m);
         let relp = safe_rel(rel).ok_or_else(|| {
@@ -520,14 +523,16 @@ fn lock(out: &Path) -> io::Result<Option<fs::File>> {
 /// unless the output cannot be trusted to hold the previous build: with
 /// `resync` (a write failed before) or when the folder is empty or has no
 /// manifest (removed while watching), every file of `all` is staged, which
-/// compares each with the disk and writes what differs.
+/// compares each with the disk and writes what differs. `force` is
+/// `--force` (see [`Stager::stage`]).
 pub fn write_delta(
     out: &Path,
     all: &std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
     changed: &[String],
     resync: bool,
+    force: bool,
 ) -> io::Result<SyncStats> {
-    let stager = Stager::begin(out, false)?;
+    let stager = Stager::begin(out, force)?;
     let to_stage: Vec<&String> = if resync || stager.fresh || stager.old.is_empty() {
         all.keys().collect()
     } else {

@@ -321,14 +321,18 @@ fn serve(s: &TestSite) -> (Running, u16) {
 
 fn serve_with(s: &TestSite, env: &[(&str, &str)]) -> (Running, u16) {
     let mut r = Running::start_with(s, &["serve", "--port", "0"], env);
-    let line = r.wait_for("serving");
-    let port = line
-        .split("127.0.0.1:")
+    let port = port_of(&r.wait_for("at http://127.0.0.1:"));
+    (r, port)
+}
+
+/// The port in `serving ... at http://127.0.0.1:PORT/...`.
+#[track_caller]
+fn port_of(line: &str) -> u16 {
+    line.split("127.0.0.1:")
         .nth(1)
         .and_then(|p| p.split('/').next())
         .and_then(|p| p.parse().ok())
-        .unwrap();
-    (r, port)
+        .unwrap_or_else(|| panic!("no port in {line:?}"))
 }
 
 /// An open event stream; `next_event` returns the next `event:` name and data.
@@ -938,13 +942,7 @@ fn serve_follows_a_base_url_edited_while_serving() {
 fn serve_on_every_interface_accepts_requests_by_address() {
     let s = TestSite::fixture("links");
     let mut r = Running::start(&s, &["serve", "--interface", "0.0.0.0", "--port", "0"]);
-    let line = r.wait_for("at http://127.0.0.1:");
-    let port: u16 = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|p| p.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap();
+    let port = port_of(&r.wait_for("at http://127.0.0.1:"));
     let by_ip = request(
         port,
         "GET",
@@ -982,13 +980,7 @@ fn serve_drops_slow_and_idle_connections_and_keeps_descriptors_for_rebuilds() {
         &[("CAIRN_SERVE_TIMEOUTS", "1,2")],
         256,
     );
-    let line = r.wait_for("serving");
-    let port: u16 = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|p| p.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap();
+    let port = port_of(&r.wait_for("at http://127.0.0.1:"));
     // Half a request: closed after the header timeout.
     let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
     slow.set_read_timeout(Some(Duration::from_secs(8))).unwrap();

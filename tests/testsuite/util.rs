@@ -128,21 +128,11 @@ impl TestSite {
     /// Runs `cairn ARGS` with its address space limited to `bytes`
     /// (`ulimit -v`): a run that needs more fails instead of swapping.
     pub fn cairn_limited(&self, args: &[&str], bytes: u64) -> Run {
-        let out = Command::new("sh")
-            .arg("-c")
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
             .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", bytes / 1024))
-            .arg(env!("CARGO_BIN_EXE_cairn"))
-            .args(args)
-            .current_dir(&self.root)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .arg(env!("CARGO_BIN_EXE_cairn"));
+        run_command(cmd, &self.root, args, &[])
     }
 
     /// Every file under `rel` (relative path -> bytes), but cairn's
@@ -158,7 +148,13 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 
 /// Runs `cairn ARGS` in `dir` with a clean environment plus `env`.
 pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+    run_command(Command::new(env!("CARGO_BIN_EXE_cairn")), dir, args, env)
+}
+
+/// Runs `cmd ARGS` (cairn, or a shell that execs it) in `dir` with a
+/// clean environment plus `env`.
+fn run_command(mut cmd: Command, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let out = cmd
         .args(args)
         .current_dir(dir)
         .env_clear()
