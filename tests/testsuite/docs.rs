@@ -1,0 +1,172 @@
+//! The manual in `docs/` is a cairn site: it checks without a warning, and
+//! its tutorial's commands run as written and print what the page shows.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn docs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
+}
+
+/// The fenced blocks of a page: (info string, body).
+fn blocks(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        let mut body = String::new();
+        for l in lines.by_ref() {
+            if l == "```" {
+                break;
+            }
+            body.push_str(l);
+            body.push('\n');
+        }
+        out.push((info.trim().to_string(), body));
+    }
+    out
+}
+
+/// A `PATH` that finds the `cairn` under test first.
+fn path_with_cairn() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_cairn"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).unwrap()
+}
+
+/// Runs `script` with `sh -e` in `dir`; returns (exit status, output).
+fn sh(dir: &Path, script: &str) -> (i32, String) {
+    let out = Command::new("sh")
+        .args(["-ec", script])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", path_with_cairn())
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Starts `cairn serve` in `dir`, waits until it serves and fetches the
+/// home page; returns what it printed.
+fn serve_briefly(dir: &Path) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["serve", "--port", "0"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|p| p.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let home = std::net::TcpStream::connect(("127.0.0.1", port)).map(|mut s| {
+        use std::io::{Read, Write};
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut r = String::new();
+        let _ = s.read_to_string(&mut r);
+        r
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(home.unwrap().starts_with("HTTP/1.1 200"), "serve answers");
+    line
+}
+
+#[test]
+fn the_tutorial_runs_as_written_and_prints_what_it_shows() {
+    let text = std::fs::read_to_string(docs().join("content/tutorial.md")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cwd = tmp.path().to_path_buf();
+    let mut last = String::new();
+    let mut ran = 0;
+    for (info, body) in blocks(&text) {
+        match info.as_str() {
+            "text" => {
+                for want in body.lines().filter(|l| !l.trim().is_empty()) {
+                    assert!(
+                        last.contains(want),
+                        "the tutorial shows {want:?}, cairn printed:\n{last}"
+                    );
+                }
+            }
+            "sh" | "sh fails" => {
+                last.clear();
+                let mut script = String::new();
+                for line in body.lines() {
+                    if let Some(dir) = line.strip_prefix("cd ") {
+                        if !script.is_empty() {
+                            let (code, out) = sh(&cwd, &script);
+                            assert_eq!(code, 0, "{script}\n{out}");
+                            last.push_str(&out);
+                            script.clear();
+                        }
+                        cwd = cwd.join(dir.trim());
+                    } else if line.starts_with("cairn serve") {
+                        last.push_str(&serve_briefly(&cwd));
+                    } else {
+                        script.push_str(line);
+                        script.push('\n');
+                    }
+                }
+                if !script.trim().is_empty() {
+                    let (code, out) = sh(&cwd, &script);
+                    let expected = if info == "sh fails" { 1 } else { 0 };
+                    assert_eq!(code, expected, "{script}\n{out}");
+                    last.push_str(&out);
+                }
+                ran += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(ran >= 10, "{ran} blocks run");
+    // What it promises at the end is there.
+    let public = cwd.join("public");
+    for page in [
+        "compare/product-manager-vs-product-owner/index.html",
+        "roles/index.html",
+        "faqs/index.html",
+        "roles/senior-product-manager/index.html",
+    ] {
+        assert!(public.join(page).is_file(), "{page}");
+    }
+    assert!(cwd.join(".github/workflows/pages.yml").is_file());
+}
+
+#[test]
+fn the_manual_checks_without_a_warning() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["check", "--root"])
+        .arg(docs())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
