@@ -5,7 +5,7 @@
 //! its timeout. The signals are blocked in every thread and one thread
 //! waits for them with `sigwait`, then ends the process (128 + the signal,
 //! the shell's convention). Ending at any moment is safe: the output is
-//! only ever changed by atomic steps (see the README, "The output folder").
+//! only ever changed by atomic steps (see the manual, "The output folder").
 
 /// Makes SIGINT, SIGTERM and SIGHUP end the process promptly. Call before
 /// any other thread starts, so that all of them inherit the blocked mask.

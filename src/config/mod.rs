@@ -92,7 +92,9 @@ impl Config {
                 let msg = e.message().trim_end_matches('\n').replace('\n', "; ");
                 let mut d = r.err(pos, msg.clone());
                 if msg.starts_with("unknown field") {
-                    d = d.with_hint("see the site.toml reference in README.md");
+                    d = d.with_hint(
+                        "see the site.toml guide of the manual (docs/content/guides/site-toml.md)",
+                    );
                 }
                 r.ds.push(d);
                 return Err(r.ds);

@@ -54,7 +54,7 @@ enum DirState {
 /// Creating every new inode before replacing (and so freeing) any old one
 /// also keeps a build's own freed inodes out of the way of its allocations
 /// on ext4 without a journal, which skips recently freed inodes one by one
-/// (README, "Performance").
+/// (the manual, "Performance").
 pub struct Stager {
     out: PathBuf,
     /// The output folder, locked for this build (released when the stager

@@ -123,7 +123,7 @@ impl Sources<'_> {
     fn finish(&self, name: &str, mut d: Diagnostic) -> Diagnostic {
         if d.hint.is_none() {
             d = d.with_hint(
-                "the template syntax and every filter and function are in the README, \"Themes and templates\"",
+                "the template syntax and every filter and function are in the manual, \"Themes and templates\"",
             );
         }
         if !self.built_in(name) {
@@ -300,7 +300,7 @@ fn report(src: &Sources, name: &str, line: usize, col: usize, message: &str) -> 
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
             }
             return src.at(name, line, col, msg).with_hint(format!(
-                "the {what}s cairn's templates have are listed in the README (\"Filters and functions\")"
+                "the {what}s cairn's templates have are listed in the manual (\"Themes and templates\", \"Filters and functions\")"
             ));
         }
     }

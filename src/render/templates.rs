@@ -354,7 +354,8 @@ fn range(kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<i64>> {
 }
 
 /// Registers cairn's functions and filters (listed, with one example each,
-/// in the README's "Filters and functions"; their names in
+/// in the manual's "Filters and functions" (docs/content/guides/themes-and-templates.md);
+/// their names in
 /// `template_errors::FILTERS` and `FUNCTIONS`).
 fn register(tera: &mut Tera, config: &Config) {
     let base_path = config.base_path.clone();
@@ -478,11 +479,14 @@ mod tests {
         assert!(e.contains("`date` cannot use `2024-02-30`"), "{e}");
     }
 
-    /// The README's table lists every filter and function there is.
+    /// The manual's table lists every filter and function there is.
     #[test]
     fn the_readme_lists_every_filter_and_function() {
-        let readme =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let readme = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/content/guides/themes-and-templates.md"
+        ))
+        .unwrap();
         let table = &readme[readme.find("### Filters and functions").unwrap()..];
         for name in crate::render::template_errors::FILTERS
             .iter()
@@ -490,7 +494,7 @@ mod tests {
         {
             assert!(
                 table.contains(&format!("`{name}`")),
-                "{name} is not in the README"
+                "{name} is not in the manual"
             );
         }
     }

@@ -1,5 +1,5 @@
 //! Hostile input and faults, the cases not already covered by the other
-//! suites (see the README's "Guarantees" for the full list and where each
+//! suites (see the manual's docs/content/guides/guarantees.md for the full list and where each
 //! case is tested): odd files, odd paths, symlinks, killed builds, and
 //! content that tries to run as a template or script.
 

@@ -1,4 +1,4 @@
-//! The shape of `src/` that README "Design notes" describes: modules use
+//! The shape of `src/` that the manual's design notes (docs/content/guides/design.md) describe: modules use
 //! only modules before them in `cairn::LAYERS` (no import cycle between
 //! folders), and no source file or function grows past the sizes that keep
 //! it readable.

@@ -740,8 +740,9 @@ fn serve_and_watch_stop_at_once_on_sigterm_even_as_pid_1() {
 fn serve_shows_every_planted_mistake_and_recovers() {
     let s = crate::authoring::planted();
     let check = s.cairn(&["check"]);
-    let (r, port) = serve(&s);
-    assert!(r.seen.iter().any(|l| l.contains("the first build failed")));
+    let (mut r, port) = serve(&s);
+    // Printed on stderr, which may arrive after stdout's address line.
+    r.wait_for("the first build failed");
     let mut ev = Events::open(port);
     let (name, data) = ev.next_event();
     assert_eq!(name, "errors");
