@@ -56,3 +56,80 @@ pub const LAYERS: [&str; 16] = [
     "live",
     "cli",
 ];
+
+/// The manual's reference (`docs/content/reference/`) has an entry for
+/// every command, flag, site.toml key, front-matter key, field type,
+/// filter and function, each named `<kind>-<name>.md`, so that adding one
+/// to the code without documenting it fails here.
+#[cfg(test)]
+mod manual_reference {
+    use std::path::Path;
+
+    fn has(slug: &str) -> bool {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/content/reference")
+            .join(format!("{slug}.md"))
+            .is_file()
+    }
+
+    fn slug(kind: &str, name: &str) -> String {
+        format!("{kind}-{}", name.trim_start_matches('-').replace('_', "-"))
+    }
+
+    #[test]
+    fn every_name_a_user_can_type_has_an_entry() {
+        use clap::CommandFactory;
+        let mut wanted: Vec<String> = Vec::new();
+        let cli = crate::cli::Cli::command();
+        for sub in cli.get_subcommands() {
+            wanted.push(slug("command", sub.get_name()));
+            for arg in sub.get_arguments() {
+                if let Some(long) = arg.get_long()
+                    && long != "help"
+                {
+                    wanted.push(slug("flag", long));
+                }
+            }
+        }
+        // The keys site.toml accepts, as its parser lists them.
+        let err = crate::config::Config::parse("no_such_key = 1", Path::new("."))
+            .err()
+            .map(|ds| ds.sorted()[0].message.clone())
+            .unwrap_or_default();
+        let keys: Vec<&str> = err
+            .split("expected one of")
+            .nth(1)
+            .unwrap_or_default()
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        assert!(keys.contains(&"base_url"), "{err}");
+        wanted.extend(keys.iter().map(|k| slug("config", k)));
+        wanted.extend(
+            crate::config::BUILTIN_KEYS
+                .iter()
+                .map(|k| slug("front-matter", k)),
+        );
+        wanted.extend(
+            crate::config::FieldType::NAMES
+                .iter()
+                .map(|k| slug("type", k)),
+        );
+        wanted.extend(
+            crate::render::template_errors::FILTERS
+                .iter()
+                .map(|k| slug("filter", k)),
+        );
+        wanted.extend(
+            crate::render::template_errors::FUNCTIONS
+                .iter()
+                .map(|k| slug("function", k)),
+        );
+        let missing: Vec<&String> = wanted.iter().filter(|s| !has(s)).collect();
+        assert!(
+            missing.is_empty(),
+            "no reference entry in docs/content/reference/ for: {missing:?}"
+        );
+    }
+}
