@@ -4,7 +4,7 @@ interleaved (A, B, A, B...), on tmpfs and on a settled disk (`sync`, then
 --settle seconds of rest before each build, so no recently freed inode is
 in the way).
 Usage: python3 bench/ab_template.py A_BINARY B_BINARY [--runs 5] [--settle 60]
-         [--env-a K=V] [--env-b K=V] [--cold] [--disk-only]
+         [--env-a K=V] [--env-b K=V] [--cold] [--disk-only | --tmpfs-only]
 With --cold, first builds into an empty folder instead (the previous
 output moved aside, not deleted).
 Issue 17 used it to decide on the inode-recycling writer: A built from
@@ -54,13 +54,18 @@ def main():
     ap.add_argument("--cold", action="store_true",
                     help="time first builds into an empty folder instead of template changes")
     ap.add_argument("--disk-only", action="store_true")
+    ap.add_argument("--tmpfs-only", action="store_true")
     args = ap.parse_args()
     arms = {"A": (args.a, dict(kv.split("=", 1) for kv in args.env_a)),
             "B": (args.b, dict(kv.split("=", 1) for kv in args.env_b))}
     edit = int(time.time())
     places = [("tmpfs", "/dev/shm/cairn-ab-work", 0),
               (f"disk, settled {args.settle} s", "/tmp/cairn-ab-work", args.settle)]
-    for where, work, pause in places[1:] if args.disk_only else places:
+    if args.disk_only:
+        places = places[1:]
+    if args.tmpfs_only:
+        places = places[:1]
+    for where, work, pause in places:
         site = os.path.join(work, "site")
         bench.make_cairn_site(10000, site)
         bench.set_search(site, False)

@@ -345,6 +345,11 @@ impl Stager {
         stale.sort_unstable();
         let removed = remove_files(&out, stale)?;
         fs::rename(manifest, out.join(MANIFEST))?;
+        // The old files' last links, in parallel: thousands of them after a
+        // template change.
+        backups.par_iter().flatten().for_each(|b| {
+            let _ = fs::remove_file(b);
+        });
         fs::remove_dir_all(out.join(TMP_DIR))?;
         fs::remove_file(out.join(BUILDING))?;
         let written = staged.len() + self.fresh_files.load(Ordering::Relaxed);
