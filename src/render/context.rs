@@ -463,3 +463,38 @@ pub(super) fn kind_name(k: &PageKind) -> &'static str {
         PageKind::Plain => "page",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of `page` has an entry in the manual's reference
+    /// (`docs/content/reference/variable-page-<key>.md`).
+    #[test]
+    fn every_page_variable_is_in_the_manual() {
+        let config = crate::config::Config::parse(
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let nav = Nav::default();
+        let mut ctx = PageCtx::generated(&config, "T", "home", "", None);
+        ctx.nav = Some(&nav);
+        let value = serde_json::to_value(&ctx).unwrap();
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert!(keys.len() > 20, "{keys:?}");
+        let missing: Vec<&&String> = keys
+            .iter()
+            .filter(|k| {
+                !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("docs/content/reference")
+                    .join(format!("variable-page-{}.md", k.replace('_', "-")))
+                    .is_file()
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no reference entry for page.{missing:?}"
+        );
+    }
+}
