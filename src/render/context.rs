@@ -497,4 +497,38 @@ mod tests {
             "no reference entry for page.{missing:?}"
         );
     }
+    /// Every key of `site` and of a collection has an entry too.
+    #[test]
+    fn every_site_and_collection_variable_is_in_the_manual() {
+        let config = crate::config::Config::parse(
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n[collections.roles]\n",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let site = serde_json::to_value(SiteCtx::new(&config)).unwrap();
+        let coll = &config.collections[0];
+        let collection = serde_json::to_value(CollectionCtx {
+            name: &coll.name,
+            title: &coll.title,
+            url: String::new(),
+            permalink: String::new(),
+            sort_by: coll.sort_by,
+            kind: None,
+            fields: &coll.fields,
+            entries: Vec::new(),
+        })
+        .unwrap();
+        let mut missing = Vec::new();
+        for (group, value) in [("site", site), ("collection", collection)] {
+            for key in value.as_object().unwrap().keys() {
+                let entry = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("docs/content/reference")
+                    .join(format!("variable-{group}-{}.md", key.replace('_', "-")));
+                if !entry.is_file() {
+                    missing.push(format!("{group}.{key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no reference entry for {missing:?}");
+    }
 }

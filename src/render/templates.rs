@@ -481,7 +481,7 @@ mod tests {
 
     /// The manual's table lists every filter and function there is.
     #[test]
-    fn the_readme_lists_every_filter_and_function() {
+    fn the_manual_lists_every_filter_and_function() {
         let readme = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/docs/content/guides/themes-and-templates.md"
