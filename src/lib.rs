@@ -126,6 +126,11 @@ mod manual_reference {
                 .iter()
                 .map(|k| slug("function", k)),
         );
+        wanted.extend(
+            crate::render::shortcodes_builtin()
+                .iter()
+                .map(|k| slug("shortcode", k)),
+        );
         let missing: Vec<&String> = wanted.iter().filter(|s| !has(s)).collect();
         assert!(
             missing.is_empty(),

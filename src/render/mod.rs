@@ -111,6 +111,12 @@ struct Shared<'a> {
     c: &'a RenderCache,
 }
 
+/// The names of cairn's own shortcodes (for the manual's coverage test).
+#[cfg(test)]
+pub(crate) fn shortcodes_builtin() -> &'static [&'static str] {
+    &shortcodes::BUILTIN
+}
+
 /// Renders every output file of `site` in memory.
 pub fn render(site: &mut Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
     render_cached(site).map(|(files, ds, _)| (files, ds))

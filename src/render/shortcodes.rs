@@ -92,6 +92,10 @@ impl ShortcodeFailure {
     }
 }
 
+/// The shortcodes cairn has itself (a site's own are its
+/// `templates/shortcodes/*.html`).
+pub(super) const BUILTIN: [&str; 2] = ["compare", "chart"];
+
 /// Variables every shortcode template gets besides its arguments.
 pub(super) const SHORTCODE_CONTEXT: [&str; 7] = [
     "page",
@@ -138,6 +142,7 @@ pub(super) fn render_shortcode(
                 .tera
                 .get_template_names()
                 .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+                .chain(BUILTIN)
                 .collect();
         let mut msg = format!("unknown shortcode `{}`", call.name);
         if let Some(s) = did_you_mean(&call.name, names.iter().copied()) {
