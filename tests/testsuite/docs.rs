@@ -158,10 +158,9 @@ fn the_tutorial_runs_as_written_and_prints_what_it_shows() {
     }
     assert!(cwd.join(".github/workflows/pages.yml").is_file());
     // The field added in step 2 reaches the comparison table.
-    let table = std::fs::read_to_string(
-        public.join("compare/product-manager-vs-product-owner/index.html"),
-    )
-    .unwrap();
+    let table =
+        std::fs::read_to_string(public.join("compare/product-manager-vs-product-owner/index.html"))
+            .unwrap();
     assert!(table.contains("Salary") && table.contains("USD"), "{table}");
 }
 
