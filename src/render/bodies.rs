@@ -291,22 +291,45 @@ impl<'a> SiteLinks<'a> {
     }
 }
 
+/// One of the link tables (`@/` paths, wikilink paths): the pages by key,
+/// and the keys of files that failed to load and of drafts.
+type Table<'t> = (
+    &'t std::collections::HashMap<String, usize>,
+    &'t std::collections::HashSet<String>,
+    &'t std::collections::HashSet<String>,
+);
+
 impl SiteLinks<'_> {
-    /// `key` in one of the link tables: the page, or nothing for a file
-    /// that could not be loaded (its own errors are reported); else
-    /// `Err(true)` for a draft left out, `Err(false)` for nothing there.
+    /// `key` in `table`: the page, or nothing for a file that could not be
+    /// loaded (its own errors are reported); else the error for a draft
+    /// left out or for nothing there, the link shown as `shown` (`link to a
+    /// missing file `content/x.md``), with the nearest key written back by
+    /// `written` as a suggestion.
     fn find(
         &self,
-        pages: &std::collections::HashMap<String, usize>,
-        failed: &std::collections::HashSet<String>,
-        drafts: &std::collections::HashSet<String>,
+        (pages, failed, drafts): Table,
         key: &str,
-    ) -> Result<Option<markdown::Target>, bool> {
-        match pages.get(key) {
-            Some(&i) => Ok(self.target(i)),
-            None if failed.contains(key) => Ok(None),
-            None => Err(drafts.contains(key)),
+        (noun, missing, shown): (&str, &str, &str),
+        written: impl Fn(&str) -> String,
+    ) -> Result<Option<markdown::Target>, String> {
+        if let Some(&i) = pages.get(key) {
+            return Ok(self.target(i));
         }
+        if failed.contains(key) {
+            return Ok(None);
+        }
+        if drafts.contains(key) {
+            return Err(format!(
+                "{noun} to a draft: `{shown}` (build with `--drafts` to include it)"
+            ));
+        }
+        let mut msg = format!("{noun} to a missing {missing} `{shown}`");
+        if self.suggest()
+            && let Some(s) = did_you_mean(key, pages.keys().map(String::as_str))
+        {
+            msg.push_str(&format!(" (did you mean `{}`?)", written(s)));
+        }
+        Err(msg)
     }
 }
 
@@ -327,57 +350,38 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                 let Some(path) = self.relative(&decoded) else {
                     return Err(format!("link `{dest}` climbs above `content/`"));
                 };
-                self.find(&links.by_source, &links.failed_sources, &links.draft_sources, &path)
-                    .map_err(|draft| {
-                        if draft {
-                            return format!(
-                                "link to a draft: `content/{path}` (build with `--drafts` to include it)"
-                            );
-                        }
-                        let mut msg = format!("link to a missing file `content/{path}`");
-                        if self.suggest()
-                                && let Some(s) = did_you_mean(&path, links.by_source.keys().map(String::as_str))
-                        {
-                            msg.push_str(&format!(" (did you mean `{}`?)", self.written_relative(s)));
-                        }
-                        msg
-                    })
+                self.find(
+                    (
+                        &links.by_source,
+                        &links.failed_sources,
+                        &links.draft_sources,
+                    ),
+                    &path,
+                    ("link", "file", &format!("content/{path}")),
+                    |s| self.written_relative(s),
+                )
             }
             markdown::LinkKind::ContentPath => {
                 let dest = dest.trim_start_matches('/');
-                self.find(&links.by_source, &links.failed_sources, &links.draft_sources, dest)
-                    .map_err(|draft| {
-                        if draft {
-                            return format!(
-                                "link to a draft: `content/{dest}` (build with `--drafts` to include it)"
-                            );
-                        }
-                        let mut msg = format!("link to a missing file `content/{dest}`");
-                        if self.suggest()
-                                && let Some(s) = did_you_mean(dest, links.by_source.keys().map(String::as_str))
-                        {
-                            msg.push_str(&format!(" (did you mean `@/{s}`?)"));
-                        }
-                        msg
-                    })
+                self.find(
+                    (
+                        &links.by_source,
+                        &links.failed_sources,
+                        &links.draft_sources,
+                    ),
+                    dest,
+                    ("link", "file", &format!("content/{dest}")),
+                    |s| format!("@/{s}"),
+                )
             }
             markdown::LinkKind::Wiki if dest.contains('/') => {
                 let path = dest.trim_matches('/');
-                self.find(&links.by_path, &links.failed_paths, &links.draft_paths, path)
-                    .map_err(|draft| {
-                        if draft {
-                            return format!(
-                                "wikilink to a draft: `[[{dest}]]` (build with `--drafts` to include it)"
-                            );
-                        }
-                        let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
-                        if self.suggest()
-                                && let Some(s) = did_you_mean(path, links.by_path.keys().map(String::as_str))
-                        {
-                            msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
-                        }
-                        msg
-                    })
+                self.find(
+                    (&links.by_path, &links.failed_paths, &links.draft_paths),
+                    path,
+                    ("wikilink", "page", &format!("[[{dest}]]")),
+                    |s| format!("[[{s}]]"),
+                )
             }
             markdown::LinkKind::Wiki => match links.by_slug.get(dest).map(Vec::as_slice) {
                 Some([i]) => Ok(self.target(*i)),

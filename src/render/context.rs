@@ -468,6 +468,14 @@ pub(super) fn kind_name(k: &PageKind) -> &'static str {
 mod tests {
     use super::*;
 
+    /// Whether the manual's reference has `variable-<group>-<key>.md`.
+    fn in_manual(group: &str, key: &str) -> bool {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/content/reference")
+            .join(format!("variable-{group}-{}.md", key.replace('_', "-")))
+            .is_file()
+    }
+
     /// Every key of `page` has an entry in the manual's reference
     /// (`docs/content/reference/variable-page-<key>.md`).
     #[test]
@@ -483,15 +491,7 @@ mod tests {
         let value = serde_json::to_value(&ctx).unwrap();
         let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
         assert!(keys.len() > 20, "{keys:?}");
-        let missing: Vec<&&String> = keys
-            .iter()
-            .filter(|k| {
-                !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("docs/content/reference")
-                    .join(format!("variable-page-{}.md", k.replace('_', "-")))
-                    .is_file()
-            })
-            .collect();
+        let missing: Vec<&&String> = keys.iter().filter(|k| !in_manual("page", k)).collect();
         assert!(
             missing.is_empty(),
             "no reference entry for page.{missing:?}"
@@ -521,10 +521,7 @@ mod tests {
         let mut missing = Vec::new();
         for (group, value) in [("site", site), ("collection", collection)] {
             for key in value.as_object().unwrap().keys() {
-                let entry = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("docs/content/reference")
-                    .join(format!("variable-{group}-{}.md", key.replace('_', "-")));
-                if !entry.is_file() {
+                if !in_manual(group, key) {
                     missing.push(format!("{group}.{key}"));
                 }
             }

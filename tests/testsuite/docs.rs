@@ -75,12 +75,7 @@ fn serve_briefly(dir: &Path) -> String {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let port: u16 = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|p| p.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let port = crate::live::port_of(&line);
     let home = std::net::TcpStream::connect(("127.0.0.1", port)).map(|mut s| {
         use std::io::{Read, Write};
         write!(

@@ -327,7 +327,7 @@ fn serve_with(s: &TestSite, env: &[(&str, &str)]) -> (Running, u16) {
 
 /// The port in `serving ... at http://127.0.0.1:PORT/...`.
 #[track_caller]
-fn port_of(line: &str) -> u16 {
+pub fn port_of(line: &str) -> u16 {
     line.split("127.0.0.1:")
         .nth(1)
         .and_then(|p| p.split('/').next())
