@@ -54,6 +54,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
     );
     let inputs = timed("fingerprint", || {
         crate::output::uptodate::inputs(
+            crate::output::uptodate::Vouch::for_this_system(),
             &config.root,
             &config.theme,
             &out,

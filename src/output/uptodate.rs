@@ -12,6 +12,11 @@
 //! computes both again from file metadata only; if both match, the output
 //! is already what a build would write, and the build stops there,
 //! reprinting the warnings of the build that made it.
+//!
+//! Where the status-change time is missing (Windows) or cannot be trusted
+//! (`CAIRN_FINGERPRINT=content`, for file systems that fake it), a source
+//! file is vouched for by its size and bytes instead ([`Vouch::Content`]):
+//! slower, as every source is read, but blind to timestamps.
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -19,6 +24,27 @@ use std::time::UNIX_EPOCH;
 
 /// The state file, next to the manifest.
 pub const STATE: &str = ".cairn-state";
+
+/// How the inputs' fingerprint vouches for a source file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vouch {
+    /// Size, modification and status-change time (Unix).
+    Metadata,
+    /// Size and the bytes themselves.
+    Content,
+}
+
+impl Vouch {
+    /// [`Vouch::Metadata`] where the status-change time exists (Unix),
+    /// [`Vouch::Content`] elsewhere or when `CAIRN_FINGERPRINT=content`.
+    pub fn for_this_system() -> Vouch {
+        match std::env::var("CAIRN_FINGERPRINT").as_deref() {
+            Ok("content") => Vouch::Content,
+            _ if cfg!(unix) => Vouch::Metadata,
+            _ => Vouch::Content,
+        }
+    }
+}
 
 /// Hashes what a file's metadata says about its bytes: its size, its
 /// modification time and, on Unix, its status-change time. The last cannot
@@ -41,7 +67,26 @@ fn hash_meta(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
     }
 }
 
-fn hash_tree(h: &mut impl Hasher, root: &Path, dir: &Path, skip: &Path) {
+/// Hashes a source file as `vouch` says: its metadata, or its size and
+/// bytes (a file that cannot be read hashes as its metadata).
+fn hash_source(
+    h: &mut impl Hasher,
+    vouch: Vouch,
+    path: &Path,
+    rel: &str,
+    meta: &std::fs::Metadata,
+) {
+    if vouch == Vouch::Content
+        && let Ok(bytes) = std::fs::read(path)
+    {
+        rel.hash(h);
+        bytes.hash(h);
+        return;
+    }
+    hash_meta(h, rel, meta);
+}
+
+fn hash_tree(h: &mut impl Hasher, vouch: Vouch, root: &Path, dir: &Path, skip: &Path) {
     if !dir.exists() {
         "-".hash(h);
         return;
@@ -59,7 +104,7 @@ fn hash_tree(h: &mut impl Hasher, root: &Path, dir: &Path, skip: &Path) {
         };
         if meta.is_file() {
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            hash_meta(h, &rel.to_string_lossy(), &meta);
+            hash_source(h, vouch, entry.path(), &rel.to_string_lossy(), &meta);
         }
     }
 }
@@ -68,6 +113,7 @@ fn hash_tree(h: &mut impl Hasher, root: &Path, dir: &Path, skip: &Path) {
 /// else the output depends on (drafts, base URL, output folder), and
 /// `embedded` the files of the theme built into cairn.
 pub fn inputs(
+    vouch: Vouch,
     root: &Path,
     theme: &str,
     output: &Path,
@@ -81,13 +127,20 @@ pub fn inputs(
         bytes.hash(&mut h);
     }
     options.hash(&mut h);
-    if let Ok(meta) = std::fs::metadata(root.join(crate::config::CONFIG_FILE)) {
-        hash_meta(&mut h, crate::config::CONFIG_FILE, &meta);
+    let config = root.join(crate::config::CONFIG_FILE);
+    if let Ok(meta) = std::fs::metadata(&config) {
+        hash_source(&mut h, vouch, &config, crate::config::CONFIG_FILE, &meta);
     }
     for dir in ["content", "static", "templates"] {
-        hash_tree(&mut h, root, &root.join(dir), output);
+        hash_tree(&mut h, vouch, root, &root.join(dir), output);
     }
-    hash_tree(&mut h, root, &root.join("themes").join(theme), output);
+    hash_tree(
+        &mut h,
+        vouch,
+        root,
+        &root.join("themes").join(theme),
+        output,
+    );
     h.finish()
 }
 
@@ -174,10 +227,35 @@ mod tests {
         std::fs::write(root.join("site.toml"), "x").unwrap();
         std::fs::write(root.join("content/a.md"), "one").unwrap();
         let out = root.join("public");
-        let a = inputs(root, "default", &out, "", &[]);
-        assert_eq!(a, inputs(root, "default", &out, "", &[]));
-        assert_ne!(a, inputs(root, "default", &out, "--drafts", &[]));
-        std::fs::write(root.join("content/a.md"), "two!").unwrap();
-        assert_ne!(a, inputs(root, "default", &out, "", &[]));
+        for (vouch, edit) in [(Vouch::Metadata, "two!"), (Vouch::Content, "three")] {
+            let a = inputs(vouch, root, "default", &out, "", &[]);
+            assert_eq!(a, inputs(vouch, root, "default", &out, "", &[]));
+            assert_ne!(a, inputs(vouch, root, "default", &out, "--drafts", &[]));
+            std::fs::write(root.join("content/a.md"), edit).unwrap();
+            assert_ne!(a, inputs(vouch, root, "default", &out, "", &[]));
+        }
+    }
+
+    #[test]
+    fn content_vouching_sees_bytes_not_timestamps() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let page = root.join("content/a.md");
+        std::fs::write(&page, "one").unwrap();
+        let out = root.join("public");
+        let a = inputs(Vouch::Content, root, "default", &out, "", &[]);
+        // A new modification time alone is no change...
+        let later = std::time::UNIX_EPOCH + std::time::Duration::from_secs(2_000_000_000);
+        let f = std::fs::File::options().write(true).open(&page).unwrap();
+        f.set_modified(later).unwrap();
+        drop(f);
+        assert_eq!(a, inputs(Vouch::Content, root, "default", &out, "", &[]));
+        // ...and a same-size edit with the old time put back is one.
+        std::fs::write(&page, "owe").unwrap();
+        let f = std::fs::File::options().write(true).open(&page).unwrap();
+        f.set_modified(later).unwrap();
+        drop(f);
+        assert_ne!(a, inputs(Vouch::Content, root, "default", &out, "", &[]));
     }
 }

@@ -12,6 +12,7 @@
 //! touches the disk.
 
 mod bodies;
+pub(crate) mod budget;
 pub(crate) mod charts;
 mod compare;
 mod context;

@@ -196,8 +196,9 @@ pub(super) fn render_shortcode(
         })?;
         ctx.insert("chart", chart);
     }
-    super::templates::render_budgeted(&sh.c.templates.tera, &template, &ctx)
-        .map_err(|e| ShortcodeFailure::Template(sh.c.templates.error(&e)))
+    sh.c.templates
+        .render(&template, &ctx)
+        .map_err(ShortcodeFailure::Template)
 }
 
 /// What a shortcode template knows of the page that calls it.

@@ -14,6 +14,7 @@ use tera::{Context, ErrorKind, Kwargs, State, Tera};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Data, OutputFile};
+use crate::render::budget;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme.rs"));
@@ -181,6 +182,43 @@ impl Templates {
         crate::render::template_errors::diagnostic(e, &self.view())
     }
 
+    /// Renders `template` (a page's or a shortcode's) under the budgets of
+    /// [`budget`]; an error is at the template file, line and column.
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        match budget::render(&self.tera, template, ctx) {
+            Ok(html) => Ok(html),
+            Err(budget::Failure::Tera(e)) => Err(self.error(&e)),
+            Err(budget::Failure::Overrun(o)) => Err(self.overrun(template, &o)),
+        }
+    }
+
+    /// A render stopped by its budget, at the line of the last text it
+    /// wrote (looked for in `template` first, then in the others).
+    fn overrun(&self, template: &str, o: &budget::Overrun) -> Diagnostic {
+        let first = self.sources.get_key_value(template);
+        let order = first
+            .into_iter()
+            .chain(self.sources.iter().filter(|(n, _)| n.as_str() != template))
+            .map(|(n, s)| (n.as_str(), s.text.as_str()));
+        let d = match budget::locate(&o.last_text, order) {
+            Some((name, line, col)) => {
+                let s = &self.sources[name];
+                Diagnostic::error_at(&s.shown, line, col, o.message()).with_source(&s.text)
+            }
+            None => Diagnostic::error(
+                self.sources.get(template).map_or_else(
+                    || PathBuf::from(format!("templates/{template}")),
+                    |s| s.shown.clone(),
+                ),
+                o.message(),
+            ),
+        };
+        d.with_hint(match o.what {
+            "size" => "a page this large is almost always a loop inside a loop",
+            _ => "`CAIRN_TEMPLATE_BUDGET=SECONDS` gives each page more time, if the page really needs it",
+        })
+    }
+
     fn view(&self) -> crate::render::template_errors::Sources<'_> {
         files(&self.sources)
     }
@@ -302,55 +340,7 @@ pub fn render_page(
     template: &str,
     ctx: &Context,
 ) -> Result<String, Diagnostic> {
-    render_budgeted(&templates.tera, template, ctx).map_err(|e| templates.error(&e))
-}
-
-/// Renders one template (a page or a shortcode call) with a fresh
-/// [`RANGE_BUDGET`].
-pub fn render_budgeted(tera: &Tera, template: &str, ctx: &Context) -> tera::TeraResult<String> {
-    RANGE_LEFT.with(|left| left.set(RANGE_BUDGET));
-    tera.render(template, ctx)
-}
-
-/// How many values `range()` may produce while one page renders: far
-/// above any real template, far below the nested loops of a template
-/// that would run for minutes (two loops of 99,999 are ten billion).
-pub const RANGE_BUDGET: u64 = 1_000_000;
-
-thread_local! {
-    /// What is left of [`RANGE_BUDGET`] for the page rendering on this
-    /// thread (a page renders on one thread, start to end).
-    static RANGE_LEFT: std::cell::Cell<u64> = const { std::cell::Cell::new(RANGE_BUDGET) };
-}
-
-/// `range(end=N)`, `range(start=A, end=B, step_by=S)`: the integers from
-/// `start` (default 0) up to `end` (excluded), or down with a negative
-/// step, counted against the page's [`RANGE_BUDGET`].
-fn range(kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<i64>> {
-    let start = kwargs.get::<i64>("start")?.unwrap_or(0);
-    let end = kwargs.must_get::<i64>("end")?;
-    let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
-    if step == 0 {
-        return Err(tera::Error::message(
-            "`range` needs a `step_by` other than 0",
-        ));
-    }
-    if step > 0 && start > end {
-        return Err(tera::Error::message(
-            "`range` was given a `start` greater than its `end`",
-        ));
-    }
-    let span = (i128::from(end) - i128::from(start)).unsigned_abs();
-    let len = span.div_ceil(i128::from(step).unsigned_abs());
-    let len = if (end >= start) == (step > 0) { len } else { 0 };
-    let left = RANGE_LEFT.with(|l| l.get());
-    if len > u128::from(left) {
-        return Err(tera::Error::message(format!(
-            "`range` would go past {RANGE_BUDGET} values on this page; a loop this large would take minutes to render"
-        )));
-    }
-    RANGE_LEFT.with(|l| l.set(left - len as u64));
-    Ok((0..len as i64).map(|i| start + i * step).collect())
+    templates.render(template, ctx)
 }
 
 /// Registers cairn's functions and filters (listed, with one example each,
@@ -368,7 +358,7 @@ fn register(tera: &mut Tera, config: &Config) {
             Ok(format!("{base_path}{}", path.trim_start_matches('/')))
         },
     );
-    tera.register_function("range", range);
+    tera.register_function("range", budget::range);
     tera.register_filter("date", filter_date);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
         crate::content::slug::slugify(v)

@@ -601,6 +601,87 @@ fn no_output_path_leads_into_a_dot_folder_or_a_windows_device_name() {
     assert!(!s.path("content/roles/con.md").exists());
 }
 
+/// Issue 18, case 3, beyond `range`: loops over a stored range (or any
+/// list) are not counted by `range`, so everything a page's template
+/// writes is metered: past the time budget (`CAIRN_TEMPLATE_BUDGET`,
+/// seconds) or 100 MB, the render stops with an error at the line of the
+/// last text it wrote, and the previous output stays as it was.
+#[test]
+fn runaway_loops_over_a_stored_range_stop_at_their_template_line() {
+    let s = site();
+    s.cairn(&["build"]).success();
+    let before = published(&s);
+    // Slow and small: the time budget stops it.
+    s.write(
+        "templates/index.html",
+        "<html><body>\n{% set r = range(end=999) %}\n{% for a in r %}{% for b in r %}{% for c in r %}{% set d = c * 2 %}\n  <b class=\"cell\">\n{% endfor %}{% endfor %}{% endfor %}\n</body></html>\n",
+    );
+    let t = std::time::Instant::now();
+    let run = s.cairn_with(&["build"], &[("CAIRN_TEMPLATE_BUDGET", "1")]);
+    run.failure();
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+    let first = run.error_lines()[0].to_string();
+    assert!(
+        first.starts_with("templates/index.html:4:3: rendering stopped after 1 s"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("CAIRN_TEMPLATE_BUDGET"),
+        "{}",
+        run.stderr
+    );
+    assert!(published(&s) == before, "the output changed");
+    // Fast and large: the size budget stops it, whatever the time budget.
+    s.write(
+        "templates/index.html",
+        "<html><body>\n{% set r = range(end=999) %}\n{% for a in r %}{% for b in r %}{% for c in r %}\n  <i class=\"cell\">{{ c }}</i>\n{% endfor %}{% endfor %}{% endfor %}\n</body></html>\n",
+    );
+    let run = s.cairn(&["build"]);
+    run.failure();
+    let first = run.error_lines()[0].to_string();
+    assert!(
+        first.starts_with(
+            "templates/index.html:4:3: rendering stopped: this template wrote more than 100 MB"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(published(&s) == before, "the output changed");
+    // A loop that writes nothing cannot be stopped from inside: after six
+    // budgets the process ends, saying where, and the output is untouched.
+    s.write(
+        "templates/index.html",
+        "<html><body>\n{% set r = range(end=999) %}\n{% for a in r %}{% for b in r %}{% for c in r %}{% endfor %}{% endfor %}{% endfor %}\n</body></html>\n",
+    );
+    let t = std::time::Instant::now();
+    let run = s.cairn_with(&["build"], &[("CAIRN_TEMPLATE_BUDGET", "0.5")]);
+    run.failure();
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+    assert!(
+        run.stderr.starts_with("templates/index.html: rendering one page has run for more than 3 s without writing anything"),
+        "{}",
+        run.stderr
+    );
+    assert!(published(&s) == before, "the output changed");
+    // A real page is far inside every budget.
+    s.write(
+        "templates/index.html",
+        "<html><body>{% for i in range(end=50000) %}<i>{{ i }}</i>{% endfor %}</body></html>\n",
+    );
+    s.cairn_with(&["build"], &[("CAIRN_TEMPLATE_BUDGET", "5")])
+        .success();
+    assert!(s.read("public/index.html").contains("<i>49999</i>"));
+}
+
+/// The output folder without cairn's marks of a build that was stopped
+/// (`.cairn-building`, `.cairn-tmp/`), which the next build clears.
+fn published(s: &TestSite) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut t = s.tree("public");
+    t.retain(|k, _| !k.starts_with(".cairn-building") && !k.starts_with(".cairn-tmp"));
+    t
+}
+
 /// Issue 18, case 3: nested `range(end=99999)` loops ran for minutes (ten
 /// billion iterations). A page may draw at most a million values from
 /// `range`; past that, an error at the template's line.

@@ -898,6 +898,48 @@ fn watch_writes_the_whole_output_again_after_it_was_removed() {
     assert_equals_clean_build(&s);
 }
 
+/// Case 13, the full disk: a rebuild that failed for want of space left
+/// the previous output (case 5); the next rebuild, once space was back,
+/// wrote only what its own edit changed, so the pages of the failed one
+/// stayed stale. After any failed write the whole output is synced again.
+#[test]
+fn watch_writes_the_whole_output_again_after_a_full_disk_is_freed() {
+    let s = TestSite::fixture("links");
+    let Some(disk) = crate::util::small_tmpfs(&s, "disk") else {
+        return;
+    };
+    let out = disk.join("public");
+    let out_s = out.to_string_lossy().into_owned();
+    let mut w = Running::start(&s, &["watch", "--output", &out_s]);
+    w.wait_for("watching");
+    let filler = disk.fill_but(8 * 1024);
+    // Every page changes; the rebuild cannot write them.
+    let toml = s.read("site.toml");
+    let retitled = toml.replacen("title = \"", "title = \"Renamed ", 1);
+    assert_ne!(toml, retitled);
+    s.write("site.toml", &retitled);
+    w.wait_for("cannot write the output: No space left on device");
+    std::fs::remove_file(&filler).unwrap();
+    pause();
+    let pm = s.read("content/roles/product-manager.md");
+    s.write(
+        "content/roles/product-manager.md",
+        &format!("{pm}\nAfter the disk was freed.\n"),
+    );
+    w.wait_for("rebuilt in");
+    pause();
+    let watched = tree(&out);
+    s.cairn(&["build", "--output", "clean"]).success();
+    let clean = tree(&s.path("clean"));
+    assert_eq!(
+        watched.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &clean {
+        assert!(watched[k] == *v, "{k} differs from a clean build");
+    }
+}
+
 /// Case 14: `mv content x && mv x content` left watch blind to `content/`.
 #[test]
 fn watch_sees_a_source_folder_moved_away_and_back() {

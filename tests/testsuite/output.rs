@@ -331,6 +331,41 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_built() {
     assert!(s.read("public/about/index.html").contains("Omega."));
 }
 
+/// Issue 18, case 11, where there is no status-change time (Windows) or it
+/// cannot be trusted: `CAIRN_FINGERPRINT=content` (the default off Unix)
+/// vouches for sources by their bytes, so the same edit is seen with no
+/// timestamp at all, and a touched but unchanged file is no change.
+#[test]
+fn content_fingerprints_see_an_edit_that_keeps_size_and_times() {
+    let s = TestSite::fixture("basic");
+    let env = [("CAIRN_FINGERPRINT", "content")];
+    let path = s.path("content/about.md");
+    let fixed = std::time::UNIX_EPOCH + std::time::Duration::from_secs(315_532_800);
+    let set_fixed = || {
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(fixed)
+            .unwrap()
+    };
+    s.write("content/about.md", "---\ntitle: About\n---\nAlpha.\n");
+    set_fixed();
+    s.cairn_with(&["build"], &env).success();
+    let run = s.cairn_with(&["build"], &env);
+    assert!(run.stdout.contains("nothing changed"), "{}", run.stdout);
+    s.write("content/about.md", "---\ntitle: About\n---\nOmega.\n");
+    set_fixed();
+    let run = s.cairn_with(&["build"], &env);
+    run.success();
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert!(s.read("public/about/index.html").contains("Omega."));
+    // Rewriting the same bytes (a new status-change time) is no change.
+    s.write("content/about.md", "---\ntitle: About\n---\nOmega.\n");
+    let run = s.cairn_with(&["build"], &env);
+    assert!(run.stdout.contains("nothing changed"), "{}", run.stdout);
+}
+
 /// Issue 18, case 7: a file the user put in the output was overwritten by
 /// a static file of the same name, and deleted when that file went away.
 #[test]
@@ -401,60 +436,21 @@ fn a_link_inside_the_output_is_never_written_or_deleted_through() {
     assert!(!victim.join("c.txt").exists());
 }
 
-/// Unmounts a test filesystem when the test ends, passed or not.
-struct Mounted(std::path::PathBuf);
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 /// Issue 18, case 5: a rebuild that ran out of space left new pages beside
 /// old ones and cairn's temporary files. Every byte is written before the
 /// first file is put in place; a failure leaves the output as it was.
 #[test]
 fn a_full_disk_leaves_the_previous_output_byte_for_byte() {
-    let is_root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !is_root {
-        eprintln!("skipped: mounting a small tmpfs needs root");
-        return;
-    }
     let s = TestSite::fixture("basic");
-    let disk = s.path("disk");
-    std::fs::create_dir_all(&disk).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
-        .arg(&disk)
-        .status()
-        .is_ok_and(|st| st.success());
-    if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here");
+    let Some(disk) = crate::util::small_tmpfs(&s, "disk") else {
         return;
-    }
-    let _guard = Mounted(disk.clone());
+    };
     let out = disk.join("public");
     let out_s = out.to_string_lossy().into_owned();
     s.cairn(&["build", "--output", &out_s]).success();
     let before = tree(&out);
     // Fill the disk but for a few KB, then change every page.
-    let free = {
-        let probe = std::process::Command::new("df")
-            .args(["-B1", "--output=avail"])
-            .arg(&disk)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&probe.stdout)
-            .lines()
-            .nth(1)
-            .and_then(|l| l.trim().parse::<u64>().ok())
-            .unwrap()
-    };
-    let filler = disk.join("filler");
-    std::fs::write(&filler, vec![0u8; (free - 12 * 1024) as usize]).unwrap();
+    let filler = disk.fill_but(12 * 1024);
     retitle(&s);
     let run = s.cairn(&["build", "--output", &out_s]);
     run.failure();

@@ -194,3 +194,61 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// A 2 MB tmpfs mounted at `rel` in the site, unmounted when dropped
+/// (passed or not); `None`, with a message, where mounting needs root.
+pub fn small_tmpfs(s: &TestSite, rel: &str) -> Option<Mounted> {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return None;
+    }
+    let disk = s.path(rel);
+    std::fs::create_dir_all(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&disk)
+        .status()
+        .is_ok_and(|st| st.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return None;
+    }
+    Some(Mounted(disk))
+}
+
+/// A test filesystem, unmounted when the test ends.
+pub struct Mounted(PathBuf);
+
+impl Mounted {
+    /// A path inside the filesystem.
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    /// Fills the filesystem but for `left` bytes; returns the filler file.
+    pub fn fill_but(&self, left: u64) -> PathBuf {
+        let probe = std::process::Command::new("df")
+            .args(["-B1", "--output=avail"])
+            .arg(&self.0)
+            .output()
+            .unwrap();
+        let free = String::from_utf8_lossy(&probe.stdout)
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .unwrap();
+        let filler = self.0.join("filler");
+        std::fs::write(&filler, vec![0u8; free.saturating_sub(left) as usize]).unwrap();
+        filler
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
