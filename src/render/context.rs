@@ -528,4 +528,76 @@ mod tests {
         }
         assert!(missing.is_empty(), "no reference entry for {missing:?}");
     }
+
+    /// Every key of `comparison`, `tag` and `chart` has an entry, and so
+    /// has every top-level name a template can read.
+    #[test]
+    fn every_comparison_tag_and_chart_variable_is_in_the_manual() {
+        let table = serde_json::to_value(TableCtx {
+            title: String::new(),
+            collection: String::new(),
+            url: None,
+            items: Vec::new(),
+            rows: Vec::new(),
+        })
+        .unwrap();
+        let tag = serde_json::to_value(TagCtx {
+            name: "",
+            slug: "",
+            url: String::new(),
+            count: 0,
+            pages: Vec::new(),
+        })
+        .unwrap();
+        let chart = serde_json::to_value(crate::render::charts::ChartCtx {
+            name: String::new(),
+            kind: crate::config::ChartKind::Ladder,
+            collection: String::new(),
+            title: String::new(),
+            svg: String::new(),
+        })
+        .unwrap();
+        let mut missing = Vec::new();
+        for (group, value) in [("comparison", table), ("tag", tag), ("chart", chart)] {
+            for key in value.as_object().unwrap().keys() {
+                if !in_manual(group, key) {
+                    missing.push(format!("{group}.{key}"));
+                }
+            }
+        }
+        let reference =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content/reference");
+        // The globals (render/mod.rs) and what a page kind or shortcode adds
+        // (render/jobs.rs, render/shortcodes.rs); groups have one entry per key.
+        for name in ["comparisons", "charts", "tags"] {
+            if !reference.join(format!("variable-{name}.md")).is_file() {
+                missing.push(name.to_string());
+            }
+        }
+        assert!(missing.is_empty(), "no reference entry for {missing:?}");
+    }
+
+    /// Every page kind (`page.kind`) has an entry naming its template.
+    #[test]
+    fn every_page_kind_is_in_the_manual() {
+        let reference =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content/reference");
+        let content = [
+            PageKind::Home,
+            PageKind::Collection(String::new()),
+            PageKind::Entry(String::new()),
+            PageKind::Plain,
+        ];
+        let generated = ["comparison", "comparisons", "tags", "tag", "search", "404"];
+        let kinds = content.iter().map(kind_name).chain(generated);
+        for kind in kinds {
+            let text = std::fs::read_to_string(reference.join(format!("kind-{kind}.md")))
+                .unwrap_or_else(|_| panic!("no reference entry kind-{kind}.md"));
+            assert!(
+                text.contains(&format!("`page.kind`: `{kind}`")),
+                "kind-{kind}.md"
+            );
+            assert!(text.contains("- Template: `templates/"), "kind-{kind}.md");
+        }
+    }
 }

@@ -170,3 +170,28 @@ fn the_manual_checks_without_a_warning() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains(": warning"), "{stderr}");
 }
+
+/// The guide and reference indexes list every page of their folder in the
+/// Markdown itself (a reader on GitHub follows them as on the built site),
+/// so a new entry that is not listed fails here.
+#[test]
+fn the_indexes_link_every_page_of_their_folder() {
+    for folder in ["guides", "reference"] {
+        let dir = docs().join("content").join(folder);
+        let index = std::fs::read_to_string(dir.join("_index.md")).unwrap();
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md")
+                && name != "_index.md"
+                && !index.contains(&format!("(@/{folder}/{name})"))
+            {
+                missing.push(name);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{folder}/_index.md does not link {missing:?}"
+        );
+    }
+}
