@@ -195,3 +195,140 @@ fn the_indexes_link_every_page_of_their_folder() {
         );
     }
 }
+
+/// Every message cairn builds for a diagnostic in its source (the first
+/// sentence-like string literal after a diagnostic constructor, an error
+/// `message:` or a `msg = format!`) appears in an `error-*` entry of the
+/// reference: its longest fixed part, with `…` where the message has a
+/// value. A new message with no entry fails here, naming file and line.
+#[test]
+fn every_error_message_is_in_the_reference() {
+    let reference = docs().join("content/reference");
+    let mut entries = String::new();
+    for e in std::fs::read_dir(&reference).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("error-") {
+            entries.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    const OPENERS: [&str; 14] = [
+        "Diagnostic::error_at(",
+        "Diagnostic::error(",
+        "error_at(",
+        "error_in(",
+        ".error(",
+        ".err(",
+        "Err(format!(",
+        "Err(String::from(",
+        "Error::other(format!(",
+        "message: format!(",
+        "message: \"",
+        "let mut msg = format!(",
+        "let msg = format!(",
+        "src.at(",
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for file in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        if file.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file.path()).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for opener in OPENERS {
+            for (at, _) in code.match_indices(opener) {
+                // An opener ending in a quote starts the literal itself.
+                let from = at + opener.len() - usize::from(opener.ends_with('"'));
+                let Some(message) = first_sentence_literal(&code[from..]) else {
+                    continue;
+                };
+                let Some(part) = longest_fixed_part(&message) else {
+                    continue;
+                };
+                checked += 1;
+                if !entries.contains(&part) {
+                    let line = code[..at].lines().count();
+                    missing.push(format!(
+                        "{}:{line}: {message}",
+                        file.path().strip_prefix(&src).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 100,
+        "only {checked} messages found: the scan is broken"
+    );
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "messages with no error-* entry in docs/content/reference:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The first string literal with a space in `code`, up to the call's
+/// closing parenthesis (at most 600 bytes on).
+fn first_sentence_literal(code: &str) -> Option<String> {
+    let bytes = code.as_bytes();
+    let (mut i, mut depth) = (0, 1);
+    while i < bytes.len().min(600) && depth > 0 {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len() && (bytes[j] != b'"' || bytes[j - 1] == b'\\') {
+                    j += 1;
+                }
+                let lit = &code[start..j.min(code.len())];
+                if lit.contains(' ') {
+                    return Some(lit.replace("\\\"", "\""));
+                }
+                i = j + 1;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The longest stretch of `message` between `{...}` placeholders, with
+/// `{{`/`}}` as printed; `None` when under 8 bytes (too short to tell).
+fn longest_fixed_part(message: &str) -> Option<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                parts.last_mut().unwrap().push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                parts.last_mut().unwrap().push('}');
+            }
+            '{' => {
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                }
+                parts.push(String::new());
+            }
+            _ => parts.last_mut().unwrap().push(c),
+        }
+    }
+    let best = parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .max_by_key(String::len)?;
+    (best.len() >= 8).then_some(best)
+}
