@@ -48,14 +48,32 @@ pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 }
 
 /// Calls `f(name, value)` for every quoted attribute of `html`, in one pass
-/// over the text: each `=` followed by a quote, with the attribute name
-/// right before it.
+/// over the text: each `=` inside a tag followed by a quote, with the
+/// attribute name right before it. Text between tags (a code block that
+/// shows `href="..."`) holds no attributes.
 pub fn attributes<'a>(html: &'a str, mut f: impl FnMut(&str, &'a str)) {
     let bytes = html.as_bytes();
     let mut at = 0;
+    // Whether `seen` (where the tag state was last worked out) is inside a
+    // tag; each stretch of text is looked at once, so the pass stays linear.
+    let (mut seen, mut in_tag) = (0, false);
     while let Some(found) = memchr::memchr(b'=', &bytes[at..]) {
         let eq = at + found;
         at = eq + 1;
+        let between = &bytes[seen..eq];
+        match (
+            memchr::memrchr(b'<', between),
+            memchr::memrchr(b'>', between),
+        ) {
+            (Some(lt), Some(gt)) => in_tag = lt > gt,
+            (Some(_), None) => in_tag = true,
+            (None, Some(_)) => in_tag = false,
+            (None, None) => {}
+        }
+        seen = eq;
+        if !in_tag {
+            continue;
+        }
         let Some(&quote) = bytes.get(eq + 1) else {
             break;
         };
@@ -75,6 +93,8 @@ pub fn attributes<'a>(html: &'a str, mut f: impl FnMut(&str, &'a str)) {
         let value = &html[eq + 2..eq + 2 + len];
         f(&html[start..eq], value);
         at = eq + 2 + len + 1;
+        // A quoted value may hold `<` or `>`; the tag goes on after it.
+        seen = at;
     }
 }
 
@@ -114,4 +134,43 @@ pub fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(html: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        attributes(html, |n, v| out.push((n.to_string(), v.to_string())));
+        out
+    }
+
+    #[test]
+    fn attributes_are_read_inside_tags_only() {
+        assert_eq!(
+            all("<a href=\"/x/\" title='a > b'>t</a> <img src=\"i.png\" alt=\"\">"),
+            [
+                ("href".into(), "/x/".into()),
+                ("title".into(), "a > b".into()),
+                ("src".into(), "i.png".into()),
+                ("alt".into(), String::new()),
+            ]
+        );
+        // A code block showing HTML: its `<` are escaped, its quotes not.
+        assert_eq!(
+            all(
+                "<pre><code>&lt;a href=\"{{ page.permalink }}\"&gt; x id=\"y\"</code></pre><p id=\"z\">"
+            ),
+            [("id".into(), "z".into())]
+        );
+        assert_eq!(
+            all("a = \"b\" <p class=\"c\" data-x=\"1 > 0\" id=\"d\">"),
+            [
+                ("class".into(), "c".into()),
+                ("data-x".into(), "1 > 0".into()),
+                ("id".into(), "d".into()),
+            ]
+        );
+    }
 }

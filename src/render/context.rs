@@ -569,7 +569,7 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content/reference");
         // The globals (render/mod.rs) and what a page kind or shortcode adds
         // (render/jobs.rs, render/shortcodes.rs); groups have one entry per key.
-        for name in ["comparisons", "charts", "tags"] {
+        for name in ["collections", "comparisons", "charts", "tags"] {
             if !reference.join(format!("variable-{name}.md")).is_file() {
                 missing.push(name.to_string());
             }

@@ -288,7 +288,7 @@ pub(super) fn plain_link_hint(
     dest: &str,
 ) -> (Option<String>, String) {
     let path = dest.split('#').next().unwrap_or_default();
-    let hint = "link to pages by their file, `[text](@/roles/product-owner.md)`, so that the link follows the page".to_string();
+    let hint = "link to pages by their file, `[text](@/COLLECTION/PAGE.md)`, so that the link follows the page if its URL changes".to_string();
     if path.is_empty() {
         return (
             None,

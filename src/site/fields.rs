@@ -179,25 +179,42 @@ fn quoted_list(values: &[String]) -> String {
         .join(", ")
 }
 
+/// The error for a value of the wrong type, with the fix when there is an
+/// obvious one (quotes to add or to remove).
+fn wrong_type(def: &FieldDef, found: &Value, page: &Page) -> Diagnostic {
+    let name = &def.name;
+    let mut d = page.error_at(
+        page.positions().value(name),
+        format!(
+            "`{name}` must be {}, found {}",
+            type_desc(def),
+            kind_name(found)
+        ),
+    );
+    if matches!(def.ty, FieldType::String | FieldType::Text)
+        && !matches!(found, Value::Sequence(_) | Value::Mapping(_))
+    {
+        d = d.with_hint("quote the value to make it a string");
+    }
+    // `team_size: "8"`: a number or boolean written in quotes.
+    if let Value::String(s) = found {
+        let unquoted = match def.ty {
+            FieldType::Int => s.trim().parse::<i64>().is_ok(),
+            FieldType::Float => s.trim().parse::<f64>().is_ok_and(f64::is_finite),
+            FieldType::Bool => matches!(s.trim(), "true" | "false"),
+            _ => false,
+        };
+        if unquoted {
+            d = d.with_hint(format!("remove the quotes: `{name}: {}`", s.trim()));
+        }
+    }
+    d
+}
+
 fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
     let name = &def.name;
     let at = || page.positions().value(name);
-    let wrong = |found: &Value| {
-        let mut d = page.error_at(
-            at(),
-            format!(
-                "`{name}` must be {}, found {}",
-                type_desc(def),
-                kind_name(found)
-            ),
-        );
-        if matches!(def.ty, FieldType::String | FieldType::Text)
-            && !matches!(found, Value::Sequence(_) | Value::Mapping(_))
-        {
-            d = d.with_hint("quote the value to make it a string");
-        }
-        vec![d]
-    };
+    let wrong = |found: &Value| vec![wrong_type(def, found, page)];
     let string = |v: &Value| -> Option<String> { v.as_str().map(str::to_string) };
     match def.ty {
         FieldType::String | FieldType::Text => {
@@ -585,6 +602,29 @@ salary = { type = "range", unit = "USD" }
                 "content/roles/x.md:6:8: `since` value `2024-13-01` has no month 13: months run from 01 to 12",
                 "content/roles/x.md:7:7: `home` value `javascript:alert(1)` is not a URL",
                 "content/roles/x.md:8:13: item 2 of `skills` must be a string, found an integer",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_number_or_boolean_gets_the_unquoted_form_as_help() {
+        let text =
+            "---\ntitle: T\nscope: s\nyears: \"8\"\nremote: \"true\"\nratio: \"many\"\n---\n";
+        let page = crate::content::parse_page(
+            Path::new("content/roles/x.md"),
+            Path::new("roles/x.md"),
+            text.to_string(),
+            &["roles", "kpis"],
+        )
+        .unwrap();
+        let (_, ds) = check_page(&page, &config());
+        let hints: Vec<Option<&str>> = ds.iter().map(|d| d.hint.as_deref()).collect();
+        assert_eq!(
+            hints,
+            [
+                Some("remove the quotes: `years: 8`"),
+                None,
+                Some("remove the quotes: `remote: true`"),
             ]
         );
     }

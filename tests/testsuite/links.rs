@@ -371,3 +371,31 @@ fn external_links_are_checked_only_when_asked() {
         run.stdout
     );
 }
+
+/// HTML shown in a code block is text: its `href="..."` and `id="..."`
+/// are neither links to check nor anchors (a theme guide that showed a
+/// template in an untagged code block failed the build).
+#[test]
+fn html_shown_in_a_code_block_is_not_a_link() {
+    let s = TestSite::fixture("links");
+    s.write(
+        "content/shown.md",
+        "---\ntitle: Shown\n---\n\nSee [the anchor](#real).\n\n```\n<a href=\"{{ page.permalink }}\">x</a>\n<p id=\"fake\"></p>\n```\n\n    <link href=\"missing.css\">\n\n## Real\n",
+    );
+    let run = s.cairn(&["build"]);
+    run.success();
+    let html = s.read("public/shown/index.html");
+    assert!(
+        html.contains("href=&quot;{{ page.permalink }}&quot;")
+            || html.contains("href=\"{{ page.permalink }}\""),
+        "{html}"
+    );
+    // An anchor that exists only inside the code block is still missing.
+    s.write(
+        "content/shown.md",
+        "---\ntitle: Shown\n---\n\nSee [it](#fake).\n\n```\n<p id=\"fake\"></p>\n```\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert!(run.stderr.contains("#fake"), "{}", run.stderr);
+}
