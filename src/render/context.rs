@@ -221,6 +221,7 @@ impl<'a> SiteCtx<'a> {
             language: &c.language,
             search: c.search,
             extra: &c.extra,
+            tags_url: None,
         }
     }
 }
@@ -234,6 +235,8 @@ pub(super) struct SiteCtx<'a> {
     pub(super) language: &'a str,
     pub(super) search: bool,
     pub(super) extra: &'a toml::Table,
+    /// The URL of the tags page, when one is written.
+    pub(super) tags_url: Option<String>,
 }
 
 #[derive(Serialize)]

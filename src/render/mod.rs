@@ -162,7 +162,14 @@ pub fn render_into(
     // One listing of every collection, for the global template context and
     // for collection pages.
     let listings = timed("globals", || {
-        let globals = Globals::new(site, &cache.pages, &cache.tables, &cache.order);
+        let mut globals = Globals::new(site, &cache.pages, &cache.tables, &cache.order);
+        let tera = &cache.templates.tera;
+        if !site.tags.is_empty()
+            && tera.contains_template("tags.html")
+            && tera.contains_template("tag.html")
+        {
+            globals.site.tags_url = Some(site.config.url("tags/"));
+        }
         let gc = cache.templates.tera.global_context();
         gc.insert("charts", &cache.charts);
         gc.insert("site", &globals.site);

@@ -1,6 +1,10 @@
-// The default theme in a real browser: for each page at 375px and 1280px,
-// a screenshot (kept under target/screenshots/), no horizontal page
-// overflow, and axe-core with no serious or critical violation.
+// The default theme in a real browser: for each page at 375, 768, 1280 and
+// 1920 px, light and dark, a screenshot (kept under target/screenshots/),
+// no horizontal page overflow, axe-core with no serious or critical
+// violation, and the layout of issue 20: a header at most 64 px tall below
+// 1024 px with a working menu button, a sidebar marking the current page
+// from 1024 px, every compared entry's heading on screen at 375 px, and
+// print colours dark on white whatever the colour scheme.
 // Usage: node theme.mjs BASE_URL OUT_DIR path1 path2 ...
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,7 +17,7 @@ mkdirSync(outDir, { recursive: true });
 const browser = await launch();
 const problems = [];
 try {
-  for (const width of [375, 1280]) {
+  for (const width of [375, 768, 1280, 1920]) {
     for (const scheme of ["light", "dark"]) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
       const page = await context.newPage();
@@ -25,6 +29,50 @@ try {
         await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) problems.push(`${path} at ${width}px (${scheme}): the page overflows sideways by ${overflow}px`);
+        const where = `${path} at ${width}px (${scheme})`;
+        const layout = await page.evaluate(() => {
+          const header = document.querySelector(".site-header");
+          const nav = document.getElementById("site-nav");
+          const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+          const heads = [...document.querySelectorAll("table.compare thead th a")].map((a) => a.getBoundingClientRect());
+          return {
+            header: header ? header.getBoundingClientRect().height : 0,
+            navShown: visible(nav),
+            current: !!nav && !!nav.querySelector('[aria-current="page"], [aria-current="true"]'),
+            headsOff: heads.filter((r) => r.right > window.innerWidth + 0.5 || r.left < -0.5 || r.width === 0).length,
+            heads: heads.length,
+          };
+        });
+        if (width < 1024) {
+          if (layout.header > 64) problems.push(`${where}: the header is ${layout.header}px tall (at most 64)`);
+          if (layout.navShown) problems.push(`${where}: the navigation shows before the menu is opened`);
+          const button = page.locator(".menu-button:visible");
+          if ((await button.count()) === 0) {
+            problems.push(`${where}: no menu button`);
+          } else {
+          await button.click();
+          const opened = await page.evaluate(() => getComputedStyle(document.getElementById("site-nav")).display !== "none");
+          const expanded = await button.getAttribute("aria-expanded");
+          if (!opened || expanded !== "true") problems.push(`${where}: the menu button does not open the navigation`);
+          await page.keyboard.press("Escape");
+          const closed = await page.evaluate(() => getComputedStyle(document.getElementById("site-nav")).display === "none" && document.activeElement?.classList.contains("menu-button"));
+          if (!closed) problems.push(`${where}: Escape does not close the menu and return focus to its button`);
+          }
+        } else {
+          if (!layout.navShown) problems.push(`${where}: no sidebar`);
+          if (path && !path.startsWith("search") && !path.startsWith("no-such") && !layout.current) problems.push(`${where}: the sidebar does not mark where the page is`);
+        }
+        if (width === 375 && layout.headsOff > 0) problems.push(`${where}: ${layout.headsOff} of ${layout.heads} compared entries' headings are off screen`);
+        if (width === 375 && path.startsWith("compare/product") && layout.heads === 0) problems.push(`${where}: no comparison table`);
+        await page.emulateMedia({ media: "print" });
+        const ink = await page.evaluate(() => {
+          const c = getComputedStyle(document.querySelector("main")).color.match(/\d+/g).map(Number);
+          const bg = getComputedStyle(document.body).backgroundColor;
+          return { c, bg, navPrinted: !!document.querySelector(".sidebar") && getComputedStyle(document.querySelector(".sidebar")).display !== "none" };
+        });
+        if (Math.max(...ink.c.slice(0, 3)) > 80) problems.push(`${where}: printed text is rgb(${ink.c.join(",")}), not dark`);
+        if (ink.navPrinted) problems.push(`${where}: the navigation is printed`);
+        await page.emulateMedia({ media: "screen" });
         await page.evaluate(axeSource);
         const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
         for (const v of result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
@@ -38,4 +86,4 @@ try {
   await browser.close();
 }
 check(problems.length === 0, "\n" + problems.join("\n"));
-console.log(`theme browser test: ok (${paths.length} pages, 2 widths, light and dark; screenshots in ${outDir})`);
+console.log(`theme browser test: ok (${paths.length} pages, 4 widths, light and dark; screenshots in ${outDir})`);

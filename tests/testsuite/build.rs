@@ -39,6 +39,7 @@ fn basic_site_output_tree() {
             "style.css",
             "tags/agile/index.html",
             "tags/index.html",
+            "theme.js",
         ]
     );
 }

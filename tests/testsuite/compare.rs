@@ -14,12 +14,14 @@ fn site(extra_toml: &str) -> TestSite {
 }
 
 fn rows(html: &str) -> Vec<(String, String)> {
-    let body = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
-    body.split("<tr class=\"")
+    let body =
+        &html[html.find("<tbody role=\"rowgroup\">").unwrap()..html.find("</tbody>").unwrap()];
+    body.split("<tr role=\"row\" class=\"")
         .skip(1)
         .map(|r| {
             let class = r[..r.find('"').unwrap()].to_string();
-            let label_start = r.find("<th scope=\"row\">").unwrap() + "<th scope=\"row\">".len();
+            let label_start = r.find("<th scope=\"row\" role=\"rowheader\">").unwrap()
+                + "<th scope=\"row\" role=\"rowheader\">".len();
             let label =
                 r[label_start..label_start + r[label_start..].find("</th>").unwrap()].to_string();
             (label, class)
@@ -38,7 +40,7 @@ fn comparison_page_has_every_field_as_a_row() {
     let html = s.read("public/compare/product-owner-vs-product-manager/index.html");
     assert!(html.contains("<title>Product Owner vs Product Manager · Typed</title>"));
     assert!(html.contains("<caption>Product Owner vs Product Manager</caption>"));
-    assert!(html.contains(r#"<th scope="col"><a href="/atlas/roles/product-owner/">Product Owner</a></th><th scope="col"><a href="/atlas/roles/product-manager/">Product Manager</a></th>"#));
+    assert!(html.contains(r#"<th scope="col" role="columnheader"><a href="/atlas/roles/product-owner/">Product Owner</a></th><th scope="col" role="columnheader"><a href="/atlas/roles/product-manager/">Product Manager</a></th>"#));
     assert!(html.contains(r#"<div class="table-scroll" role="region""#));
     let labels: Vec<String> = rows(&html).into_iter().map(|(l, _)| l).collect();
     assert_eq!(
@@ -64,7 +66,15 @@ fn comparison_page_has_every_field_as_a_row() {
         .map(|(l, _)| l)
         .collect();
     assert_eq!(same, ["Remote"], "only the row where both agree is marked");
-    // Cells are formatted by type.
+    // Cells are formatted by type (compared without the attributes that
+    // only serve the stacked phone layout: the role and the column name).
+    let mut plain = html.replace("<td role=\"cell\" ", "<td ");
+    while let Some(at) = plain.find(" data-col=\"") {
+        let end =
+            at + " data-col=\"".len() + plain[at + " data-col=\"".len()..].find('"').unwrap() + 1;
+        plain.replace_range(at..end, "");
+    }
+    assert!(html.contains("<td role=\"cell\" class=\"type-int\" data-col=\"Product Owner\">"));
     for cell in [
         "<td class=\"type-text\">The <strong>how</strong> and the <em>when</em></td>",
         "<td class=\"type-int\">3</td>",
@@ -78,7 +88,7 @@ fn comparison_page_has_every_field_as_a_row() {
         "<td class=\"type-range\">90,000–120,000 USD</td>",
         "<td class=\"type-range\"><span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">not set</span></td>",
     ] {
-        assert!(html.contains(cell), "missing {cell}");
+        assert!(plain.contains(cell), "missing {cell}");
     }
 }
 
@@ -149,7 +159,11 @@ fn shortcode_in_a_paragraph_and_not_in_code() {
             || html.contains("<code>{{ compare(collection=\"nope\") }}</code>")
     );
     assert!(html.contains("{{ compare(collection=\"nope\", items=[]) }}\n</code></pre>"));
-    assert_eq!(html.matches("<table class=\"compare\">").count(), 2);
+    assert_eq!(
+        html.matches("<table class=\"compare stack\" role=\"table\">")
+            .count(),
+        2
+    );
 }
 
 #[test]

@@ -92,15 +92,18 @@ fn collection_matrix_has_every_entry_and_field() {
     let s = typed();
     s.cairn(&["build"]).success();
     let html = s.read("public/roles/index.html");
-    let table =
-        &html[html.find("<table class=\"matrix\">").unwrap()..html.find("</table>").unwrap()];
+    let table = &html[html
+        .find("<table class=\"matrix stack\" role=\"table\">")
+        .unwrap()..html.find("</table>").unwrap()];
     assert!(table.contains("<caption"));
     assert_eq!(
-        table.matches("<th scope=\"col\">").count(),
+        table
+            .matches("<th scope=\"col\" role=\"columnheader\">")
+            .count(),
         13,
         "entry column + 12 fields"
     );
-    assert!(table.contains("<th scope=\"col\">Reports to</th>"));
+    assert!(table.contains("<th scope=\"col\" role=\"columnheader\">Reports to</th>"));
     let pm = table.find(">Product Manager</a></th>").unwrap();
     let po = table.find(">Product Owner</a></th>").unwrap();
     assert!(pm < po, "sorted by title");
