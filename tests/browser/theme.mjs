@@ -62,6 +62,16 @@ try {
           if (!layout.navShown) problems.push(`${where}: no sidebar`);
           if (path && !path.startsWith("search") && !path.startsWith("no-such") && !layout.current) problems.push(`${where}: the sidebar does not mark where the page is`);
         }
+        if (width >= 1280 && path.startsWith("guides/")) {
+          const toc = await page.evaluate(() => {
+            const t = document.querySelector(".toc-inner");
+            if (!t) return null;
+            const r = t.getBoundingClientRect();
+            const main = document.querySelector(".page-grid article").getBoundingClientRect();
+            return { shown: r.left >= main.right, sticky: getComputedStyle(t).position === "sticky" };
+          });
+          if (!toc || !toc.shown || !toc.sticky) problems.push(`${where}: no sticky "On this page" contents`);
+        }
         if (width === 375 && layout.headsOff > 0) problems.push(`${where}: ${layout.headsOff} of ${layout.heads} compared entries' headings are off screen`);
         if (width === 375 && path.startsWith("compare/product") && layout.heads === 0) problems.push(`${where}: no comparison table`);
         await page.emulateMedia({ media: "print" });

@@ -114,7 +114,7 @@ fn headings_get_unique_ids_and_the_toc_needs_three() {
     assert!(po.contains(r#"<h2 id="overview">"#) && po.contains(r#"<h2 id="overview-1">"#));
     assert!(!po.contains(r#"class="toc""#), "two headings: no TOC");
     let about = site.read("public/about/index.html");
-    assert!(about.contains(r#"<nav class="toc" aria-label="On this page">"#));
+    assert!(about.contains(r#"<nav class="toc" aria-labelledby="toc-heading">"#));
 }
 
 #[test]

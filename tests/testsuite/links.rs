@@ -127,7 +127,7 @@ fn heading_ids_stay_unique() {
     let pm = s.read("public/roles/product-manager/index.html");
     assert!(pm.contains(r#"<h2 id="overview">"#) && pm.contains(r#"<h2 id="overview-1">"#));
     assert!(
-        pm.contains(r#"<nav class="toc" aria-label="On this page">"#),
+        pm.contains(r#"<nav class="toc" aria-labelledby="toc-heading">"#),
         "three headings get a TOC"
     );
     assert!(pm.contains(r##"<a class="anchor" href="#duties""##));

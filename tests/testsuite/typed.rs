@@ -54,10 +54,10 @@ fn backlinks_are_grouped_by_field() {
     let s = typed();
     s.cairn(&["build"]).success();
     let kpi = s.read("public/kpis/team-velocity/index.html");
-    assert!(kpi.contains("<h3>Roles: Success metrics</h3>"), "{kpi}");
+    assert!(kpi.contains("<dt>Roles: Success metrics</dt>"), "{kpi}");
     assert!(kpi.contains(r#"<li><a href="/atlas/roles/product-owner/">Product Owner</a></li>"#));
     let pm = s.read("public/roles/product-manager/index.html");
-    assert!(pm.contains("<h3>Roles: Reports to</h3>"));
+    assert!(pm.contains("<dt>Roles: Reports to</dt>"));
     // The raw list is in the context too, with the field label.
     let s = typed().file(
         "templates/page.html",

@@ -18,3 +18,47 @@
     }
   });
 })();
+
+// A copy button on every code block.
+(() => {
+  if (!navigator.clipboard) return;
+  for (const pre of document.querySelectorAll("pre")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = "Copy";
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(pre.querySelector("code")?.innerText ?? pre.innerText);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Copy failed";
+      }
+      setTimeout(() => (button.textContent = "Copy"), 2000);
+    });
+    pre.classList.add("has-copy");
+    pre.append(button);
+  }
+})();
+window.addEventListener("beforeprint", () => { for (const d of document.querySelectorAll("details")) d.open = true; });
+
+// The contents mark the section being read.
+(() => {
+  const links = [...document.querySelectorAll(".toc a[href^='#']")];
+  if (!links.length || !("IntersectionObserver" in window)) return;
+  const byId = new Map(links.map((a) => [decodeURIComponent(a.hash.slice(1)), a]));
+  const headings = [...byId.keys()].map((id) => document.getElementById(id)).filter(Boolean);
+  const mark = (id) => {
+    for (const [key, a] of byId) {
+      if (key === id) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
+    }
+  };
+  const seen = new Set();
+  const observer = new IntersectionObserver((entries) => {
+    for (const e of entries) (e.isIntersecting ? seen.add(e.target.id) : seen.delete(e.target.id));
+    const first = headings.find((h) => seen.has(h.id));
+    if (first) mark(first.id);
+  }, { rootMargin: "0px 0px -70% 0px" });
+  for (const h of headings) observer.observe(h);
+})();
