@@ -92,6 +92,21 @@ try {
       await context.close();
     }
   }
+  // The colour scheme toggle: Auto, Light, Dark, remembered across pages
+  // and applied before the first paint.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const page = await context.newPage();
+  await page.goto(base + paths[0]);
+  const toggle = page.locator(".theme-toggle");
+  await toggle.click();
+  await toggle.click();
+  const label = (await toggle.textContent()).trim();
+  await page.goto(base + "roles/");
+  const after = await page.evaluate(() => ({ theme: document.documentElement.dataset.theme, bg: getComputedStyle(document.body).backgroundColor }));
+  if (label !== "Dark" || after.theme !== "dark" || after.bg !== "rgb(15, 20, 25)") {
+    problems.push(`the scheme toggle: label ${label}, then on the next page theme ${after.theme} and background ${after.bg}`);
+  }
+  await context.close();
 } finally {
   await browser.close();
 }

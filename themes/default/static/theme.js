@@ -62,3 +62,30 @@ window.addEventListener("beforeprint", () => { for (const d of document.querySel
   }, { rootMargin: "0px 0px -70% 0px" });
   for (const h of headings) observer.observe(h);
 })();
+
+// Light, dark or the system's scheme, remembered across pages (the
+// inline script in <head> applies it before the first paint).
+(() => {
+  const button = document.querySelector(".theme-toggle");
+  if (!button) return;
+  const root = document.documentElement;
+  const order = ["auto", "light", "dark"];
+  const names = { auto: "Auto", light: "Light", dark: "Dark" };
+  const show = (mode) => {
+    button.textContent = names[mode];
+    button.setAttribute("aria-label", `Colour scheme: ${names[mode]} (change)`);
+  };
+  let mode = root.dataset.theme || "auto";
+  show(mode);
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    mode = order[(order.indexOf(mode) + 1) % order.length];
+    if (mode === "auto") delete root.dataset.theme;
+    else root.dataset.theme = mode;
+    try {
+      if (mode === "auto") localStorage.removeItem("cairn-theme");
+      else localStorage.setItem("cairn-theme", mode);
+    } catch {}
+    show(mode);
+  });
+})();
