@@ -233,6 +233,28 @@ mod tests {
     }
 
     #[test]
+    fn enum_labels_must_name_declared_values() {
+        let head = "title = \"T\"\nbase_url = \"https://x.org/\"\n[collections.roles.fields]\n";
+        let c = parse(&format!(
+            "{head}track = {{ type = \"enum\", values = [\"strategy\", \"b2b\"], labels = {{ b2b = \"B2B\" }} }}\n"
+        ))
+        .unwrap();
+        let track = &c.collections[0].fields[0];
+        assert_eq!(track.value_label("b2b"), "B2B");
+        assert_eq!(track.value_label("strategy"), "Strategy");
+        assert_eq!(
+            parse(&format!(
+                "{head}track = {{ type = \"enum\", values = [\"strategy\"], labels = {{ stratgy = \"S\" }} }}\nyears = {{ type = \"int\", labels = {{ a = \"b\" }} }}\n"
+            ))
+            .unwrap_err(),
+            [
+                "site.toml:4:58: `labels` names `stratgy`, which is not one of the values of `track` (did you mean `strategy`?)",
+                "site.toml:5:34: `labels` only applies to `enum` fields",
+            ]
+        );
+    }
+
+    #[test]
     fn collections_and_fields_keep_declaration_order() {
         let c = parse(
             r#"title = "T"

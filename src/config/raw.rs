@@ -117,5 +117,6 @@ pub(super) struct RawField {
     pub(super) label: Option<String>,
     pub(super) to: Option<Spanned<String>>,
     pub(super) values: Option<Spanned<Vec<String>>>,
+    pub(super) labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,
     pub(super) unit: Option<String>,
 }

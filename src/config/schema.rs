@@ -118,11 +118,23 @@ pub struct FieldDef {
     pub to: Option<String>,
     /// Allowed values of an `enum`.
     pub values: Vec<String>,
+    /// How readers see an `enum`'s values, where not the value humanised
+    /// (`operating-model` -> `Operating model`).
+    pub labels: std::collections::BTreeMap<String, String>,
     /// Unit of a `range`.
     pub unit: Option<String>,
     /// Where the field is declared in site.toml.
     #[serde(skip)]
     pub pos: Pos,
+}
+
+impl FieldDef {
+    /// What readers see for the `enum` value `v`: its label from
+    /// `labels`, else the value humanised (`operating-model` ->
+    /// `Operating model`).
+    pub fn value_label(&self, v: &str) -> String {
+        self.labels.get(v).cloned().unwrap_or_else(|| humanize(v))
+    }
 }
 
 /// A typed collection declared under `[collections.NAME]`.
@@ -392,6 +404,26 @@ impl Resolver<'_> {
         {
             self.push_at(v.span(), "`values` only applies to `enum` fields");
         }
+        let labels = f
+            .labels
+            .as_ref()
+            .map(|l| l.get_ref().clone())
+            .unwrap_or_default();
+        if let Some(l) = &f.labels {
+            if ty != FieldType::Enum {
+                self.push_at(l.span(), "`labels` only applies to `enum` fields");
+            } else {
+                for key in labels.keys().filter(|k| !values.contains(k)) {
+                    let mut msg = format!(
+                        "`labels` names `{key}`, which is not one of the values of `{fname}`"
+                    );
+                    if let Some(s) = did_you_mean(key, values.iter().map(String::as_str)) {
+                        msg.push_str(&format!(" (did you mean `{s}`?)"));
+                    }
+                    self.push_at(l.span(), msg);
+                }
+            }
+        }
         Some(FieldDef {
             label: f.label.clone().unwrap_or_else(|| humanize(&fname)),
             name: fname,
@@ -399,6 +431,7 @@ impl Resolver<'_> {
             required: f.required,
             to: f.to.as_ref().map(|t| t.get_ref().clone()),
             values,
+            labels,
             unit: f.unit.clone(),
             pos: fpos,
         })

@@ -223,6 +223,7 @@ pub fn format_html(def: &FieldDef, v: &Resolved) -> String {
                 escape_attr(&readable_date(s))
             )
         }
+        Resolved::Str(s) if def.ty == FieldType::Enum => escape_attr(&def.value_label(s)),
         Resolved::Str(s) if def.ty == FieldType::Url => {
             format!("<a href=\"{0}\">{0}</a>", escape_attr(s))
         }
@@ -301,9 +302,20 @@ mod tests {
             label: "F".into(),
             to: Some("roles".into()),
             values: vec![],
+            labels: Default::default(),
             unit: Some("USD".into()),
             pos: Pos::default(),
         }
+    }
+
+    #[test]
+    fn enum_values_show_their_label_or_the_value_humanised() {
+        let mut d = def(FieldType::Enum);
+        d.values = vec!["operating-model".into(), "b2b".into()];
+        d.labels.insert("b2b".into(), "B2B & <partners>".into());
+        let show = |v: &str| format_html(&d, &Resolved::Str(v.into()));
+        assert_eq!(show("operating-model"), "Operating model");
+        assert_eq!(show("b2b"), "B2B &amp; &lt;partners&gt;");
     }
 
     struct Fake;

@@ -83,7 +83,7 @@ fn comparison_page_has_every_field_as_a_row() {
         "<td class=\"type-date\"><time datetime=\"2001-02-13\">13 February 2001</time></td>",
         "<td class=\"type-url\"><a href=\"https://scrumguides.org/\">https://scrumguides.org/</a></td>",
         "<td class=\"type-list\"><ul class=\"value-list\"><li>Prioritisation</li><li>Writing stories</li></ul></td>",
-        "<td class=\"type-enum\">execution</td><td class=\"type-enum\">strategy</td>",
+        "<td class=\"type-enum\">Execution</td><td class=\"type-enum\">Strategy</td>",
         "<td class=\"type-ref\"><a href=\"/atlas/roles/product-manager/\">Product Manager</a></td>",
         "<td class=\"type-range\">90,000–120,000 USD</td>",
         "<td class=\"type-range\"><span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">not set</span></td>",
