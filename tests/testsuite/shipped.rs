@@ -240,3 +240,25 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// Issue 20: the FAQ index listed every question twice (cards, then a
+/// matrix of its one field); a `kind = "faq"` collection gets no matrix,
+/// other collections keep theirs.
+#[test]
+fn the_faq_index_lists_each_question_once() {
+    let s = shipped_site();
+    s.cairn(&["build"]).success();
+    let faqs = s.read("public/faqs/index.html");
+    assert!(
+        !faqs.contains("class=\"matrix"),
+        "no matrix on the FAQ index"
+    );
+    let question = "What does an AI Product Manager need beyond classic product skills?";
+    // In the page's main content (the sidebar and the JSON-LD name it too).
+    let main = &faqs[faqs.find("<main").unwrap()..faqs.find("</main>").unwrap()];
+    assert_eq!(main.matches(question).count(), 1, "the question once");
+    assert!(
+        s.read("public/roles/index.html")
+            .contains("class=\"matrix stack\"")
+    );
+}
