@@ -106,31 +106,16 @@ mod manual_reference {
             .collect();
         assert!(keys.contains(&"base_url"), "{err}");
         wanted.extend(keys.iter().map(|k| slug("config", k)));
-        wanted.extend(
-            crate::config::BUILTIN_KEYS
-                .iter()
-                .map(|k| slug("front-matter", k)),
-        );
-        wanted.extend(
-            crate::config::FieldType::NAMES
-                .iter()
-                .map(|k| slug("type", k)),
-        );
-        wanted.extend(
-            crate::render::template_errors::FILTERS
-                .iter()
-                .map(|k| slug("filter", k)),
-        );
-        wanted.extend(
-            crate::render::template_errors::FUNCTIONS
-                .iter()
-                .map(|k| slug("function", k)),
-        );
-        wanted.extend(
-            crate::render::shortcodes_builtin()
-                .iter()
-                .map(|k| slug("shortcode", k)),
-        );
+        let lists: [(&str, &[&str]); 5] = [
+            ("front-matter", &crate::config::BUILTIN_KEYS),
+            ("type", &crate::config::FieldType::NAMES),
+            ("filter", crate::render::template_errors::FILTERS),
+            ("function", crate::render::template_errors::FUNCTIONS),
+            ("shortcode", crate::render::shortcodes_builtin()),
+        ];
+        for (kind, names) in lists {
+            wanted.extend(names.iter().map(|k| slug(kind, k)));
+        }
         let missing: Vec<&String> = wanted.iter().filter(|s| !has(s)).collect();
         assert!(
             missing.is_empty(),

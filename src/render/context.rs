@@ -479,6 +479,19 @@ mod tests {
             .is_file()
     }
 
+    /// The `group.key` names of the serialized `values` with no entry.
+    fn not_in_manual<const N: usize>(values: [(&str, serde_json::Value); N]) -> Vec<String> {
+        let mut missing = Vec::new();
+        for (group, value) in values {
+            for key in value.as_object().unwrap().keys() {
+                if !in_manual(group, key) {
+                    missing.push(format!("{group}.{key}"));
+                }
+            }
+        }
+        missing
+    }
+
     /// Every key of `page` has an entry in the manual's reference
     /// (`docs/content/reference/variable-page-<key>.md`).
     #[test]
@@ -521,14 +534,7 @@ mod tests {
             entries: Vec::new(),
         })
         .unwrap();
-        let mut missing = Vec::new();
-        for (group, value) in [("site", site), ("collection", collection)] {
-            for key in value.as_object().unwrap().keys() {
-                if !in_manual(group, key) {
-                    missing.push(format!("{group}.{key}"));
-                }
-            }
-        }
+        let missing = not_in_manual([("site", site), ("collection", collection)]);
         assert!(missing.is_empty(), "no reference entry for {missing:?}");
     }
 
@@ -560,14 +566,7 @@ mod tests {
             svg: String::new(),
         })
         .unwrap();
-        let mut missing = Vec::new();
-        for (group, value) in [("comparison", table), ("tag", tag), ("chart", chart)] {
-            for key in value.as_object().unwrap().keys() {
-                if !in_manual(group, key) {
-                    missing.push(format!("{group}.{key}"));
-                }
-            }
-        }
+        let mut missing = not_in_manual([("comparison", table), ("tag", tag), ("chart", chart)]);
         let reference =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content/reference");
         // The globals (render/mod.rs) and what a page kind or shortcode adds
