@@ -394,6 +394,9 @@ fn serve_pages_status_types_and_redirects() {
         home.body.contains("<script id=\"cairn-live-reload\">"),
         "live reload is injected"
     );
+    // ...by the server only: `cairn build` writes none.
+    s.cairn(&["build", "--output", "built"]).success();
+    assert!(!s.read("built/index.html").contains("cairn-live-reload"));
     assert!(
         get(port, "/kb/style.css")
             .head
