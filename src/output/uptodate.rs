@@ -122,6 +122,15 @@ pub fn inputs(
 ) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    // A rebuilt cairn of the same version (a development build, a patched
+    // package) may write different pages: its executable is an input too.
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::metadata(exe).ok())
+    {
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+    }
     for (name, bytes) in embedded {
         name.hash(&mut h);
         bytes.hash(&mut h);

@@ -254,6 +254,33 @@ fn nothing_changed_is_detected_and_any_change_rebuilds() {
     );
 }
 
+/// A rebuilt cairn of the same version may write other pages (issue 20's
+/// charts were stale after a rebuild): the executable is part of what a
+/// build is up to date with.
+#[test]
+fn another_cairn_executable_rebuilds_an_up_to_date_site() {
+    let s = TestSite::fixture("links");
+    let exe = s.path("cairn-copy");
+    std::fs::copy(env!("CARGO_BIN_EXE_cairn"), &exe).unwrap();
+    s.cairn_at(&exe, &["build"]).success();
+    let again = s.cairn_at(&exe, &["build"]);
+    assert!(again.stdout.contains("nothing changed"), "{}", again.stdout);
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&exe)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let rebuilt = s.cairn_at(&exe, &["build"]);
+    rebuilt.success();
+    assert!(
+        !rebuilt.stdout.contains("nothing changed"),
+        "{}",
+        rebuilt.stdout
+    );
+}
+
 /// Issue 18, case 10: two builds into one folder at once left stray
 /// temporary files. The output folder is locked for one writer.
 #[test]

@@ -125,6 +125,11 @@ impl TestSite {
         run_with(&self.root, args, env)
     }
 
+    /// Runs the cairn executable at `exe` (a copy of the one under test).
+    pub fn cairn_at(&self, exe: &Path, args: &[&str]) -> Run {
+        run_command(Command::new(exe), &self.root, args, &[])
+    }
+
     /// Runs `cairn ARGS` with its address space limited to `bytes`
     /// (`ulimit -v`): a run that needs more fails instead of swapping.
     pub fn cairn_limited(&self, args: &[&str], bytes: u64) -> Run {
