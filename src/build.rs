@@ -4,6 +4,7 @@
 //! stager, then commit the output and remember what was built. A failure in
 //! any stage leaves the output folder as it was.
 
+use crate::config::Config;
 use std::path::{Path, PathBuf};
 
 use crate::content;
@@ -36,6 +37,50 @@ fn drop_aside<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// The report of the last build when nothing it depends on has changed
+/// since (decided from file metadata alone, before any parsing); else the
+/// fingerprint of the inputs, for the build to record.
+fn up_to_date(opts: &BuildOptions, config: &Config, out: &Path) -> Result<BuildReport, u64> {
+    let options = format!(
+        "drafts={} base_url={} output={} git={:?}",
+        opts.drafts,
+        config.base_url,
+        out.display(),
+        // Pages dated from git change with a commit, not with their file.
+        config
+            .updated_from_git
+            .then(|| crate::content::git::head(&config.root))
+    );
+    let inputs = timed("fingerprint", || {
+        crate::output::uptodate::inputs(
+            crate::output::uptodate::Vouch::for_this_system(),
+            &config.root,
+            &config.theme,
+            out,
+            &options,
+            crate::render::templates::embedded_theme(),
+        )
+    });
+    if let Some(state) = crate::output::uptodate::read(out)
+        && !out.join(output::TMP_DIR).exists()
+        && !out.join(output::BUILDING).exists()
+        && state.inputs == inputs
+        && crate::output::uptodate::outputs(out) == Some(state.outputs)
+    {
+        return Ok(BuildReport {
+            pages: state.pages,
+            files: state.files,
+            sync: SyncStats {
+                written: 0,
+                unchanged: state.files,
+                removed: 0,
+            },
+            replayed_warnings: Some(state.warnings),
+        });
+    }
+    Err(inputs)
+}
+
 /// Builds the site: load, render, then write the output folder.
 pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnostics> {
     // Up to date? Decided from file metadata alone, before any parsing.
@@ -46,42 +91,10 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         ds.push(Diagnostic::error(display_out(&config.root, &out), m));
         return Err(ds);
     }
-    let options = format!(
-        "drafts={} base_url={} output={}",
-        opts.drafts,
-        config.base_url,
-        out.display()
-    );
-    let inputs = timed("fingerprint", || {
-        crate::output::uptodate::inputs(
-            crate::output::uptodate::Vouch::for_this_system(),
-            &config.root,
-            &config.theme,
-            &out,
-            &options,
-            crate::render::templates::embedded_theme(),
-        )
-    });
-    if let Some(state) = crate::output::uptodate::read(&out)
-        && !out.join(output::TMP_DIR).exists()
-        && !out.join(output::BUILDING).exists()
-        && state.inputs == inputs
-        && crate::output::uptodate::outputs(&out) == Some(state.outputs)
-    {
-        return Ok((
-            BuildReport {
-                pages: state.pages,
-                files: state.files,
-                sync: SyncStats {
-                    written: 0,
-                    unchanged: state.files,
-                    removed: 0,
-                },
-                replayed_warnings: Some(state.warnings),
-            },
-            Diagnostics::new(),
-        ));
-    }
+    let inputs = match up_to_date(opts, &config, &out) {
+        Ok(report) => return Ok((report, Diagnostics::new())),
+        Err(inputs) => inputs,
+    };
 
     let mut site = Site::load_with(opts, config)?;
     let shown_out = display_out(&site.config.root, &out);

@@ -136,6 +136,20 @@ pub fn script_safe(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
+/// Percent-encodes everything but ASCII letters, digits, `-`, `_`, `.`,
+/// `~` and `/`, as Zola's and Jinja's `urlencode` do.
+pub fn urlencode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

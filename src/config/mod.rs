@@ -43,6 +43,11 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Whether to build the search index.
     pub search: bool,
+    /// Where a page's source can be edited: a URL with `{path}` (the
+    /// source file relative to the site root), or a prefix it is added to.
+    pub edit_url: Option<String>,
+    /// Whether a page without `updated` takes its file's last commit date.
+    pub updated_from_git: bool,
     /// Typed collections in declaration order.
     pub collections: Vec<Collection>,
     /// `[[comparisons]]` blocks, checked against the schema; their items
@@ -108,6 +113,17 @@ impl Config {
                 (String::new(), "/".into())
             }
         };
+        let edit_url = raw
+            .edit_url
+            .as_ref()
+            .and_then(|u| match check_edit_url(u.get_ref()) {
+                Ok(v) => Some(v),
+                Err(msg) => {
+                    let d = r.err(r.at(u.span()), msg);
+                    r.ds.push(d);
+                    None
+                }
+            });
         let collections = r.collections(&raw.collections);
         let comparisons = r.comparisons(&raw.comparisons, &collections);
         let charts = r.charts(&raw.charts, &collections);
@@ -132,6 +148,8 @@ impl Config {
             theme,
             output_dir: root.join(raw.output_dir),
             search: raw.search,
+            edit_url,
+            updated_from_git: raw.updated_from_git,
             collections,
             comparisons,
             charts,
@@ -157,6 +175,43 @@ impl Config {
     /// The collection called `name`.
     pub fn collection(&self, name: &str) -> Option<&Collection> {
         self.collections.iter().find(|c| c.name == name)
+    }
+}
+
+/// Checks `edit_url`: an absolute http(s) URL; without `{path}` the
+/// source path is added after it, so it gets a `/` at the end.
+fn check_edit_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!(
+            "`edit_url` must start with `https://` or `http://`, got `{url}`"
+        ));
+    }
+    if url.contains(char::is_whitespace) {
+        return Err(format!("`edit_url` `{url}` contains a space"));
+    }
+    Ok(if url.contains("{path}") || url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+impl Config {
+    /// Where the page from `source` (relative to the site root) can be
+    /// edited, when `edit_url` is set.
+    pub fn edit_url_of(&self, source: &std::path::Path) -> Option<String> {
+        let pattern = self.edit_url.as_ref()?;
+        let path: Vec<String> = source
+            .components()
+            .map(|c| crate::html::urlencode(&c.as_os_str().to_string_lossy()))
+            .collect();
+        let path = path.join("/");
+        Some(if pattern.contains("{path}") {
+            pattern.replace("{path}", &path)
+        } else {
+            format!("{pattern}{path}")
+        })
     }
 }
 

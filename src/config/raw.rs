@@ -54,6 +54,10 @@ pub(super) struct RawConfig {
     #[serde(default = "default_true")]
     pub(super) search: bool,
     #[serde(default)]
+    pub(super) edit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) updated_from_git: bool,
+    #[serde(default)]
     pub(super) collections: Ordered<Spanned<String>, Spanned<RawCollection>>,
     #[serde(default)]
     pub(super) comparisons: Vec<Spanned<RawComparison>>,

@@ -8,6 +8,7 @@
 
 mod builtins;
 pub mod frontmatter;
+pub mod git;
 pub(crate) mod slug;
 pub mod yaml;
 

@@ -362,6 +362,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) meta_description: String,
     pub(super) jsonld: String,
     pub(super) og_type: &'static str,
+    /// Where the source can be edited (`edit_url` in site.toml).
+    pub(super) edit_url: Option<String>,
     #[serde(flatten)]
     pub(super) nav: Option<&'a Nav>,
     pub(super) extra: &'a Value,
@@ -412,6 +414,7 @@ impl<'a> PageCtx<'a> {
             meta_description: String::new(),
             jsonld: String::new(),
             og_type: "website",
+            edit_url: c.edit_url_of(&p.source),
             nav: None,
             extra: &p.extra,
         }
@@ -452,6 +455,7 @@ impl<'a> PageCtx<'a> {
             meta_description: String::new(),
             jsonld: String::new(),
             og_type: "website",
+            edit_url: None,
             nav: None,
             extra: &NO_VALUE,
         }
@@ -564,6 +568,7 @@ mod tests {
             collection: String::new(),
             title: String::new(),
             svg: String::new(),
+            svg_narrow: String::new(),
         })
         .unwrap();
         let mut missing = not_in_manual([("comparison", table), ("tag", tag), ("chart", chart)]);

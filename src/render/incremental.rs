@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::bodies::{Failed, MetBy, once_per_place, render_body};
 use super::context::Globals;
-use super::jobs::{Job, config_is_faq, job_source, render_job};
+use super::jobs::{Job, job_source, render_job};
 use super::links::{check_fragments, check_rendered_links, merge_backlinks_for};
 use super::outputs::{atom_file, search_doc};
 use super::{PageParts, RenderCache, Shared};
@@ -106,7 +106,7 @@ fn rerender(
     let mut ds = Diagnostics::new();
     let edited: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
     for (i, mut page) in edits {
-        page.set_base(&site.config.base_path, &site.config.base_url);
+        crate::site::settle(&mut page, &site.config, &site.git_days);
         replaced.page(site, i, page);
     }
     let mut bodies = Vec::with_capacity(edited.len());
@@ -178,8 +178,9 @@ fn rerender(
     Ok((files, ds))
 }
 
-/// The jobs of the `affected` pages, and of the FAQ collection pages of
-/// `edited` pages (a FAQ collection page carries every answer in its
+/// The jobs of the `affected` pages, and of the collection pages of
+/// `edited` entries (a collection page shows each entry's first paragraph
+/// as `summary`, and a FAQ collection page carries every answer in its
 /// JSON-LD).
 fn jobs_to_render(
     site: &Site,
@@ -204,16 +205,14 @@ fn jobs_to_render(
         let Some(name) = site.pages[i].collection() else {
             continue;
         };
-        if config_is_faq(site, name) {
-            for (n, (job, _, _)) in cache.jobs.iter().enumerate() {
-                let is_page = match job {
-                    Job::Collection(c) => c == name,
-                    Job::Page(k) => site.pages[*k].kind == PageKind::Collection(name.to_string()),
-                    _ => false,
-                };
-                if is_page {
-                    jobs.insert(n);
-                }
+        for (n, (job, _, _)) in cache.jobs.iter().enumerate() {
+            let is_page = match job {
+                Job::Collection(c) => c == name,
+                Job::Page(k) => site.pages[*k].kind == PageKind::Collection(name.to_string()),
+                _ => false,
+            };
+            if is_page {
+                jobs.insert(n);
             }
         }
     }

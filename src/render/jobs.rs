@@ -374,9 +374,29 @@ pub(super) fn render_job(
             Job::Page(i) => body_of(*i).html.as_str(),
             _ => "",
         };
-        // The shared listing plus this page's own content.
+        // The shared listing plus this page's own content, and each
+        // entry's first paragraph (here only: a body edit re-renders its
+        // collection page, not every page that lists `collections`).
         let mut value = listing.clone();
         value.insert("content".into(), tera::Value::from(content));
+        if let Some(entries) = value
+            .get(&tera::value::Key::from("entries"))
+            .and_then(tera::Value::as_array)
+        {
+            let with_summaries: Vec<tera::Value> = entries
+                .iter()
+                .zip(&sh.c.order[k])
+                .map(|(e, &i)| {
+                    let mut e = e.as_map().cloned().unwrap_or_default();
+                    e.insert(
+                        "summary".into(),
+                        tera::Value::from(sh.c.pages[i].body.summary.as_str()),
+                    );
+                    tera::Value::from(e)
+                })
+                .collect();
+            value.insert("entries".into(), tera::Value::from(with_summaries));
+        }
         ctx.insert_value("collection", tera::Value::from(value));
     }
     let html = templates::render_page(&sh.c.templates, template, &ctx)?;

@@ -26,7 +26,7 @@ pub(super) fn draw_charts(
         .iter()
         .map(|c| {
             let id = format!("chart-{}", c.name);
-            let svg = match c.kind {
+            let (svg, svg_narrow) = match c.kind {
                 ChartKind::Ladder => {
                     let nodes = crate::site::ladder_nodes(
                         site.pages.iter().map(|p| (&p.page, &p.fields)),
@@ -34,7 +34,7 @@ pub(super) fn draw_charts(
                     );
                     // A cycle is an error of loading; nothing to draw.
                     if crate::site::find_cycle(&nodes).is_some() {
-                        String::new()
+                        (String::new(), String::new())
                     } else {
                         crate::render::charts::ladder(&id, &c.title, &nodes)
                     }
@@ -83,6 +83,7 @@ pub(super) fn draw_charts(
                 collection: c.collection.clone(),
                 title: c.title.clone(),
                 svg,
+                svg_narrow,
             }
         })
         .collect()
@@ -127,7 +128,8 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
                 .iter()
                 .find(|(n, _)| *n == def.name)
             {
-                facets.push((def.name.clone(), def.label.clone(), vec![v.clone()]));
+                // Readers filter by the value's label, as pages show it.
+                facets.push((def.name.clone(), def.label.clone(), vec![def.value_label(v)]));
             }
         }
     }

@@ -377,7 +377,9 @@ fn register(tera: &mut Tera, config: &Config) {
             Ok(tera::Value::safe_string(&html))
         },
     );
-    tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| urlencode(v));
+    tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| {
+        crate::html::urlencode(v)
+    });
     tera.register_filter(
         "json_encode",
         |v: tera::Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -398,20 +400,6 @@ fn filter_date(v: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
         None => jiff::fmt::strtime::format(format, date.calendar_day()),
     };
     out.map_err(|e| fail(e.to_string()))
-}
-
-/// Percent-encodes everything but ASCII letters, digits, `-`, `_`, `.`,
-/// `~` and `/`, as Zola's and Jinja's `urlencode` do.
-pub fn urlencode(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

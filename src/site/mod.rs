@@ -60,6 +60,8 @@ pub struct Site {
     pub tags: Vec<TagInfo>,
     /// Redirect pages: (output path, page they lead to).
     pub aliases: Vec<(String, usize)>,
+    /// Last-commit days of the sources, when `updated_from_git` is set.
+    pub git_days: HashMap<PathBuf, content::Date>,
     /// Everything found while loading: warnings, and errors that do not
     /// stop the rest of the site from being checked (a render reports its
     /// own problems too, so that one run shows every mistake).
@@ -102,7 +104,27 @@ impl Site {
     /// be read is left out, and links and references to it are not errors).
     pub fn load_with(opts: &BuildOptions, mut config: Config) -> Result<Site, Diagnostics> {
         config.output_dir = output_dir(opts, &config);
+        // One `git log` for the whole site, while the content is read.
+        let git = config.updated_from_git.then(|| {
+            let root = config.root.clone();
+            std::thread::spawn(move || content::git::last_commit_days(&root))
+        });
         let (loaded, mut ds) = timed("load content", || content::load(&config));
+        let git_days = match git.map(|t| t.join()) {
+            None => HashMap::new(),
+            Some(Ok(Ok(days))) => days,
+            Some(Ok(Err(why))) => {
+                ds.push(
+                    Diagnostic::error(
+                        crate::config::CONFIG_FILE,
+                        format!("`updated_from_git` is set, but {why}; pages without `updated` show no date"),
+                    )
+                    .warning(),
+                );
+                HashMap::new()
+            }
+            Some(Err(_)) => HashMap::new(),
+        };
         let drafts: HashSet<(String, String)> = loaded
             .pages
             .iter()
@@ -125,7 +147,7 @@ impl Site {
             .into_iter()
             .partition(|p| opts.drafts || !p.draft);
         for p in &mut pages {
-            p.set_base(&config.base_path, &config.base_url);
+            settle(p, &config, &git_days);
         }
         check_paths(&pages, &mut ds);
         let typed: Vec<TypedFields> = timed("validate", || {
@@ -174,6 +196,7 @@ impl Site {
             links,
             tags,
             aliases,
+            git_days,
             diagnostics: ds,
         })
     }
@@ -182,6 +205,15 @@ impl Site {
     /// own, but nothing is written).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
+    }
+}
+
+/// What a loaded page takes from the site: its URLs under the base URL,
+/// and its file's last-commit day when it has no `updated` of its own.
+pub(crate) fn settle(page: &mut Page, config: &Config, git_days: &HashMap<PathBuf, content::Date>) {
+    page.set_base(&config.base_path, &config.base_url);
+    if page.updated.is_none() {
+        page.updated = git_days.get(&page.source).cloned();
     }
 }
 

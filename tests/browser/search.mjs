@@ -18,9 +18,10 @@ try {
     if (r.status() >= 400 && !r.url().endsWith("favicon.ico")) failed.push(`${r.status()} ${r.url()}`);
   });
   await page.goto(base);
-  // "/" focuses the search box in the header.
+  // "/" focuses the search box (on the home page, the one in its hero:
+  // the header has none there).
   await page.keyboard.press("/");
-  check(await page.evaluate(() => document.activeElement && document.activeElement.id === "site-search"), "'/' did not focus the search box");
+  check(await page.evaluate(() => document.activeElement && document.activeElement.id === "hero-search" && !document.getElementById("site-search")), "'/' did not focus the home page's search box");
   await page.keyboard.type("velocity");
   await page.keyboard.press("Enter");
   await page.waitForURL((u) => u.pathname.endsWith("/atlas/search/") && u.searchParams.get("q") === "velocity");
@@ -35,7 +36,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll("#search-results li").length === 2);
   const both = await page.$$eval("#search-results li a", (as) => as.map((a) => a.textContent).sort());
   check(JSON.stringify(both) === JSON.stringify(["Product Manager", "Product Owner"]), `unfiltered: ${both}`);
-  await page.check('input[name="track"][value="execution"]');
+  await page.check('input[name="track"][value="Execution"]');
   await page.waitForFunction(() => document.querySelectorAll("#search-results li").length === 1);
   const filtered = await page.textContent("#search-results li a");
   check(filtered === "Product Owner", `filtered: ${filtered}`);

@@ -4,7 +4,10 @@
 // violation, and the layout of issue 20: a header at most 64 px tall below
 // 1024 px with a working menu button, a sidebar marking the current page
 // from 1024 px, every compared entry's heading on screen at 375 px, and
-// print colours dark on white whatever the colour scheme.
+// print colours dark on white whatever the colour scheme; charts with
+// text of at least 12 px, whole labels inside their boxes, edges clear of
+// boxes and links in reading order; a collection's matrix closed on a
+// phone and, from 1280 px, open with its header row kept in view.
 // Usage: node theme.mjs BASE_URL OUT_DIR path1 path2 ...
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -72,6 +75,58 @@ try {
           });
           if (!toc || !toc.shown || !toc.sticky) problems.push(`${where}: no sticky "On this page" contents`);
         }
+        // Charts: drawn for the width they get, so their text keeps at
+        // least 12 px; labels whole and inside their boxes; no edge runs
+        // through a box; the keyboard goes through them in reading order.
+        const charts = await page.evaluate(() => {
+          const out = [];
+          for (const svg of document.querySelectorAll("svg.chart")) {
+            if (svg.getClientRects().length === 0) continue;
+            const scale = svg.getScreenCTM().a;
+            for (const t of svg.querySelectorAll("text")) {
+              const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+              if (px < 12) out.push(`text "${t.textContent}" renders at ${px.toFixed(1)}px`);
+              if (t.textContent.includes("…")) out.push(`label "${t.textContent}" is cut`);
+            }
+            const boxes = [...svg.querySelectorAll("rect.chart-node")].map((r) => ({ r, b: r.getBBox(), t: r.parentNode.querySelector("text") }));
+            for (const { b, t } of boxes) {
+              const tb = t.getBBox();
+              if (tb.x < b.x || tb.y < b.y || tb.x + tb.width > b.x + b.width || tb.y + tb.height > b.y + b.height) {
+                out.push(`label "${t.textContent}" spills out of its box`);
+              }
+            }
+            for (const path of svg.querySelectorAll("path.chart-edge")) {
+              const len = path.getTotalLength();
+              for (let d = 4; d < len - 4; d += 3) {
+                const p = path.getPointAtLength(d);
+                const hit = boxes.find(({ b }) => p.x > b.x + 1 && p.x < b.x + b.width - 1 && p.y > b.y + 1 && p.y < b.y + b.height - 1);
+                if (hit) { out.push(`an edge runs through "${hit.t.textContent}"`); break; }
+              }
+            }
+            const links = [...svg.querySelectorAll("a")].map((a) => a.getBoundingClientRect());
+            for (let k = 1; k < links.length; k++) {
+              const [a, b] = [links[k - 1], links[k]];
+              if (b.top < a.top - 1 || (Math.abs(b.top - a.top) <= 1 && b.left < a.left)) { out.push(`link ${k + 1} comes before link ${k} on screen`); break; }
+            }
+          }
+          return out;
+        });
+        for (const c of charts) problems.push(`${where}: chart: ${c}`);
+        // A collection's matrix: closed on a phone (a long stack of cards),
+        // open from 640 px, its header row kept in view as it scrolls.
+        const matrix = await page.evaluate(async () => {
+          const d = document.querySelector(".matrix-details");
+          if (!d) return null;
+          const box = d.querySelector(".table-scroll");
+          box.scrollTop = 300;
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const head = d.querySelector("thead th:nth-child(2)");
+          const out = { open: d.open, scrolled: box.scrollTop, stuck: Math.abs(head.getBoundingClientRect().top - box.getBoundingClientRect().top) <= 2 };
+          box.scrollTop = 0;
+          return out;
+        });
+        if (matrix && width < 640 && matrix.open) problems.push(`${where}: the matrix starts open on a phone`);
+        if (matrix && width >= 1280 && (!matrix.open || (matrix.scrolled > 0 && !matrix.stuck))) problems.push(`${where}: the matrix is closed or its header row scrolls away (${JSON.stringify(matrix)})`);
         if (width === 375 && layout.headsOff > 0) problems.push(`${where}: ${layout.headsOff} of ${layout.heads} compared entries' headings are off screen`);
         if (width === 375 && path.startsWith("compare/product") && layout.heads === 0) problems.push(`${where}: no comparison table`);
         await page.emulateMedia({ media: "print" });
@@ -92,7 +147,7 @@ try {
       await context.close();
     }
   }
-  // The colour scheme toggle: Auto, Light, Dark, remembered across pages
+  // The colour scheme toggle: system, light, dark, remembered across pages
   // and applied before the first paint.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
   const page = await context.newPage();
@@ -103,7 +158,7 @@ try {
   const label = (await toggle.textContent()).trim();
   await page.goto(base + "roles/");
   const after = await page.evaluate(() => ({ theme: document.documentElement.dataset.theme, bg: getComputedStyle(document.body).backgroundColor }));
-  if (label !== "Dark" || after.theme !== "dark" || after.bg !== "rgb(15, 20, 25)") {
+  if (label !== "Colours: dark" || after.theme !== "dark" || after.bg !== "rgb(15, 20, 25)") {
     problems.push(`the scheme toggle: label ${label}, then on the next page theme ${after.theme} and background ${after.bg}`);
   }
   await context.close();

@@ -149,6 +149,7 @@ fn theme_pages_fit_every_width_and_pass_axe() {
             "compare/product-manager-vs-product-owner/",
             "compare/",
             "guides/pm-vs-po/",
+            "guides/career-paths-and-pay/",
             "tags/",
             "search/?q=backlog",
             "no-such-page/",

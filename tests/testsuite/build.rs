@@ -219,3 +219,132 @@ fn collection_template_is_used_for_its_entries() {
         "other collections keep page.html"
     );
 }
+
+/// Issue 20: "Edit this page" from `edit_url` (a pattern with `{path}`, or
+/// a prefix), and "Last updated" from `updated`.
+#[test]
+fn edit_links_and_last_updated_dates() {
+    let s = TestSite::fixture("links").file(
+        "content/notes/on call.md",
+        "---\ntitle: On call\nupdated: 2024-04-01\n---\n\nNotes.\n",
+    );
+    let toml = s.read("site.toml");
+    s.write(
+        "site.toml",
+        &toml.replace(
+            "base_url = \"https://example.org/kb/\"\n",
+            "base_url = \"https://example.org/kb/\"\nedit_url = \"https://github.com/me/kb/edit/main/{path}\"\n",
+        ),
+    );
+    s.cairn(&["build"]).success();
+    let html = s.read("public/notes/on-call/index.html");
+    assert!(html.contains(
+        r#"<p class="page-meta">Last updated <time datetime="2024-04-01">1 April 2024</time><span class="edit-link"> · <a href="https://github.com/me/kb/edit/main/content/notes/on%20call.md">Edit this page</a></span></p>"#
+    ), "{html}");
+    // No date: the link alone. Generated pages have no source to edit.
+    let pm = s.read("public/roles/product-manager/index.html");
+    assert!(pm.contains(r#"<p class="page-meta"><span class="edit-link"><a href="https://github.com/me/kb/edit/main/content/roles/product-manager.md">"#));
+    assert!(!s.read("public/tags/index.html").contains("Edit this page"));
+    // A prefix gets the path after a slash.
+    s.write(
+        "site.toml",
+        &toml.replace(
+            "base_url = \"https://example.org/kb/\"\n",
+            "base_url = \"https://example.org/kb/\"\nedit_url = \"https://git.example/kb/-/edit/main\"\n",
+        ),
+    );
+    s.cairn(&["build"]).success();
+    assert!(s.read("public/roles/product-manager/index.html").contains(r#"href="https://git.example/kb/-/edit/main/content/roles/product-manager.md">Edit this page"#));
+    // Not a URL: an error at its place.
+    s.write(
+        "site.toml",
+        &toml.replace(
+            "base_url = \"https://example.org/kb/\"\n",
+            "base_url = \"https://example.org/kb/\"\nedit_url = \"github.com/me/kb\"\n",
+        ),
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "site.toml:3:12: `edit_url` must start with `https://` or `http://`, got `github.com/me/kb`"
+        ]
+    );
+}
+
+/// Issue 20: with `updated_from_git`, a page without `updated` is dated by
+/// its file's last commit (one `git log` for the site); `updated` wins; a
+/// new commit is a new build; outside a repository, a warning.
+#[test]
+fn last_updated_from_the_last_commit() {
+    let s = TestSite::fixture("links").file(
+        "content/about.md",
+        "---\ntitle: About\nupdated: 2020-01-02\n---\n\nAbout.\n",
+    );
+    let toml = s.read("site.toml");
+    s.write("site.toml", &format!("updated_from_git = true\n{toml}"));
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            "warning: `updated_from_git` is set, but `git log` failed: fatal: not a git repository"
+        ),
+        "{}",
+        run.stderr
+    );
+    let git = |args: &[&str], date: &str| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=A", "-c", "user.email=a@example.org"])
+            .args(args)
+            .current_dir(&s.root)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .expect("git is installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"], "");
+    git(&["add", "content", "site.toml"], "");
+    git(&["commit", "-qm", "first"], "2025-03-04T12:00:00Z");
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let pm = s.read("public/roles/product-manager/index.html");
+    assert!(
+        pm.contains(r#"Last updated <time datetime="2025-03-04">4 March 2025</time>"#),
+        "{pm}"
+    );
+    assert!(
+        s.read("public/sitemap.xml")
+            .contains("<lastmod>2025-03-04</lastmod>")
+    );
+    assert!(
+        s.read("public/about/index.html")
+            .contains(r#"<time datetime="2020-01-02">"#),
+        "`updated` wins"
+    );
+    // A later commit of the page: the next build sees it.
+    s.write(
+        "content/roles/product-manager.md",
+        &(s.read("content/roles/product-manager.md") + "\nMore.\n"),
+    );
+    git(&["commit", "-qam", "second"], "2025-05-06T12:00:00Z");
+    let run = s.cairn(&["build"]);
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert!(
+        s.read("public/roles/product-manager/index.html")
+            .contains("6 May 2025")
+    );
+    // A commit that leaves every file as it was is still a new build.
+    git(
+        &["commit", "-q", "--allow-empty", "-m", "third"],
+        "2025-06-07T12:00:00Z",
+    );
+    let run = s.cairn(&["build"]);
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
+}

@@ -35,15 +35,30 @@ fn charts_on_the_collection_page() {
     s.cairn(&["build"]).success();
     let html = s.read("public/roles/index.html");
     assert!(html.contains("<figcaption>Who reports to whom</figcaption>"));
-    assert!(html.contains(r#"<svg class="chart chart-ladder" role="group" aria-labelledby="chart-ladder-title chart-ladder-desc""#));
+    assert!(html.contains(r#"<svg class="chart chart-ladder chart-wide" role="group" aria-labelledby="chart-ladder-title chart-ladder-desc""#));
+    // A second drawing for phones, with ids of its own.
+    assert!(html.contains(r#"<svg class="chart chart-ladder chart-narrow" role="group" aria-labelledby="chart-ladder-narrow-title chart-ladder-narrow-desc""#));
+    assert!(html.contains(r#"<marker id="chart-ladder-narrow-arrow""#));
     assert!(
         html.contains(
             "<desc id=\"chart-ladder-desc\">Product Owner leads to Product Manager.</desc>"
         )
     );
-    assert!(
-        html.contains(r#"<a href="/atlas/roles/product-manager/"><title>Product Manager</title>"#)
+    assert!(html.contains(r#"<a href="/atlas/roles/product-manager/"><rect class="chart-node""#));
+    // Whole labels, and every entry of the collection, linked or not.
+    let s2 = site().file(
+        "content/roles/group-principal-product-manager.md",
+        "---\ntitle: Group / Principal Product Manager of Very Large Things\nsummary: Leads.\n---\n",
     );
+    s2.cairn(&["build"]).success();
+    let roles = s2.read("public/roles/index.html");
+    for word in ["Group /", "Principal", "Things<"] {
+        assert!(roles.contains(word), "{word}");
+    }
+    assert!(!roles.contains('…'));
+    assert!(roles.contains("not linked: Group / Principal Product Manager of Very Large Things"));
+    // Values are written beside the bars.
+    assert!(roles.contains(">90k–120k</tspan>"));
     assert!(
         html.contains("<figcaption>Roles: Salary</figcaption>"),
         "default title from collection and field label"
@@ -61,7 +76,8 @@ fn chart_shortcode_in_markdown() {
     );
     s.cairn(&["build"]).success();
     let html = s.read("public/about/index.html");
-    assert!(html.contains(r#"<svg class="chart chart-range""#));
+    assert!(html.contains(r#"<svg class="chart chart-range chart-wide""#));
+    assert!(html.contains(r#"<svg class="chart chart-range chart-narrow""#));
     assert!(
         !html.contains("<p><figure"),
         "a chart alone replaces its paragraph"

@@ -623,6 +623,12 @@ fn incremental_body_edits_equal_a_clean_build() {
             .contains(r#"<a href="/kb/roles/product-manager/">Product Manager</a>"#),
         "and removing the link removes it"
     );
+    // The collection page shows each entry's first paragraph: a body edit
+    // renders it again.
+    assert!(
+        s.read("public/roles/index.html")
+            .contains("<p>Back again, linking")
+    );
     drop(w);
     assert_equals_clean_build(&s);
 }

@@ -232,6 +232,14 @@ fn json_ld_from_typed_data() {
         .map(|q| q["name"].as_str().unwrap())
         .collect();
     assert_eq!(questions, ["How do I deploy?", "Why publish with cairn?"]);
+    // The FAQ page lists each question once, with its answer's first
+    // paragraph (issue 20), and no matrix.
+    let index = s.read("public/faqs/index.html");
+    assert!(index.contains(
+        "<h2 id=\"q-why\"><a href=\"/atlas/faqs/why/\">Why publish with cairn?</a></h2>\n    <p>Because every answer is checked.</p>"
+    ), "{index}");
+    assert_eq!(index.matches("<section class=\"faq-item\"").count(), 2);
+    assert!(!index.contains("<table"));
     let guides = json_ld(&s.read("public/guides/index.html"));
     assert_eq!(types(&guides[0]), ["ItemList", "BreadcrumbList"]);
     assert_eq!(guides[0]["@graph"][0]["numberOfItems"], 3);

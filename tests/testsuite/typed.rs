@@ -263,3 +263,29 @@ fn extra_stays_free_form() {
     s.cairn(&["build"]).success();
     assert_eq!(s.read("public/roles/product-manager/index.html"), "a,b|42");
 }
+
+/// Issue 20: readers see an enum value by its label (declared in
+/// site.toml, else the value humanised) on the entry page, in the matrix
+/// and in the search filters; templates keep the value in `page.fields`.
+#[test]
+fn enum_values_are_shown_by_label() {
+    let s = typed();
+    let toml = s.read("site.toml").replace(
+        "track      = { type = \"enum\", values = [\"strategy\", \"execution\"] }",
+        "track      = { type = \"enum\", values = [\"strategy\", \"execution\"], labels = { execution = \"Delivery and execution\" } }",
+    );
+    s.write("site.toml", &toml);
+    s.cairn(&["build"]).success();
+    let po = s.read("public/roles/product-owner/index.html");
+    assert!(po.contains(">Delivery and execution</"), "declared label");
+    let pm = s.read("public/roles/product-manager/index.html");
+    assert!(pm.contains(">Strategy</"), "humanised value");
+    assert!(!pm.contains(">strategy</"));
+    let matrix = s.read("public/roles/index.html");
+    assert!(matrix.contains(">Delivery and execution</") && matrix.contains(">Strategy</"));
+    let meta = s.read("public/search/meta.json");
+    assert!(
+        meta.contains(r#"{"key":"track","label":"Track","values":[{"v":"Delivery and execution","n":1},{"v":"Strategy","n":1}]}"#),
+        "{meta}"
+    );
+}

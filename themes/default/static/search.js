@@ -69,7 +69,7 @@
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
     if (t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName))) return;
-    const box = document.getElementById("search-q") || document.getElementById("site-search");
+    const box = document.getElementById("search-q") || document.getElementById("site-search") || document.getElementById("hero-search");
     if (box) {
       e.preventDefault();
       box.focus();

@@ -40,6 +40,11 @@
     pre.append(button);
   }
 })();
+// A collection's matrix is open where it fits (on a phone it is a long
+// stack of cards, one per entry, so it starts closed).
+for (const d of document.querySelectorAll(".matrix-details")) {
+  if (matchMedia("(min-width: 40rem)").matches) d.open = true;
+}
 window.addEventListener("beforeprint", () => { for (const d of document.querySelectorAll("details")) d.open = true; });
 
 // The contents mark the section being read.
@@ -70,10 +75,10 @@ window.addEventListener("beforeprint", () => { for (const d of document.querySel
   if (!button) return;
   const root = document.documentElement;
   const order = ["auto", "light", "dark"];
-  const names = { auto: "Auto", light: "Light", dark: "Dark" };
+  const names = { auto: "Colours: system", light: "Colours: light", dark: "Colours: dark" };
   const show = (mode) => {
     button.textContent = names[mode];
-    button.setAttribute("aria-label", `Colour scheme: ${names[mode]} (change)`);
+    button.title = "Change the colour scheme: the system's, light or dark";
   };
   let mode = root.dataset.theme || "auto";
   show(mode);
