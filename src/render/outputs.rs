@@ -129,7 +129,11 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
                 .find(|(n, _)| *n == def.name)
             {
                 // Readers filter by the value's label, as pages show it.
-                facets.push((def.name.clone(), def.label.clone(), vec![def.value_label(v)]));
+                facets.push((
+                    def.name.clone(),
+                    def.label.clone(),
+                    vec![def.value_label(v)],
+                ));
             }
         }
     }
