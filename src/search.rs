@@ -10,14 +10,17 @@
 //!   filter is used;
 //! - `search/terms/<key>.json`: postings of the terms starting with the two
 //!   characters `<key>` (a query loads one shard per word);
-//! - `search/docs/<n>.json`: titles, URLs and excerpts, 64 documents a
-//!   chunk (a query loads the chunks of the hits it shows).
+//! - `search/docs/<n>.json`: titles, URLs, excerpts, kinds and headings,
+//!   32 documents a chunk (a query loads the chunks of the hits it shows).
 //!
 //! Terms are lowercased runs of letters and digits (any script) of two to
-//! 32 characters, minus a short list of English stop words. A term's weight
-//! in a document adds its occurrences in the title (×10), tags and facets
-//! (×4), excerpt (×2) and body (×1, at most 5). Incremental updates replace
-//! one document's postings and rewrite only the shards and chunk it touches.
+//! 32 characters, minus a short list of English stop words, stemmed (see
+//! [`stem`]). A term's weight in a document is in [`weights`]; whole
+//! titles, their parts and initials are phrase terms ending in a space
+//! ([`title_phrases`]), found in the shard of their first word. The ranking
+//! that uses them is in `search.js` and the manual's search guide.
+//! Incremental updates replace one document's postings and rewrite only
+//! the shards and chunk it touches.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -27,7 +30,7 @@ use serde::Serialize;
 use crate::output::{Data, OutputFile};
 
 /// Documents per `docs/<n>.json` chunk.
-pub const CHUNK: usize = 64;
+pub const CHUNK: usize = 32;
 
 /// What the index needs of one page.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -42,6 +45,13 @@ pub struct DocInput {
     pub text: String,
     /// Facet values: (facet key, facet label, values).
     pub facets: Vec<(String, String, Vec<String>)>,
+    /// What the page is, shown beside the result ("Role", "Comparison").
+    pub kind: String,
+    /// The page's headings: (id, text), for results that jump to one.
+    pub headings: Vec<(String, String)>,
+    /// Words that describe the page without being in its text: the words
+    /// of its URL, its typed fields' labels and values.
+    pub keywords: Vec<String>,
 }
 
 /// Short English words too common to be worth an entry (the browser drops
@@ -121,6 +131,110 @@ pub fn tokens(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '
     })
 }
 
+/// A light English stemmer, the same as `stem` in `search.js`: plurals,
+/// `-ing` and `-ed` come off ASCII words of four letters or more, so that
+/// "metrics" finds "metric" and "planning" finds "plan". Other words are
+/// left as they are.
+pub fn stem(t: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if t.len() < 4 || !t.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Cow::Borrowed(t);
+    }
+    let undouble = |w: &str| -> String {
+        let b = w.as_bytes();
+        let n = b.len();
+        if n >= 2 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
+            w[..n - 1].to_string()
+        } else {
+            w.to_string()
+        }
+    };
+    if let Some(w) = t.strip_suffix("ies")
+        && w.len() >= 2
+    {
+        return Cow::Owned(format!("{w}y"));
+    }
+    if let Some(w) = t.strip_suffix("sses") {
+        return Cow::Owned(format!("{w}ss"));
+    }
+    if let Some(w) = t.strip_suffix("es")
+        && (w.ends_with("sh") || w.ends_with("ch") || w.ends_with('x') || w.ends_with('z'))
+    {
+        return Cow::Owned(w.to_string());
+    }
+    if let Some(w) = t.strip_suffix('s')
+        && !(w.ends_with('s') || w.ends_with('u') || w.ends_with('i'))
+    {
+        return Cow::Owned(w.to_string());
+    }
+    if let Some(w) = t.strip_suffix("ing")
+        && w.len() >= 3
+        && w.bytes().any(|b| b"aeiouy".contains(&b))
+    {
+        return Cow::Owned(undouble(w));
+    }
+    if let Some(w) = t.strip_suffix("ed")
+        && w.len() >= 3
+        && w.bytes().any(|b| b"aeiouy".contains(&b))
+    {
+        return Cow::Owned(undouble(w));
+    }
+    Cow::Borrowed(t)
+}
+
+/// The stemmed terms of `text`.
+fn stems(text: &str) -> impl Iterator<Item = String> + '_ {
+    tokens(text).map(|t| stem(&t).into_owned())
+}
+
+/// Whole-title terms: the stemmed words of the title, and of each part of
+/// it (split at `/`, parentheses and " vs "), joined by spaces and ending
+/// in a space, so that a query equal to a title finds its page first; and
+/// the initials of each part of two words or more ("pm " for Product
+/// Manager, "pm vs po " for Product Manager vs Product Owner). Weighted
+/// 1,000 for the whole title, 300 for a part.
+fn title_phrases(title: &str) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = Vec::new();
+    let mut add = |phrase: String, w: u32| {
+        if phrase.trim().is_empty() {
+            return;
+        }
+        match out.iter_mut().find(|(p, _)| *p == phrase) {
+            Some((_, old)) => *old = (*old).max(w),
+            None => out.push((phrase, w)),
+        }
+    };
+    let words = |s: &str| -> Vec<String> { stems(s).collect() };
+    let initials = |ws: &[String]| -> Option<String> {
+        (ws.len() >= 2).then(|| ws.iter().filter_map(|w| w.chars().next()).collect())
+    };
+    let whole = words(title);
+    add(format!("{} ", whole.join(" ")), 1000);
+    let lower = title.to_lowercase();
+    let sides: Vec<&str> = lower.split(" vs ").collect();
+    let mut side_initials = Vec::new();
+    for side in &sides {
+        for part in side.split(['/', '(', ')', ',', ':']) {
+            let ws = words(part);
+            if ws.is_empty() {
+                continue;
+            }
+            let w = if ws == whole { 1000 } else { 300 };
+            add(format!("{} ", ws.join(" ")), w);
+            if let Some(i) = initials(&ws) {
+                add(format!("{i} "), w);
+            }
+        }
+        if let Some(i) = initials(&words(side.split(['(', '/']).next().unwrap_or(side))) {
+            side_initials.push(i);
+        }
+    }
+    if sides.len() > 1 && side_initials.len() == sides.len() {
+        add(format!("{} ", side_initials.join(" vs ")), 1000);
+    }
+    out
+}
+
 /// The first two characters of a term.
 fn prefix(term: &str) -> String {
     term.chars().take(2).collect()
@@ -146,20 +260,46 @@ pub fn shard_key(term: &str) -> String {
     }
 }
 
+/// A document's terms and their weights: title words ×10 (and the title's
+/// initials), title phrases (see [`title_phrases`]), headings ×5, tags
+/// and facet values ×4, URL words, field labels and values ×3, the
+/// excerpt ×2 and the body ×1 (at most 5).
 fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
     // ahash: a body has a thousand words, and SipHash was most of the cost.
-    let mut w: ahash::AHashMap<std::borrow::Cow<'_, str>, u32> = ahash::AHashMap::new();
-    for t in tokens(&doc.title) {
+    let mut w: ahash::AHashMap<String, u32> = ahash::AHashMap::new();
+    for t in stems(&doc.title) {
         *w.entry(t).or_default() += 10;
+    }
+    // A comparison is the page for "X vs Y": its title counts half again.
+    let boost = if doc.kind == "Comparison" { 3 } else { 2 };
+    for (phrase, weight) in title_phrases(&doc.title) {
+        let weight = weight * boost / 2;
+        // Initials are words too ("nps", "pm"), weighted as title words.
+        let word = phrase.trim_end();
+        if !word.contains(' ') && !w.contains_key(word) && (2..=8).contains(&word.len()) {
+            w.insert(word.to_string(), 10);
+        }
+        let e = w.entry(phrase).or_default();
+        *e = (*e).max(weight);
+    }
+    for (_, text) in &doc.headings {
+        for t in stems(text) {
+            *w.entry(t).or_default() += 5;
+        }
     }
     for (_, _, values) in &doc.facets {
         for v in values {
-            for t in tokens(v) {
+            for t in stems(v) {
                 *w.entry(t).or_default() += 4;
             }
         }
     }
-    for t in tokens(&doc.excerpt) {
+    for k in &doc.keywords {
+        for t in stems(k) {
+            *w.entry(t).or_default() += 3;
+        }
+    }
+    for t in stems(&doc.excerpt) {
         *w.entry(t).or_default() += 2;
     }
     let mut body: ahash::AHashMap<std::borrow::Cow<'_, str>, u32> = ahash::AHashMap::new();
@@ -167,9 +307,9 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
         *body.entry(t).or_default() += 1;
     }
     for (t, n) in body {
-        *w.entry(t).or_default() += n.min(5);
+        *w.entry(stem(&t).into_owned()).or_default() += n.min(5);
     }
-    w.into_iter().map(|(t, n)| (t.into_owned(), n)).collect()
+    w.into_iter().collect()
 }
 
 #[derive(Serialize)]
@@ -192,6 +332,10 @@ struct Meta<'a> {
     chunk: usize,
     facets: Vec<FacetMeta<'a>>,
 }
+
+/// A document as `docs/<n>.json` holds it: title, URL, excerpt, kind and
+/// headings (id, text).
+type ChunkRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [(String, String)]);
 
 /// The search index of a site.
 #[derive(Debug, Default)]
@@ -254,10 +398,17 @@ impl SearchIndex {
     }
 
     fn chunk(&self, n: usize) -> OutputFile {
-        let docs: Vec<(&str, &str, &str)> = self.docs
-            [n * CHUNK..((n + 1) * CHUNK).min(self.docs.len())]
+        let docs: Vec<ChunkRow> = self.docs[n * CHUNK..((n + 1) * CHUNK).min(self.docs.len())]
             .iter()
-            .map(|d| (d.title.as_str(), d.url.as_str(), d.excerpt.as_str()))
+            .map(|d| {
+                (
+                    d.title.as_str(),
+                    d.url.as_str(),
+                    d.excerpt.as_str(),
+                    d.kind.as_str(),
+                    d.headings.as_slice(),
+                )
+            })
             .collect();
         // Titles and excerpts are data for the client, which only ever
         // sets them as text; `<`, `>` and `&` are escaped anyway, so the
@@ -426,7 +577,131 @@ mod tests {
                 "Collection".into(),
                 vec![collection.into()],
             )],
+            ..DocInput::default()
         }
+    }
+
+    #[test]
+    fn stems_take_plurals_and_endings_off() {
+        for (word, want) in [
+            ("metrics", "metric"),
+            ("owners", "owner"),
+            ("companies", "company"),
+            ("processes", "process"),
+            ("matches", "match"),
+            ("planning", "plan"),
+            ("delivered", "deliver"),
+            ("status", "status"),
+            ("analysis", "analysis"),
+            ("kpis", "kpis"),
+            ("okrs", "okr"),
+            ("sing", "sing"),
+            ("red", "red"),
+            ("café", "café"),
+        ] {
+            assert_eq!(stem(word), want, "{word}");
+        }
+    }
+
+    /// `search.js` stems queries with the same rules as the index: its
+    /// `stem` runs in Node over a word list and must agree word for word.
+    #[test]
+    fn the_browser_stems_as_the_index_does() {
+        let js = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/search.js"
+        ))
+        .unwrap();
+        let start = js
+            .find("  const stem = (t) => {")
+            .expect("stem in search.js");
+        let end = start + js[start..].find("\n  };\n").expect("end of stem") + 6;
+        let words = [
+            "metrics",
+            "owners",
+            "companies",
+            "processes",
+            "matches",
+            "planning",
+            "delivered",
+            "status",
+            "analysis",
+            "kpis",
+            "okrs",
+            "sing",
+            "red",
+            "café",
+            "boxes",
+            "running",
+            "stopped",
+            "series",
+            "bus",
+            "added",
+            "leading",
+            "teams",
+            "sprints",
+            "goals",
+        ];
+        let script = format!(
+            "{}\nconsole.log(JSON.stringify({}.map(stem)));",
+            &js[start..end],
+            serde_json::to_string(&words).unwrap()
+        );
+        let Ok(out) = std::process::Command::new("node")
+            .arg("-e")
+            .arg(&script)
+            .output()
+        else {
+            eprintln!("skipped: no `node` to run search.js");
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let from_js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        let from_rust: Vec<String> = words.iter().map(|w| stem(w).into_owned()).collect();
+        assert_eq!(from_js, from_rust);
+    }
+
+    #[test]
+    fn titles_give_phrases_and_initials() {
+        let p = |t: &str| -> Vec<(String, u32)> {
+            let mut v = title_phrases(t);
+            v.sort();
+            v
+        };
+        let pm_po = p("Product Manager vs Product Owner");
+        for (phrase, w) in [
+            ("product manager vs product owner ", 1000),
+            ("product manager ", 300),
+            ("pm ", 300),
+            ("product owner ", 300),
+            ("po ", 300),
+            ("pm vs po ", 1000),
+        ] {
+            assert!(
+                pm_po.contains(&(phrase.to_string(), w)),
+                "{phrase}: {pm_po:?}"
+            );
+        }
+        let cpo = p("VP of Product / Chief Product Officer");
+        assert!(cpo.contains(&("cpo ".to_string(), 300)), "{cpo:?}");
+        assert!(cpo.contains(&("vp product ".to_string(), 300)), "{cpo:?}");
+        assert_eq!(
+            p("Product Owner"),
+            [
+                ("po ".to_string(), 1000),
+                ("product owner ".to_string(), 1000)
+            ]
+        );
+        let nps = p("Net Promoter Score (NPS)");
+        assert!(nps.contains(&("nps ".to_string(), 300)), "{nps:?}");
+        assert!(
+            nps.contains(&("net promoter score ".to_string(), 300)),
+            "{nps:?}"
+        );
     }
 
     #[test]

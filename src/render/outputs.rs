@@ -137,12 +137,47 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
             }
         }
     }
+    let kind = match (&p.kind, coll) {
+        (PageKind::Entry(_), Some(c)) => singular(&c.title),
+        (PageKind::Collection(_), _) => "Collection".to_string(),
+        _ => "Page".to_string(),
+    };
+    let mut headings = Vec::new();
+    flatten_toc(&sh.c.pages[i].body.toc, &mut headings);
+    // The words of the URL, and the labels and values of the set fields.
+    let mut keywords: Vec<String> = vec![p.path.replace(['/', '-', '_'], " ")];
+    for row in sh.c.pages[i].view.list.iter().filter(|r| r.set) {
+        keywords.push(row.label.clone());
+        keywords.push(crate::html::strip_tags(&row.html));
+    }
     crate::search::DocInput {
         title: p.title.clone(),
         url: p.url.clone(),
         excerpt: describe(sh, i, ""),
         text: sh.c.pages[i].body.text.clone(),
         facets,
+        kind,
+        headings,
+        keywords,
+    }
+}
+
+/// The kind of an entry shown beside a search result: its collection's
+/// title in the singular ("Roles" -> "Role", "KPIs" -> "KPI", "Frameworks
+/// and operating models" -> "Framework").
+fn singular(title: &str) -> String {
+    let first = title.split_whitespace().next().unwrap_or(title);
+    match first.strip_suffix('s') {
+        Some(one) if one.len() >= 2 && !one.ends_with('s') => one.to_string(),
+        _ => first.to_string(),
+    }
+}
+
+/// Every heading of a contents tree, in order: (id, text).
+fn flatten_toc(toc: &[crate::markdown::TocEntry], out: &mut Vec<(String, String)>) {
+    for h in toc {
+        out.push((h.id.clone(), h.title.clone()));
+        flatten_toc(&h.children, out);
     }
 }
 
@@ -178,6 +213,9 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
                 "Collection".to_string(),
                 vec!["Comparisons".to_string()],
             )],
+            kind: "Comparison".to_string(),
+            headings: Vec::new(),
+            keywords: vec![c.path.replace(['/', '-', '_'], " ")],
         });
     }
     (crate::search::SearchIndex::build(docs), doc_of)

@@ -127,6 +127,48 @@ fn search_from_a_subpath_with_a_filter() {
     node("search.mjs", &[&format!("http://127.0.0.1:{port}/atlas/")]);
 }
 
+/// Issue 21: search ranking, through the real search page, on the shipped
+/// atlas (30 queries) and a fixture site; each names the page that must
+/// come first or in the first three. Then the search dialog with the
+/// keyboard alone (screenshots under target/screenshots/).
+#[test]
+fn search_ranks_the_expected_page_first() {
+    if !ready() {
+        return;
+    }
+    let cases = browser_dir().join("relevance");
+    let atlas = crate::shipped::shipped_site();
+    atlas
+        .cairn(&["build", "--base-url", "https://example.org/atlas/"])
+        .success();
+    let port = static_server(atlas.path("public"), "/atlas/");
+    node(
+        "relevance.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            cases.join("atlas.json").to_str().unwrap(),
+        ],
+    );
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    node(
+        "search_dialog.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            shots.to_str().unwrap(),
+        ],
+    );
+    let typed = TestSite::fixture("typed");
+    typed.cairn(&["build"]).success();
+    let port = static_server(typed.path("public"), "/atlas/");
+    node(
+        "relevance.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            cases.join("typed.json").to_str().unwrap(),
+        ],
+    );
+}
+
 #[test]
 fn theme_pages_fit_every_width_and_pass_axe() {
     if !ready() {

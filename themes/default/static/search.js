@@ -24,11 +24,62 @@
     if (/^[a-z0-9]{2}$/.test(two)) return two;
     return "u" + [...new TextEncoder().encode(two)].map((b) => b.toString(16).padStart(2, "0")).join("");
   };
+  // The light English stemmer of src/search.rs (`stem`), rule for rule.
+  const stem = (t) => {
+    if (t.length < 4 || !/^[a-z]+$/.test(t)) return t;
+    const undouble = (w) => {
+      const n = w.length;
+      return n >= 2 && w[n - 1] === w[n - 2] && !"lszeo".includes(w[n - 1]) ? w.slice(0, -1) : w;
+    };
+    const vowel = (w) => /[aeiouy]/.test(w);
+    if (t.endsWith("ies") && t.length - 3 >= 2) return t.slice(0, -3) + "y";
+    if (t.endsWith("sses")) return t.slice(0, -2);
+    if (t.endsWith("es")) {
+      const w = t.slice(0, -2);
+      if (w.endsWith("sh") || w.endsWith("ch") || w.endsWith("x") || w.endsWith("z")) return w;
+    }
+    if (t.endsWith("s")) {
+      const w = t.slice(0, -1);
+      if (!(w.endsWith("s") || w.endsWith("u") || w.endsWith("i"))) return w;
+    }
+    if (t.endsWith("ing")) {
+      const w = t.slice(0, -3);
+      if (w.length >= 3 && vowel(w)) return undouble(w);
+    }
+    if (t.endsWith("ed")) {
+      const w = t.slice(0, -2);
+      if (w.length >= 3 && vowel(w)) return undouble(w);
+    }
+    return t;
+  };
+  // One edit apart (insert, delete, substitute or swap two neighbours)?
+  const oneEdit = (a, b) => {
+    if (a === b || Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    const [long, short] = a.length > b.length ? [a, b] : [b, a];
+    return long.slice(i + 1) === short.slice(i);
+  };
 
-  // Ranked [doc, score] pairs for a query: every word must match (the last
-  // one as a prefix, so results come while typing).
+  // How well a term of the index matches query word `word`: 1 exactly, 0.5
+  // as a prefix while the last word is typed (either way round, since the
+  // index holds stems), 0.3 one typo away (words of five letters or more).
+  const match = (term, word, last) => {
+    if (term === word) return 1;
+    if (last && (term.startsWith(word) || (term.length >= 4 && word.startsWith(term)))) return 0.5;
+    if (word.length >= 5 && oneEdit(term, word)) return 0.3;
+    return 0;
+  };
+
+  // Ranked [doc, score] pairs for a query: every word must match; a query
+  // equal to a title, a part of one or its initials ("pm vs po") adds the
+  // weight the index gives that phrase, so that page comes first.
   async function query(text) {
-    const words = tokenize(text);
+    const words = tokenize(text).map(stem);
     if (!words.length) return [];
     let scores = null;
     for (const [i, word] of words.entries()) {
@@ -36,11 +87,12 @@
       const last = i === words.length - 1;
       const found = new Map();
       for (const term in shard) {
-        if (term !== word && !(last && term.startsWith(word))) continue;
-        const factor = term === word ? 1 : 0.5;
+        if (term.endsWith(" ")) continue;
+        const factor = match(term, word, last);
+        if (!factor) continue;
         const post = shard[term];
         for (let k = 0; k < post.length; k += 2) {
-          found.set(post[k], (found.get(post[k]) || 0) + post[k + 1] * factor);
+          found.set(post[k], Math.max(found.get(post[k]) || 0, 0) + post[k + 1] * factor);
         }
       }
       if (scores === null) {
@@ -51,29 +103,218 @@
         scores = both;
       }
     }
+    const first = (await load("terms/" + shardKey(words[0]) + ".json")) || {};
+    for (const term in first) {
+      if (!term.endsWith(" ")) continue;
+      const parts = term.trimEnd().split(" ");
+      if (parts.length !== words.length) continue;
+      const factor = Math.min(...parts.map((t, i) => match(t, words[i], i === words.length - 1)));
+      if (!factor) continue;
+      const post = first[term];
+      for (let k = 0; k < post.length; k += 2) {
+        scores.set(post[k], (scores.get(post[k]) || 0) + post[k + 1] * factor);
+      }
+    }
     return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   }
+
+  // `text` as nodes, the words matching the query marked.
+  const highlight = (text, words) => {
+    const frag = document.createDocumentFragment();
+    const re = /[\p{L}\p{N}]+/gu;
+    let at = 0;
+    for (const m of text.matchAll(re)) {
+      const t = stem(m[0].toLowerCase());
+      if (!words.some((w, i) => t === w || (i === words.length - 1 && t.startsWith(w)) || (w.length >= 5 && oneEdit(t, w)))) continue;
+      frag.append(text.slice(at, m.index));
+      const mark = document.createElement("mark");
+      mark.textContent = m[0];
+      frag.append(mark);
+      at = m.index + m[0].length;
+    }
+    frag.append(text.slice(at));
+    return frag;
+  };
 
   async function docs(ids) {
     const meta = await load("meta.json");
     const chunk = (meta && meta.chunk) || 64;
     return Promise.all(ids.map(async (d) => {
       const rows = (await load("docs/" + Math.floor(d / chunk) + ".json")) || [];
-      const [title, url, excerpt] = rows[d % chunk] || ["", "", ""];
-      return { id: d, title, url, excerpt };
+      const [title, url, excerpt, kind, headings] = rows[d % chunk] || ["", "", "", "", []];
+      return { id: d, title, url, excerpt, kind, headings: headings || [] };
     }));
   }
 
-  // "/" focuses the search box from anywhere but a text field.
-  document.addEventListener("keydown", (e) => {
-    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
-    const t = e.target;
-    if (t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName))) return;
-    const box = document.getElementById("search-q") || document.getElementById("site-search") || document.getElementById("hero-search");
-    if (box) {
-      e.preventDefault();
-      box.focus();
+  // Headings of `doc` that hold every word of the query.
+  const subResults = (doc, words) =>
+    doc.headings.filter(([, h]) => {
+      const hs = tokenize(h).map(stem);
+      return words.every((w, i) => hs.some((t) => match(t, w, i === words.length - 1)));
+    }).slice(0, 3);
+
+  // The search dialog: results as you type, from any page. The header box
+  // (and "/", Ctrl+K or Cmd+K) opens it; the results are a listbox grouped
+  // by kind, the arrow keys move through them, Enter opens one, Escape
+  // closes the dialog and gives the focus back.
+  const launchers = ["site-search", "hero-search"].map((id) => document.getElementById(id)).filter(Boolean);
+  const onSearchPage = !!document.getElementById("search-results");
+  let dialog = null;
+  let returnTo = null;
+  function buildDialog() {
+    dialog = document.createElement("dialog");
+    dialog.className = "search-dialog";
+    dialog.setAttribute("aria-label", "Search");
+    dialog.innerHTML =
+      '<div class="sd-head"><label class="visually-hidden" for="sd-input">Search</label>' +
+      '<input id="sd-input" type="search" role="combobox" aria-expanded="false" aria-controls="sd-list" aria-autocomplete="list" autocomplete="off" spellcheck="false" placeholder="Search">' +
+      '<button type="button" class="sd-close">Close</button></div>' +
+      '<div id="sd-list" class="sd-list" role="listbox" aria-label="Results"></div>' +
+      '<p class="sd-foot"><span id="sd-status" role="status"></span> <a class="sd-all" href="' + base + 'search/">All results</a></p>';
+    document.body.appendChild(dialog);
+    const input = dialog.querySelector("#sd-input");
+    const list = dialog.querySelector("#sd-list");
+    const status = dialog.querySelector("#sd-status");
+    const all = dialog.querySelector(".sd-all");
+    let options = [];
+    let active = -1;
+    const setActive = (k) => {
+      if (options[active]) options[active].setAttribute("aria-selected", "false");
+      active = options.length ? (k + options.length) % options.length : -1;
+      if (active < 0) {
+        input.removeAttribute("aria-activedescendant");
+        return;
+      }
+      options[active].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", options[active].id);
+      options[active].scrollIntoView({ block: "nearest" });
+    };
+    let generation = 0;
+    async function run() {
+      const mine = ++generation;
+      const text = input.value.trim();
+      all.href = base + "search/" + (text ? "?q=" + encodeURIComponent(text) : "");
+      const words = tokenize(text).map(stem);
+      const hits = words.length ? await query(text) : [];
+      const shown = await docs(hits.slice(0, 8).map(([d]) => d));
+      if (mine !== generation) return;
+      list.textContent = "";
+      options = [];
+      active = -1;
+      const groups = new Map();
+      for (const doc of shown) {
+        const kind = doc.kind || "Page";
+        if (!groups.has(kind)) groups.set(kind, []);
+        groups.get(kind).push(doc);
+      }
+      let n = 0;
+      const option = (href, parts, sub) => {
+        const o = document.createElement("div");
+        o.setAttribute("role", "option");
+        o.setAttribute("aria-selected", "false");
+        o.id = "sd-opt-" + n++;
+        o.className = sub ? "sd-option sd-sub" : "sd-option";
+        o.dataset.href = href;
+        o.append(...parts);
+        o.addEventListener("click", () => (location.href = href));
+        o.addEventListener("mousemove", () => setActive(options.indexOf(o)));
+        options.push(o);
+        return o;
+      };
+      for (const [kind, list_] of groups) {
+        const group = document.createElement("div");
+        group.setAttribute("role", "group");
+        const label = document.createElement("div");
+        label.className = "sd-group";
+        label.id = "sd-g-" + n++;
+        label.textContent = kind;
+        group.setAttribute("aria-labelledby", label.id);
+        group.appendChild(label);
+        for (const doc of list_) {
+          const title = document.createElement("span");
+          title.className = "sd-title";
+          title.append(highlight(doc.title, words));
+          const parts = [title];
+          if (doc.excerpt) {
+            const ex = document.createElement("span");
+            ex.className = "sd-excerpt";
+            ex.append(highlight(doc.excerpt, words));
+            parts.push(ex);
+          }
+          group.appendChild(option(doc.url, parts, false));
+          for (const [id, h] of subResults(doc, words).slice(0, 2)) {
+            const t = document.createElement("span");
+            t.append(highlight(h, words));
+            group.appendChild(option(doc.url + "#" + id, [t], true));
+          }
+        }
+        list.appendChild(group);
+      }
+      input.setAttribute("aria-expanded", String(options.length > 0));
+      if (options.length) setActive(0);
+      status.textContent = !text ? "Type to search." : !words.length ? "Type at least two letters." :
+        hits.length === 1 ? "1 result" : hits.length + " results";
     }
+    let timer = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        setActive(active + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        location.href = options[active] ? options[active].dataset.href : all.href;
+      } else if (e.key === "Escape") {
+        // A search box would only clear itself: Escape closes the dialog.
+        e.preventDefault();
+        dialog.close();
+      }
+    });
+    dialog.querySelector(".sd-close").addEventListener("click", () => dialog.close());
+    dialog.addEventListener("click", (e) => {
+      if (e.target === dialog) dialog.close();
+    });
+    dialog.addEventListener("close", () => {
+      if (returnTo) returnTo.focus({ preventScroll: true });
+    });
+    dialog.run = run;
+  }
+  function openDialog(text, from) {
+    if (!dialog) buildDialog();
+    returnTo = from || document.activeElement;
+    const input = dialog.querySelector("#sd-input");
+    input.value = text || "";
+    if (!dialog.open) dialog.showModal();
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+    dialog.run();
+  }
+  for (const box of launchers) {
+    // Typing or clicking in a header or hero box opens the dialog with
+    // what is there; without JavaScript the box submits to /search/.
+    box.addEventListener("input", () => {
+      const text = box.value;
+      box.value = "";
+      openDialog(text, box);
+    });
+    box.addEventListener("click", () => openDialog(box.value, box));
+    box.form && box.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      openDialog(box.value, box);
+    });
+  }
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    const inField = t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName));
+    const slash = e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !inField;
+    const k = (e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey);
+    if (!slash && !k) return;
+    e.preventDefault();
+    if (onSearchPage) document.getElementById("search-q").focus();
+    else openDialog("", document.activeElement);
   });
 
   const page = document.getElementById("search-results");
@@ -84,6 +325,11 @@
   const selected = new Map(); // facet key -> Set of value indexes
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
+  // The filter bar: closed on a phone, so the results come first; open
+  // from 640 px. Its counts follow the query while it is open.
+  const filterPanel = document.getElementById("search-filters-box");
+  if (filterPanel && matchMedia("(min-width: 40rem)").matches) filterPanel.open = true;
+  const countSpans = new Map(); // "key\u0000index" -> count element
 
   async function renderFilters() {
     const meta = await load("meta.json");
@@ -102,10 +348,18 @@
         box.name = facet.key;
         box.value = value.v;
         box.dataset.index = index;
-        box.addEventListener("change", () => {
+        const toggle = () => {
           const set = selected.get(facet.key) || new Set();
           if (box.checked) set.add(index); else set.delete(index);
           selected.set(facet.key, set);
+        };
+        // Filters are in the URL (`?q=...&track=Strategy`), to share.
+        if (params.getAll(facet.key).includes(value.v)) {
+          box.checked = true;
+          toggle();
+        }
+        box.addEventListener("change", () => {
+          toggle();
           run();
         });
         label.appendChild(box);
@@ -113,6 +367,7 @@
         const count = document.createElement("span");
         count.className = "count";
         count.textContent = "(" + value.n + ")";
+        countSpans.set(facet.key + "\u0000" + index, count);
         label.appendChild(count);
         group.appendChild(label);
       });
@@ -126,6 +381,8 @@
     const text = input.value.trim();
     const url = new URL(location.href);
     if (text) url.searchParams.set("q", text); else url.searchParams.delete("q");
+    for (const box of filtersBox.querySelectorAll("input[type=checkbox]")) url.searchParams.delete(box.name);
+    for (const box of filtersBox.querySelectorAll("input[type=checkbox]:checked")) url.searchParams.append(box.name, box.value);
     history.replaceState(null, "", url);
     if (!tokenize(text).length) {
       page.textContent = "";
@@ -134,23 +391,59 @@
     }
     let hits = await query(text);
     const active = [...selected].filter(([, set]) => set.size);
+    const counting = filterPanel && filterPanel.open;
+    const columns = active.length || counting ? (await load("facets.json")) || {} : {};
+    if (counting) {
+      // How many of this query's results each value has.
+      const counts = new Map();
+      for (const [d] of hits) {
+        for (const key in columns) {
+          for (const v of (columns[key][d] || [])) {
+            const k = key + "\u0000" + v;
+            counts.set(k, (counts.get(k) || 0) + 1);
+          }
+        }
+      }
+      for (const [k, span] of countSpans) span.textContent = "(" + (counts.get(k) || 0) + ")";
+    }
     if (active.length) {
-      const columns = (await load("facets.json")) || {};
       hits = hits.filter(([d]) => active.every(([key, set]) => (columns[key] && columns[key][d] || []).some((v) => set.has(v))));
     }
     const shown = await docs(hits.slice(0, 20).map(([d]) => d));
     if (mine !== generation) return;
     page.textContent = "";
+    const words = tokenize(text).map(stem);
     for (const doc of shown) {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = doc.url;
-      a.textContent = doc.title;
+      a.append(highlight(doc.title, words));
       li.appendChild(a);
+      if (doc.kind) {
+        const kind = document.createElement("span");
+        kind.className = "result-kind";
+        kind.textContent = doc.kind;
+        li.append(" ", kind);
+      }
       if (doc.excerpt) {
         const p = document.createElement("p");
-        p.textContent = doc.excerpt;
+        p.append(highlight(doc.excerpt, words));
         li.appendChild(p);
+      }
+      // Headings that hold every word of the query: links into the page.
+      const subs = subResults(doc, words);
+      if (subs.length) {
+        const ul = document.createElement("ul");
+        ul.className = "sub-results";
+        for (const [id, h] of subs) {
+          const item = document.createElement("li");
+          const link = document.createElement("a");
+          link.href = doc.url + "#" + id;
+          link.append(highlight(h, words));
+          item.appendChild(link);
+          ul.appendChild(item);
+        }
+        li.appendChild(ul);
       }
       page.appendChild(li);
     }
@@ -162,5 +455,6 @@
     clearTimeout(timer);
     timer = setTimeout(run, 120);
   });
+  if (filterPanel) filterPanel.addEventListener("toggle", () => filterPanel.open && run());
   renderFilters().then(run);
 })();
