@@ -182,9 +182,14 @@ pub fn stem(t: &str) -> std::borrow::Cow<'_, str> {
     Cow::Borrowed(t)
 }
 
-/// The stemmed terms of `text`.
-fn stems(text: &str) -> impl Iterator<Item = String> + '_ {
-    tokens(text).map(|t| stem(&t).into_owned())
+/// The stemmed terms of `text`, borrowed where neither lowercasing nor
+/// stemming changed them.
+fn stems(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+    use std::borrow::Cow;
+    tokens(text).map(|t| match t {
+        Cow::Borrowed(b) => stem(b),
+        Cow::Owned(o) => Cow::Owned(stem(&o).into_owned()),
+    })
 }
 
 /// Whole-title terms: the stemmed words of the title, and of each part of
@@ -204,7 +209,7 @@ fn title_phrases(title: &str) -> Vec<(String, u32)> {
             None => out.push((phrase, w)),
         }
     };
-    let words = |s: &str| -> Vec<String> { stems(s).collect() };
+    let words = |s: &str| -> Vec<String> { stems(s).map(|t| t.into_owned()).collect() };
     let initials = |ws: &[String]| -> Option<String> {
         (ws.len() >= 2).then(|| ws.iter().filter_map(|w| w.chars().next()).collect())
     };
@@ -266,7 +271,8 @@ pub fn shard_key(term: &str) -> String {
 /// excerpt ×2 and the body ×1 (at most 5).
 fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
     // ahash: a body has a thousand words, and SipHash was most of the cost.
-    let mut w: ahash::AHashMap<String, u32> = ahash::AHashMap::new();
+    use std::borrow::Cow;
+    let mut w: ahash::AHashMap<Cow<'_, str>, u32> = ahash::AHashMap::new();
     for t in stems(&doc.title) {
         *w.entry(t).or_default() += 10;
     }
@@ -277,9 +283,9 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
         // Initials are words too ("nps", "pm"), weighted as title words.
         let word = phrase.trim_end();
         if !word.contains(' ') && !w.contains_key(word) && (2..=8).contains(&word.len()) {
-            w.insert(word.to_string(), 10);
+            w.insert(Cow::Owned(word.to_string()), 10);
         }
-        let e = w.entry(phrase).or_default();
+        let e = w.entry(Cow::Owned(phrase)).or_default();
         *e = (*e).max(weight);
     }
     for (_, text) in &doc.headings {
@@ -307,9 +313,13 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
         *body.entry(t).or_default() += 1;
     }
     for (t, n) in body {
-        *w.entry(stem(&t).into_owned()).or_default() += n.min(5);
+        let t = match t {
+            Cow::Borrowed(b) => stem(b),
+            Cow::Owned(o) => Cow::Owned(stem(&o).into_owned()),
+        };
+        *w.entry(t).or_default() += n.min(5);
     }
-    w.into_iter().collect()
+    w.into_iter().map(|(t, n)| (t.into_owned(), n)).collect()
 }
 
 #[derive(Serialize)]

@@ -190,7 +190,9 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
         .filter(|&i| site.pages[i].kind != PageKind::Home)
         .collect();
     let mut docs: Vec<crate::search::DocInput> =
-        pages.par_iter().map(|&i| search_doc(sh, i)).collect();
+        crate::diagnostics::timed("search: documents", || {
+            pages.par_iter().map(|&i| search_doc(sh, i)).collect()
+        });
     let doc_of: HashMap<usize, usize> = pages.iter().enumerate().map(|(d, &i)| (i, d)).collect();
     for (t, c) in sh.c.tables.iter().zip(&site.comparisons) {
         let mut text = String::new();
@@ -218,7 +220,12 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
             keywords: vec![c.path.replace(['/', '-', '_'], " ")],
         });
     }
-    (crate::search::SearchIndex::build(docs), doc_of)
+    (
+        crate::diagnostics::timed("search: postings", || {
+            crate::search::SearchIndex::build(docs)
+        }),
+        doc_of,
+    )
 }
 
 /// `sitemap.xml`, `atom.xml` and `robots.txt`.
