@@ -9,7 +9,8 @@
 //! - `search/facets.json`: each document's facet values, loaded only when a
 //!   filter is used;
 //! - `search/terms/<key>.json`: postings of the terms starting with the two
-//!   characters `<key>` (a query loads one shard per word);
+//!   characters `<key>`, or the three when their group is larger than
+//!   [`SPLIT_BYTES`] (a query loads one shard per word);
 //! - `search/docs/<n>.json`: titles, URLs, excerpts, kinds and headings,
 //!   32 documents a chunk (a query loads the chunks of the hits it shows).
 //!
@@ -245,25 +246,47 @@ fn prefix(term: &str) -> String {
     term.chars().take(2).collect()
 }
 
-/// The output path of the shard of `prefix`.
-fn shard_path(prefix: &str) -> String {
-    format!("search/terms/{}.json", shard_key(prefix))
+/// The output path of the shard with key `key`.
+fn shard_path(key: &str) -> String {
+    format!("search/terms/{key}.json")
 }
 
-/// The shard key of a term: its first two characters when they are ASCII
-/// letters or digits, else `u` and the hex of their UTF-8 bytes.
-pub fn shard_key(term: &str) -> String {
-    let two = prefix(term);
-    if two.chars().all(|c| c.is_ascii_alphanumeric()) {
-        two
+/// A shard key for the leading characters `lead` of a term: themselves
+/// when they are ASCII letters or digits, else `u` and the hex of their
+/// UTF-8 bytes.
+fn key_of(lead: &str) -> String {
+    if lead.chars().all(|c| c.is_ascii_alphanumeric()) {
+        lead.to_string()
     } else {
         let mut key = String::from("u");
-        for b in two.as_bytes() {
+        for b in lead.as_bytes() {
             key.push_str(&format!("{b:02x}"));
         }
         key
     }
 }
+
+/// The shard key of a term: its first two characters (see [`key_of`]).
+pub fn shard_key(term: &str) -> String {
+    key_of(&prefix(term))
+}
+
+/// The shard a term is in: its first two characters, or its first three
+/// when the group of its first two is split (larger than [`SPLIT_BYTES`])
+/// and its third character is a letter or digit (so phrases whose first
+/// word has two letters stay with that word).
+fn term_key(term: &str, split: bool) -> String {
+    let mut chars = term.chars();
+    match (split, chars.nth(2)) {
+        (true, Some(c)) if c.is_alphanumeric() => key_of(&term.chars().take(3).collect::<String>()),
+        _ => shard_key(term),
+    }
+}
+
+/// A group of terms (those sharing their first two characters) larger
+/// than this is split into shards by the first three, so that a query on
+/// a large site loads less.
+pub const SPLIT_BYTES: usize = 48 * 1024;
 
 /// A document's terms and their weights: title words ×10 (and the title's
 /// initials), title phrases (see [`title_phrases`]), headings ×5, tags
@@ -340,6 +363,8 @@ struct Meta<'a> {
     v: u32,
     docs: usize,
     chunk: usize,
+    /// Groups (two-character keys) split into three-character shards.
+    split: Vec<String>,
     facets: Vec<FacetMeta<'a>>,
 }
 
@@ -352,6 +377,8 @@ type ChunkRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [(String, String)])
 pub struct SearchIndex {
     docs: Vec<DocInput>,
     postings: BTreeMap<String, BTreeMap<u32, u32>>,
+    /// The groups split into three-character shards.
+    split: BTreeSet<String>,
 }
 
 impl SearchIndex {
@@ -373,38 +400,75 @@ impl SearchIndex {
                 }
             }
         }
-        SearchIndex { docs, postings }
+        let mut ix = SearchIndex {
+            docs,
+            postings,
+            split: BTreeSet::new(),
+        };
+        ix.split = ix.prefixes().into_iter().filter(|p| ix.splits(p)).collect();
+        ix
     }
 
-    /// The shard of the terms starting with `prefix` (two characters);
-    /// `None` when no term does.
-    fn shard(&self, prefix: &str) -> Option<OutputFile> {
-        let mut out = String::from("{");
-        let mut any = false;
-        for (term, list) in self
-            .postings
+    /// The terms of group `prefix` (two characters), each as it appears
+    /// in a shard: `"term":[doc,weight,...]`.
+    fn group_entries(&self, prefix: &str) -> Vec<(&str, String)> {
+        self.postings
             .range(prefix.to_string()..)
             .take_while(|(t, _)| t.starts_with(prefix))
-        {
-            if any {
-                out.push(',');
-            }
-            any = true;
-            out.push_str(&serde_json::to_string(term).unwrap_or_default());
-            out.push_str(":[");
-            for (n, (d, w)) in list.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
+            .map(|(term, list)| {
+                let mut out = serde_json::to_string(term).unwrap_or_default();
+                out.push_str(":[");
+                for (n, (d, w)) in list.iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{d},{w}");
                 }
-                let _ = write!(out, "{d},{w}");
-            }
-            out.push(']');
+                out.push(']');
+                (term.as_str(), out)
+            })
+            .collect()
+    }
+
+    /// Whether group `prefix` is split (its words and phrases in one shard
+    /// would be larger than [`SPLIT_BYTES`]).
+    fn splits(&self, prefix: &str) -> bool {
+        let entries = self.group_entries(prefix);
+        entries.iter().map(|(_, e)| e.len() + 1).sum::<usize>() > SPLIT_BYTES
+    }
+
+    /// The shard files of group `prefix`: one, or one per three-character
+    /// key when the group is split (a phrase goes with its first word);
+    /// none when no term starts with it.
+    fn group(&self, prefix: &str) -> Vec<OutputFile> {
+        let split = self.split.contains(prefix);
+        let mut shards: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (term, entry) in self.group_entries(prefix) {
+            shards
+                .entry(shard_path(&term_key(term, split)))
+                .or_default()
+                .push(entry);
         }
-        out.push('}');
-        any.then(|| OutputFile {
-            rel: shard_path(prefix),
-            data: Data::Bytes(out.into_bytes()),
-        })
+        shards
+            .into_iter()
+            .map(|(rel, entries)| OutputFile {
+                rel,
+                data: Data::Bytes(format!("{{{}}}", entries.join(",")).into_bytes()),
+            })
+            .collect()
+    }
+
+    /// Every group prefix, sorted (terms are sorted, so those sharing a
+    /// prefix are neighbours).
+    fn prefixes(&self) -> Vec<String> {
+        let mut prefixes: Vec<String> = Vec::new();
+        for t in self.postings.keys() {
+            let end = t.char_indices().nth(2).map_or(t.len(), |(i, _)| i);
+            if prefixes.last().map(String::as_str) != Some(&t[..end]) {
+                prefixes.push(t[..end].to_string());
+            }
+        }
+        prefixes
     }
 
     fn chunk(&self, n: usize) -> OutputFile {
@@ -496,6 +560,7 @@ impl SearchIndex {
             v: 1,
             docs: self.docs.len(),
             chunk: CHUNK,
+            split: self.split.iter().map(|p| shard_key(p)).collect(),
             facets: metas,
         };
         (
@@ -515,18 +580,11 @@ impl SearchIndex {
 
     /// Every file of the index.
     pub fn files(&self) -> Vec<OutputFile> {
-        // Terms are sorted, so those sharing a prefix are neighbours and
-        // the prefixes come out sorted.
-        let mut prefixes: Vec<String> = Vec::new();
-        for t in self.postings.keys() {
-            let end = t.char_indices().nth(2).map_or(t.len(), |(i, _)| i);
-            if prefixes.last().map(String::as_str) != Some(&t[..end]) {
-                prefixes.push(t[..end].to_string());
-            }
-        }
         let (meta, facets) = self.facet_files();
         let mut out = vec![meta, facets];
-        out.extend(prefixes.iter().filter_map(|p| self.shard(p)));
+        for p in self.prefixes() {
+            out.extend(self.group(&p));
+        }
         out.extend((0..self.docs.len().div_ceil(CHUNK)).map(|n| self.chunk(n)));
         out
     }
@@ -538,7 +596,21 @@ impl SearchIndex {
         let new_terms = weights(&doc);
         let old_terms = weights(&self.docs[id]);
         // Only terms whose weight in this document changed touch a shard.
-        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let touched: BTreeSet<String> = old_terms
+            .iter()
+            .filter(|(t, w)| new_terms.get(*t) != Some(*w))
+            .chain(
+                new_terms
+                    .iter()
+                    .filter(|(t, w)| old_terms.get(*t) != Some(*w)),
+            )
+            .map(|(t, _)| prefix(t))
+            .collect();
+        let before: BTreeSet<String> = touched
+            .iter()
+            .flat_map(|p| self.group(p))
+            .map(|f| f.rel)
+            .collect();
         for (t, w) in &old_terms {
             if new_terms.get(t) == Some(w) {
                 continue;
@@ -549,23 +621,32 @@ impl SearchIndex {
                     self.postings.remove(t);
                 }
             }
-            touched.insert(prefix(t));
         }
         for (t, w) in new_terms {
             if old_terms.get(&t) == Some(&w) {
                 continue;
             }
-            touched.insert(prefix(&t));
             self.postings.entry(t).or_default().insert(id as u32, w);
         }
         self.docs[id] = doc;
-        let mut files = Vec::new();
-        let mut gone = Vec::new();
+        // A group that grew past (or shrank under) the split size changes
+        // its shards and the list in meta.json.
+        let mut resplit = false;
         for p in &touched {
-            match self.shard(p) {
-                Some(f) => files.push(f),
-                None => gone.push(shard_path(p)),
+            if self.splits(p) != self.split.contains(p) {
+                resplit = true;
+                if !self.split.remove(p) {
+                    self.split.insert(p.clone());
+                }
             }
+        }
+        let mut files: Vec<OutputFile> = touched.iter().flat_map(|p| self.group(p)).collect();
+        let gone = before
+            .into_iter()
+            .filter(|rel| !files.iter().any(|f| &f.rel == rel))
+            .collect();
+        if resplit {
+            files.push(self.facet_files().0);
         }
         files.push(self.chunk(id / CHUNK));
         (files, gone)
@@ -755,6 +836,54 @@ mod tests {
         let chunk: serde_json::Value =
             serde_json::from_str(&get("search/docs/0.json").unwrap()).unwrap();
         assert_eq!(chunk[1][0], "Owner");
+    }
+
+    /// A large group of terms is split into three-letter shards, named in
+    /// meta.json; an update that crosses the size rewrites both ways.
+    #[test]
+    fn large_groups_split_into_three_letter_shards() {
+        let many = |extra: &str| -> Vec<DocInput> {
+            (0..4000)
+                .map(|n| {
+                    doc(
+                        &format!("Doc {n}"),
+                        &format!("revenue retention {extra}"),
+                        "KPIs",
+                    )
+                })
+                .collect()
+        };
+        let ix = SearchIndex::build(many(""));
+        let rels: Vec<String> = ix.files().into_iter().map(|f| f.rel).collect();
+        assert!(
+            rels.contains(&"search/terms/rev.json".to_string()),
+            "{rels:?}"
+        );
+        assert!(rels.contains(&"search/terms/ret.json".to_string()));
+        assert!(!rels.contains(&"search/terms/re.json".to_string()));
+        let meta = ix
+            .files()
+            .into_iter()
+            .find(|f| f.rel == "search/meta.json")
+            .unwrap();
+        let Data::Bytes(meta) = meta.data else {
+            unreachable!()
+        };
+        let meta: serde_json::Value = serde_json::from_slice(&meta).unwrap();
+        assert!(
+            meta["split"].as_array().unwrap().contains(&"re".into()),
+            "{meta}"
+        );
+        // Small groups stay whole.
+        let small = SearchIndex::build(vec![doc("Revenue", "retention", "KPIs")]);
+        let rels: Vec<String> = small.files().into_iter().map(|f| f.rel).collect();
+        assert!(
+            rels.contains(&"search/terms/re.json".to_string()),
+            "{rels:?}"
+        );
+        assert_eq!(term_key("revenue", true), "rev");
+        assert_eq!(term_key("pm vs po ", true), "pm");
+        assert_eq!(term_key("été", true), "uc3a974c3a9");
     }
 
     #[test]

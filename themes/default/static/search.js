@@ -19,10 +19,15 @@
       const n = [...t].length;
       return n >= 2 && n <= 32 && !STOP.has(t);
     });
-  const shardKey = (term) => {
-    const two = [...term].slice(0, 2).join("");
-    if (/^[a-z0-9]{2}$/.test(two)) return two;
-    return "u" + [...new TextEncoder().encode(two)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const keyOf = (lead) =>
+    /^[a-z0-9]+$/.test(lead) ? lead : "u" + [...new TextEncoder().encode(lead)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  // The shard of a word: its first two letters, or its first three when
+  // the index split that group (meta.json lists them; see src/search.rs).
+  const shardKey = (term, split) => {
+    const chars = [...term];
+    const two = keyOf(chars.slice(0, 2).join(""));
+    if (split && split.has(two) && chars.length >= 3) return keyOf(chars.slice(0, 3).join(""));
+    return two;
   };
   // The light English stemmer of src/search.rs (`stem`), rule for rule.
   const stem = (t) => {
@@ -81,9 +86,11 @@
   async function query(text) {
     const words = tokenize(text).map(stem);
     if (!words.length) return [];
+    const meta = (await load("meta.json")) || {};
+    const split = new Set(meta.split || []);
     let scores = null;
     for (const [i, word] of words.entries()) {
-      const shard = (await load("terms/" + shardKey(word) + ".json")) || {};
+      const shard = (await load("terms/" + shardKey(word, split) + ".json")) || {};
       const last = i === words.length - 1;
       const found = new Map();
       for (const term in shard) {
@@ -103,14 +110,15 @@
         scores = both;
       }
     }
-    const first = (await load("terms/" + shardKey(words[0]) + ".json")) || {};
-    for (const term in first) {
+    // Phrases (ending in a space) are in the shard of their first word.
+    const phrases = (await load("terms/" + shardKey(words[0], split) + ".json")) || {};
+    for (const term in phrases) {
       if (!term.endsWith(" ")) continue;
       const parts = term.trimEnd().split(" ");
       if (parts.length !== words.length) continue;
       const factor = Math.min(...parts.map((t, i) => match(t, words[i], i === words.length - 1)));
       if (!factor) continue;
-      const post = first[term];
+      const post = phrases[term];
       for (let k = 0; k < post.length; k += 2) {
         scores.set(post[k], (scores.get(post[k]) || 0) + post[k + 1] * factor);
       }
@@ -326,9 +334,10 @@
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   // The filter bar: closed on a phone, so the results come first; open
-  // from 640 px. Its counts follow the query while it is open.
+  // beside the results from 768 px. Its counts follow the query while it
+  // is open.
   const filterPanel = document.getElementById("search-filters-box");
-  if (filterPanel && matchMedia("(min-width: 40rem)").matches) filterPanel.open = true;
+  if (filterPanel && matchMedia("(min-width: 48rem)").matches) filterPanel.open = true;
   const countSpans = new Map(); // "key\u0000index" -> count element
 
   async function renderFilters() {
