@@ -510,6 +510,7 @@ pub(super) fn draw(id: &str, title: &str, nodes: &[LadderNode], v: &Variant) -> 
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::node;
     use super::*;
 
     #[test]
@@ -524,15 +525,6 @@ mod tests {
         assert_eq!(c, [5.0, 17.0, 29.0]);
         let c = place(&[10.0, 10.0], &[100.0, 100.0], 2.0, 0.0, 100.0);
         assert_eq!(c, [83.0, 95.0]);
-    }
-
-    fn node(slug: &str, next: &[&str]) -> LadderNode {
-        LadderNode {
-            slug: slug.into(),
-            title: slug.to_uppercase(),
-            url: format!("/{slug}/"),
-            next: next.iter().map(|s| s.to_string()).collect(),
-        }
     }
 
     #[test]

@@ -140,11 +140,12 @@ pub fn ranges(id: &str, title: &str, unit: Option<&str>, bars: &[RangeBar]) -> (
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::site::find_cycle;
 
-    fn node(slug: &str, next: &[&str]) -> LadderNode {
+    /// A ladder node `slug` (titled in capitals) leading to `next`.
+    pub(in crate::render::charts) fn node(slug: &str, next: &[&str]) -> LadderNode {
         LadderNode {
             slug: slug.into(),
             title: slug.to_uppercase(),
