@@ -437,8 +437,22 @@ impl SearchIndex {
     /// Whether group `prefix` is split (its words and phrases in one shard
     /// would be larger than [`SPLIT_BYTES`]).
     fn splits(&self, prefix: &str) -> bool {
-        let entries = self.group_entries(prefix);
-        entries.iter().map(|(_, e)| e.len() + 1).sum::<usize>() > SPLIT_BYTES
+        self.group_len(prefix) > SPLIT_BYTES
+    }
+
+    /// The bytes `group_entries` would render for group `prefix` (with a
+    /// comma after each entry), counted without rendering them.
+    fn group_len(&self, prefix: &str) -> usize {
+        let digits = |n: u32| n.checked_ilog10().map_or(1, |l| l as usize + 1);
+        self.postings
+            .range(prefix.to_string()..)
+            .take_while(|(t, _)| t.starts_with(prefix))
+            .map(|(term, list)| {
+                let pairs: usize = list.iter().map(|(d, w)| digits(*d) + digits(*w) + 2).sum();
+                // `"term"` `:[` pairs (no comma after the last) `]` `,`
+                serde_json::to_string(term).map_or(0, |t| t.len()) + 3 + pairs.saturating_sub(1) + 1
+            })
+            .sum()
     }
 
     /// The shard files of group `prefix`: one, or one per three-character
@@ -844,6 +858,21 @@ mod tests {
 
     /// A large group of terms is split into three-letter shards, named in
     /// meta.json; an update that crosses the size rewrites both ways.
+    /// The split decision counts exactly what a shard would hold.
+    #[test]
+    fn the_split_size_is_the_rendered_size() {
+        let ix = SearchIndex::build(
+            (0..300)
+                .map(|n| doc(&format!("Doc {n}"), "revenue \"retention\" 7", "KPIs"))
+                .collect(),
+        );
+        for p in ix.prefixes() {
+            let rendered: usize = ix.group_entries(&p).iter().map(|(_, e)| e.len() + 1).sum();
+            let counted = ix.group_len(&p);
+            assert_eq!(rendered, counted, "{p}");
+        }
+    }
+
     #[test]
     fn large_groups_split_into_three_letter_shards() {
         let many = |extra: &str| -> Vec<DocInput> {

@@ -27,6 +27,7 @@ try {
   await page.waitForFunction(() => /velocity/.test(document.querySelector(".sd-all").href));
   await Promise.all([page.waitForURL((u) => u.pathname.endsWith("/atlas/search/") && u.searchParams.get("q") === "velocity"), page.click(".sd-all")]);
   await page.waitForSelector("#search-results > li a");
+  check(!(await page.$("#site-search")), "the search page has a header search box beside its own");
   const first = await page.textContent("#search-results > li a");
   check(first === "Team velocity", `first result was ${JSON.stringify(first)}`);
   const href = await page.getAttribute("#search-results > li a", "href");

@@ -99,7 +99,7 @@
         if (!factor) continue;
         const post = shard[term];
         for (let k = 0; k < post.length; k += 2) {
-          found.set(post[k], Math.max(found.get(post[k]) || 0, 0) + post[k + 1] * factor);
+          found.set(post[k], (found.get(post[k]) || 0) + post[k + 1] * factor);
         }
       }
       if (scores === null) {
