@@ -241,6 +241,27 @@ fn title_phrases(title: &str) -> Vec<(String, u32)> {
     out
 }
 
+/// The term for words `a` and `b` next to each other in a heading
+/// (`a~b`): a multi-word query whose words are neighbours there ranks
+/// that page higher. Words never hold `~`, so pairs are told apart from
+/// words and phrases.
+fn pair(a: &str, b: &str) -> String {
+    format!("{a}~{b}")
+}
+
+/// Whether `term` joins two words or more (a pair or a phrase of several
+/// words): those are the terms a shard may move out (see
+/// [`PHRASE_SPLIT_BYTES`]).
+fn is_multi_word(term: &str) -> bool {
+    term.contains('~') || term.trim_end().contains(' ')
+}
+
+/// The first character of the second word of multi-word `term`.
+fn second_lead(term: &str) -> Option<char> {
+    let at = term.find(['~', ' '])?;
+    term[at + 1..].chars().next()
+}
+
 /// The first two characters of a term.
 fn prefix(term: &str) -> String {
     term.chars().take(2).collect()
@@ -288,6 +309,11 @@ fn term_key(term: &str, split: bool) -> String {
 /// a large site loads less.
 pub const SPLIT_BYTES: usize = 48 * 1024;
 
+/// A shard whose phrases and pairs would add more than this moves them to
+/// shards of their own (see `SearchIndex::group`): "role 42" on a site of
+/// 8,500 roles titled "Role N" need not load 8,500 phrases.
+pub const PHRASE_SPLIT_BYTES: usize = 8 * 1024;
+
 /// A document's terms and their weights: title words ×10 (and the title's
 /// initials), title phrases (see [`title_phrases`]), headings ×5, tags
 /// and facet values ×4, URL words, field labels and values ×3, the
@@ -312,7 +338,12 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
         *e = (*e).max(weight);
     }
     for (_, text) in &doc.headings {
+        let mut last: Option<Cow<'_, str>> = None;
         for t in stems(text) {
+            // Neighbours in a heading: proximity for multi-word queries.
+            if let Some(prev) = last.replace(t.clone()) {
+                *w.entry(Cow::Owned(pair(&prev, &t))).or_default() += 5;
+            }
             *w.entry(t).or_default() += 5;
         }
     }
@@ -365,6 +396,9 @@ struct Meta<'a> {
     chunk: usize,
     /// Groups (two-character keys) split into three-character shards.
     split: Vec<String>,
+    /// Shards whose multi-word terms moved to shards of their own, with
+    /// the first characters of the second words (see `SearchIndex::group`).
+    phrases: &'a BTreeMap<String, String>,
     facets: Vec<FacetMeta<'a>>,
 }
 
@@ -457,23 +491,55 @@ impl SearchIndex {
 
     /// The shard files of group `prefix`: one, or one per three-character
     /// key when the group is split (a phrase goes with its first word);
-    /// none when no term starts with it.
-    fn group(&self, prefix: &str) -> Vec<OutputFile> {
+    /// none when no term starts with it. A shard whose multi-word terms
+    /// would add more than [`PHRASE_SPLIT_BYTES`] keeps its words, and its
+    /// multi-word terms go to shards `<key>-<c>` by the first character of
+    /// their second word: the second value maps such a key to those
+    /// characters (meta.json lists them, so the browser asks only for
+    /// shards that exist).
+    fn group(&self, prefix: &str) -> (Vec<OutputFile>, BTreeMap<String, String>) {
         let split = self.split.contains(prefix);
-        let mut shards: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // key -> entries in term order, a multi-word term's with the first
+        // character of its second word.
+        let mut shards: BTreeMap<String, Vec<(Option<char>, String)>> = BTreeMap::new();
         for (term, entry) in self.group_entries(prefix) {
+            let lead = second_lead(term).filter(|_| is_multi_word(term));
             shards
-                .entry(shard_path(&term_key(term, split)))
+                .entry(term_key(term, split))
                 .or_default()
-                .push(entry);
+                .push((lead, entry));
         }
-        shards
-            .into_iter()
-            .map(|(rel, entries)| OutputFile {
-                rel,
-                data: Data::Bytes(format!("{{{}}}", entries.join(",")).into_bytes()),
-            })
-            .collect()
+        let mut files = Vec::new();
+        let mut moved = BTreeMap::new();
+        let file = |key: String, entries: Vec<String>| OutputFile {
+            rel: shard_path(&key),
+            data: Data::Bytes(format!("{{{}}}", entries.join(",")).into_bytes()),
+        };
+        for (key, entries) in shards {
+            let multi: usize = entries
+                .iter()
+                .filter(|(c, _)| c.is_some())
+                .map(|(_, e)| e.len() + 1)
+                .sum();
+            if multi <= PHRASE_SPLIT_BYTES {
+                files.push(file(key, entries.into_iter().map(|(_, e)| e).collect()));
+                continue;
+            }
+            let mut words = Vec::new();
+            let mut by_lead: BTreeMap<char, Vec<String>> = BTreeMap::new();
+            for (c, e) in entries {
+                match c {
+                    Some(c) => by_lead.entry(c).or_default().push(e),
+                    None => words.push(e),
+                }
+            }
+            moved.insert(key.clone(), by_lead.keys().collect());
+            for (c, entries) in by_lead {
+                files.push(file(format!("{key}-{}", key_of(&c.to_string())), entries));
+            }
+            files.push(file(key, words));
+        }
+        (files, moved)
     }
 
     /// Every group prefix, sorted (terms are sorted, so those sharing a
@@ -531,7 +597,7 @@ impl SearchIndex {
         keys
     }
 
-    fn facet_files(&self) -> (OutputFile, OutputFile) {
+    fn facet_files(&self, phrases: &BTreeMap<String, String>) -> (OutputFile, OutputFile) {
         let keys = self.facet_keys();
         let mut metas = Vec::new();
         let mut per_doc = serde_json::Map::new();
@@ -579,6 +645,7 @@ impl SearchIndex {
             docs: self.docs.len(),
             chunk: CHUNK,
             split: self.split.iter().map(|p| shard_key(p)).collect(),
+            phrases,
             facets: metas,
         };
         (
@@ -598,11 +665,15 @@ impl SearchIndex {
 
     /// Every file of the index.
     pub fn files(&self) -> Vec<OutputFile> {
-        let (meta, facets) = self.facet_files();
-        let mut out = vec![meta, facets];
+        let mut out = Vec::new();
+        let mut moved = BTreeMap::new();
         for p in self.prefixes() {
-            out.extend(self.group(&p));
+            let (files, m) = self.group(&p);
+            out.extend(files);
+            moved.extend(m);
         }
+        let (meta, facets) = self.facet_files(&moved);
+        out.splice(0..0, [meta, facets]);
         out.extend((0..self.docs.len().div_ceil(CHUNK)).map(|n| self.chunk(n)));
         out
     }
@@ -624,11 +695,13 @@ impl SearchIndex {
             )
             .map(|(t, _)| prefix(t))
             .collect();
-        let before: BTreeSet<String> = touched
-            .iter()
-            .flat_map(|p| self.group(p))
-            .map(|f| f.rel)
-            .collect();
+        let mut before = BTreeSet::new();
+        let mut moved_before = BTreeMap::new();
+        for p in &touched {
+            let (files, moved) = self.group(p);
+            before.extend(files.into_iter().map(|f| f.rel));
+            moved_before.extend(moved);
+        }
         for (t, w) in &old_terms {
             if new_terms.get(t) == Some(w) {
                 continue;
@@ -658,13 +731,25 @@ impl SearchIndex {
                 }
             }
         }
-        let mut files: Vec<OutputFile> = touched.iter().flat_map(|p| self.group(p)).collect();
+        let mut files = Vec::new();
+        let mut moved_after = BTreeMap::new();
+        for p in &touched {
+            let (f, moved) = self.group(p);
+            files.extend(f);
+            moved_after.extend(moved);
+        }
+        // Phrases moving in or out of their own shards change meta.json too.
+        resplit |= moved_before != moved_after;
         let gone = before
             .into_iter()
             .filter(|rel| !files.iter().any(|f| &f.rel == rel))
             .collect();
         if resplit {
-            files.push(self.facet_files().0);
+            let mut moved = BTreeMap::new();
+            for p in self.prefixes() {
+                moved.extend(self.group(&p).1);
+            }
+            files.push(self.facet_files(&moved).0);
         }
         files.push(self.chunk(id / CHUNK));
         (files, gone)
@@ -917,6 +1002,69 @@ mod tests {
         assert_eq!(term_key("revenue", true), "rev");
         assert_eq!(term_key("pm vs po ", true), "pm");
         assert_eq!(term_key("été", true), "uc3a974c3a9");
+    }
+
+    fn bytes_of(files: Vec<OutputFile>) -> BTreeMap<String, Vec<u8>> {
+        files
+            .into_iter()
+            .map(|f| match f.data {
+                Data::Bytes(b) => (f.rel, b),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    /// Neighbouring words of a heading become a pair term; words apart do
+    /// not.
+    #[test]
+    fn heading_neighbours_make_pairs() {
+        let mut d = doc("Velocity", "", "KPIs");
+        d.headings = vec![("a".into(), "Cycle time and the team".into())];
+        let w = weights(&d);
+        assert_eq!(w.get("cycle~time"), Some(&5), "{w:?}");
+        // "and the" are stop words: "time" and "team" become neighbours.
+        assert_eq!(w.get("time~team"), Some(&5));
+        assert_eq!(w.get("cycle~team"), None);
+    }
+
+    /// A shard with many phrases keeps its words and moves its phrases to
+    /// shards by the first letter of their second word, listed in
+    /// meta.json; a small one keeps them; updates follow both ways.
+    #[test]
+    fn many_phrases_move_to_shards_of_their_own() {
+        let roles = |n: usize| -> Vec<DocInput> {
+            (0..n)
+                .map(|n| doc(&format!("Role {n}"), "owner", "Roles"))
+                .collect()
+        };
+        let big = bytes_of(SearchIndex::build(roles(1500)).files());
+        let shard = |files: &BTreeMap<String, Vec<u8>>, key: &str| -> serde_json::Value {
+            serde_json::from_slice(&files[&format!("search/terms/{key}.json")]).unwrap()
+        };
+        assert!(shard(&big, "ro").get("role").is_some());
+        assert!(shard(&big, "ro").get("role 42 ").is_none());
+        assert!(shard(&big, "ro-4").get("role 42 ").is_some());
+        assert!(shard(&big, "ro-1").get("role 1499 ").is_some());
+        let meta: serde_json::Value = serde_json::from_slice(&big["search/meta.json"]).unwrap();
+        // "Role 0" to "Role 9" have one word of two letters or more.
+        assert_eq!(meta["phrases"]["ro"], "123456789", "{meta}");
+        let small = bytes_of(SearchIndex::build(roles(20)).files());
+        assert!(shard(&small, "ro").get("role 12 ").is_some());
+        assert!(!small.contains_key("search/terms/ro-1.json"));
+        // Growing one title past the size moves the phrases out; the
+        // update gives what a fresh build gives, meta.json included.
+        let mut docs = roles(700);
+        let mut ix = SearchIndex::build(docs.clone());
+        let long = format!("Role 3 {}", "with a very long title ".repeat(400));
+        docs[3] = doc(&long, "owner", "Roles");
+        let (changed, _) = ix.update(3, docs[3].clone());
+        let fresh = bytes_of(SearchIndex::build(docs).files());
+        let changed = bytes_of(changed);
+        assert!(changed.contains_key("search/meta.json"));
+        assert!(changed.contains_key("search/terms/ro-3.json"));
+        for (rel, b) in changed {
+            assert_eq!(fresh[&rel], b, "{rel}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // (and "/") open it from any page, results come as you type, grouped and
 // labelled by kind, the arrow keys move the active option, Enter opens it,
 // Escape closes the dialog and gives the focus back; typing in the header
-// box opens it with the text; axe finds nothing serious with it open.
+// box opens it with the text; axe finds nothing serious with it open;
+// no request leaves the site.
 // Usage: node search_dialog.mjs BASE_URL SCREENSHOT_DIR
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,6 +20,10 @@ try {
       const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme });
       const page = await context.newPage();
       const where = `${width}px ${scheme}`;
+      const outside = [];
+      page.on("request", (r) => {
+        if (new URL(r.url()).origin !== new URL(base).origin) outside.push(r.url());
+      });
       await page.goto(base + "roles/");
       await page.keyboard.press("Control+k");
       const opened = await page.evaluate(() => document.querySelector("dialog.search-dialog")?.open && document.activeElement.id === "sd-input");
@@ -70,6 +75,7 @@ try {
       }
       await page.waitForFunction(() => /team-velocity/.test(document.getElementById(document.getElementById("sd-input").getAttribute("aria-activedescendant"))?.dataset.href || ""));
       await Promise.all([page.waitForURL(/\/kpis\/team-velocity\/$/), page.keyboard.press("Enter")]);
+      check(outside.length === 0, `${where}: requests outside the site: ${outside.join(", ")}`);
       await context.close();
     }
   }

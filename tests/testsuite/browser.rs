@@ -157,7 +157,21 @@ fn search_ranks_the_expected_page_first() {
             shots.to_str().unwrap(),
         ],
     );
-    let typed = TestSite::fixture("typed");
+    // Proximity: both pages hold "release" and "train"; the planning page
+    // more often, the scaling page next to each other in a heading. The
+    // case in typed.json wants the scaling page first.
+    let typed = TestSite::fixture("typed")
+        .file(
+            "content/planning.md",
+            "---\ntitle: Planning\ndescription: Each release needs a train of thought.\n---\n\n\
+             A release plan, a release date, a release note, a release owner and a release \
+             review; train the team, train the owner, train the reviewers, train them again, \
+             train once more.\n",
+        )
+        .file(
+            "content/scaling.md",
+            "---\ntitle: Scaling\n---\n\n## Release train\n\nTeams plan together.\n",
+        );
     typed.cairn(&["build"]).success();
     let port = static_server(typed.path("public"), "/atlas/");
     node(

@@ -94,7 +94,7 @@
       const last = i === words.length - 1;
       const found = new Map();
       for (const term in shard) {
-        if (term.endsWith(" ")) continue;
+        if (term.endsWith(" ") || term.includes("~")) continue;
         const factor = match(term, word, last);
         if (!factor) continue;
         const post = shard[term];
@@ -110,17 +110,40 @@
         scores = both;
       }
     }
-    // Phrases (ending in a space) are in the shard of their first word.
-    const phrases = (await load("terms/" + shardKey(words[0], split) + ".json")) || {};
+    // Phrases (ending in a space) and pairs (`a~b`, neighbours in a
+    // heading) are in the shard of their first word, or, where meta.json
+    // says that shard's moved out, in one by the second word's first letter.
+    const phraseShard = async (first, second) => {
+      const key = shardKey(first, split);
+      const leads = (meta.phrases || {})[key];
+      if (leads === undefined || second === undefined) return (await load("terms/" + key + ".json")) || {};
+      const c = [...second][0];
+      return [...leads].includes(c) ? (await load("terms/" + key + "-" + keyOf(c) + ".json")) || {} : {};
+    };
+    const add = (post, factor, onlyFound) => {
+      for (let k = 0; k < post.length; k += 2) {
+        if (onlyFound && !scores.has(post[k])) continue;
+        scores.set(post[k], (scores.get(post[k]) || 0) + post[k + 1] * factor);
+      }
+    };
+    const phrases = await phraseShard(words[0], words[1]);
     for (const term in phrases) {
       if (!term.endsWith(" ")) continue;
       const parts = term.trimEnd().split(" ");
       if (parts.length !== words.length) continue;
       const factor = Math.min(...parts.map((t, i) => match(t, words[i], i === words.length - 1)));
-      if (!factor) continue;
-      const post = phrases[term];
-      for (let k = 0; k < post.length; k += 2) {
-        scores.set(post[k], (scores.get(post[k]) || 0) + post[k + 1] * factor);
+      if (factor) add(phrases[term], factor, false);
+    }
+    // Proximity: each two neighbouring query words found next to each
+    // other in a heading.
+    for (let i = 0; i + 1 < words.length; i++) {
+      const shard = await phraseShard(words[i], words[i + 1]);
+      for (const term in shard) {
+        const at = term.indexOf("~");
+        if (at < 0) continue;
+        const factor = Math.min(match(term.slice(0, at), words[i], false),
+          match(term.slice(at + 1), words[i + 1], i + 2 === words.length));
+        if (factor) add(shard[term], factor, true);
       }
     }
     return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
