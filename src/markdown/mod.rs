@@ -12,7 +12,9 @@
 //! rendering is the site's), and `highlight` colours code blocks at build
 //! time.
 
+mod callouts;
 pub(crate) mod highlight;
+mod math;
 pub mod shortcodes;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -53,8 +55,9 @@ pub struct Rendered {
     /// Resolved internal links (`@/` and wikilinks), for fragment checks
     /// and backlinks.
     pub links: Vec<LinkRef>,
-    /// Internal links that did not resolve: (byte offset, message).
-    pub link_errors: Vec<(usize, String)>,
+    /// Problems in the body (internal links that did not resolve, unknown
+    /// callout kinds): (byte offset, message).
+    pub errors: Vec<(usize, String)>,
 }
 
 /// How an internal link was written.
@@ -121,6 +124,8 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -173,6 +178,7 @@ pub fn render_full(
         paragraph_depth: 0,
         summary_done: false,
         label: None,
+        quotes: Vec::new(),
     };
     // One pass over the parser's events: each is looked at, rewritten where
     // needed and, with `want_html`, kept for the HTML writer. Rewriting on
@@ -204,6 +210,20 @@ pub fn render_full(
                 walk.link(link_type, dest_url, title, id, range.start)
             }
             Event::Start(Tag::CodeBlock(kind)) => walk.code_block(&mut parser, kind),
+            Event::Start(Tag::BlockQuote(kind)) => walk.quote(&mut parser, text, range.start, kind),
+            Event::End(TagEnd::BlockQuote(kind)) => walk.quote_end(kind),
+            // Pandoc's rule on top of pulldown-cmark's: a closing `$`
+            // followed by a digit closes nothing ("$90k-$120k" is prices).
+            Event::InlineMath(_)
+                if text
+                    .as_bytes()
+                    .get(range.end)
+                    .is_some_and(u8::is_ascii_digit) =>
+            {
+                walk.other(Event::Text(CowStr::Borrowed(&text[range])))
+            }
+            Event::InlineMath(tex) => walk.math(&tex, false, range.start + 1),
+            Event::DisplayMath(tex) => walk.math(&tex, true, range.start + 2),
             event => walk.other(event),
         }
     }
@@ -228,6 +248,8 @@ struct Walk<'a, 'r> {
     /// A wikilink without a label shows its target's title: set by the
     /// link, applied to the text event right after it.
     label: Option<String>,
+    /// For each block quote open, whether it is a callout.
+    quotes: Vec<bool>,
 }
 
 impl<'a> Walk<'a, '_> {
@@ -350,7 +372,7 @@ impl<'a> Walk<'a, '_> {
             // Reported here, at its place: the link in the HTML
             // (never written) leads nowhere to check again.
             Err(msg) => {
-                self.out.link_errors.push((offset, msg));
+                self.out.errors.push((offset, msg));
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: CowStr::from(""),
@@ -389,6 +411,92 @@ impl<'a> Walk<'a, '_> {
         if self.want_html {
             let html = crate::markdown::highlight::code_block(&code, lang.as_deref());
             self.kept.push(Event::Html(CowStr::from(html)));
+        }
+    }
+
+    /// A block quote starting at `start` in `text`: a callout when its
+    /// first line is a marker (`> [!TIP] Title`), whose line is then read
+    /// here and replaced by the callout's title.
+    fn quote(
+        &mut self,
+        parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+        text: &str,
+        start: usize,
+        kind: Option<pulldown_cmark::BlockQuoteKind>,
+    ) {
+        let marker = match callouts::marker(text.get(start..).unwrap_or_default()) {
+            Some(Ok(m)) => Some(m),
+            Some(Err((at, msg))) => {
+                self.out.errors.push((start + at, msg));
+                None
+            }
+            None => None,
+        };
+        self.quotes.push(marker.is_some());
+        let Some(marker) = marker else {
+            self.other(Event::Start(Tag::BlockQuote(kind)));
+            return;
+        };
+        // The marker's line: the start of the first paragraph, up to its
+        // first line break (or its end, when the marker is all of it).
+        let mut whole = false;
+        for (e, _) in &mut *parser {
+            match e {
+                Event::SoftBreak | Event::HardBreak => break,
+                Event::End(TagEnd::Paragraph) => {
+                    whole = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let title = render_inline(match marker.title {
+            "" => callouts::KINDS[marker.kind].1,
+            custom => custom,
+        });
+        if !marker.title.is_empty() {
+            self.take_text(&crate::html::strip_tags(&title));
+        }
+        if self.want_html {
+            let html = callouts::open(marker.kind, &title);
+            self.kept.push(Event::Html(CowStr::from(html)));
+        }
+        if !whole {
+            self.other(Event::Start(Tag::Paragraph));
+        }
+    }
+
+    /// Math whose LaTeX `tex` starts at byte `start` of the text: MathML,
+    /// or an error at the problem's place (the formula is then shown as
+    /// code).
+    fn math(&mut self, tex: &str, display: bool, start: usize) {
+        self.take_text(tex);
+        let html = match math::to_mathml(tex, display) {
+            Ok(mathml) => mathml,
+            Err((at, msg)) => {
+                self.out.errors.push((start + at, msg));
+                format!(
+                    "<code class=\"math-error\">{}</code>",
+                    crate::html::escape_text(tex)
+                )
+            }
+        };
+        if self.want_html {
+            self.kept.push(Event::InlineHtml(CowStr::from(html)));
+        }
+    }
+
+    /// The end of a block quote, or of a callout.
+    fn quote_end(&mut self, kind: Option<pulldown_cmark::BlockQuoteKind>) {
+        if self.quotes.pop() == Some(true) {
+            if self.want_html {
+                self.kept.push(Event::Html(CowStr::from(callouts::CLOSE)));
+            }
+            if self.want_text {
+                self.out.text.push(' ');
+            }
+        } else {
+            self.other(Event::End(TagEnd::BlockQuote(kind)));
         }
     }
 
@@ -540,14 +648,53 @@ pub fn count_words(s: &str) -> usize {
     words
 }
 
+/// The events of a short piece of inline Markdown, math rendered (a
+/// formula in error as code), with the math errors: (byte offset, message).
+fn inline_events(text: &str) -> impl Iterator<Item = (Event<'_>, Option<(usize, String)>)> {
+    Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH)
+        .into_offset_iter()
+        .map(move |(event, range)| {
+            let (tex, display, start) = match &event {
+                Event::InlineMath(_)
+                    if text
+                        .as_bytes()
+                        .get(range.end)
+                        .is_some_and(u8::is_ascii_digit) =>
+                {
+                    return (Event::Text(CowStr::Borrowed(&text[range])), None);
+                }
+                Event::InlineMath(t) => (t, false, range.start + 1),
+                Event::DisplayMath(t) => (t, true, range.start + 2),
+                _ => return (event, None),
+            };
+            match math::to_mathml(tex, display) {
+                Ok(m) => (Event::InlineHtml(CowStr::from(m)), None),
+                Err((at, msg)) => (
+                    Event::InlineHtml(CowStr::from(format!(
+                        "<code class=\"math-error\">{}</code>",
+                        crate::html::escape_text(tex)
+                    ))),
+                    Some((start + at, msg)),
+                ),
+            }
+        })
+}
+
+/// The errors of the math in a short piece of inline Markdown (a `text`
+/// field): (byte offset, message).
+pub fn inline_math_errors(text: &str) -> Vec<(usize, String)> {
+    if !text.contains('$') {
+        return Vec::new();
+    }
+    inline_events(text).filter_map(|(_, e)| e).collect()
+}
+
 /// Renders a short piece of inline Markdown (a `text` field): the HTML of a
 /// single paragraph without its `<p>` wrapper.
+/// Math in it becomes MathML (see [`inline_math_errors`] for its errors).
 pub fn render_inline(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + 16);
-    html::push_html(
-        &mut html,
-        Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH),
-    );
+    html::push_html(&mut html, inline_events(text).map(|(e, _)| e));
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -628,6 +775,49 @@ mod tests {
         assert_eq!(first.summary, full.summary);
         assert_eq!(first.text, full.text);
         assert_eq!(first.word_count, full.word_count);
+    }
+
+    #[test]
+    fn callouts_render_as_notes_with_a_title() {
+        let r = render(
+            "> [!TIP] Before *you* apply\n> Check the **pay**.\n\n> [!note]\n>\n> Body.\n\n> plain\n\n> [!DANGER]\n> x\n",
+        );
+        let h = &r.html;
+        assert!(
+            h.contains("<div class=\"callout callout-tip\" role=\"note\">"),
+            "{h}"
+        );
+        assert!(h.contains("</svg>Before <em>you</em> apply</p>\n<p>Check the <strong>pay</strong>.</p>\n</div>"), "{h}");
+        assert!(
+            h.contains("<div class=\"callout callout-note\" role=\"note\">"),
+            "{h}"
+        );
+        assert!(h.contains("</svg>Note</p>\n<p>Body.</p>\n</div>"), "{h}");
+        assert!(
+            h.contains("<blockquote>\n<p>plain</p>\n</blockquote>"),
+            "{h}"
+        );
+        assert!(h.contains("aria-hidden=\"true\""));
+        assert!(!h.contains("[!TIP]") && !h.contains("[!note]"), "{h}");
+        // An unknown kind stays a quote and is an error at its marker.
+        assert!(h.contains("<blockquote>\n<p>[!DANGER]"), "{h}");
+        let at = text_offset("> [!DANGER]");
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].0, at);
+        assert!(
+            r.text.contains("Before you apply Check the pay"),
+            "{}",
+            r.text
+        );
+        assert!(!r.text.contains("[!TIP"), "{}", r.text);
+        assert_eq!(r.summary, "Check the pay.");
+    }
+
+    fn text_offset(needle: &str) -> usize {
+        "> [!TIP] Before *you* apply\n> Check the **pay**.\n\n> [!note]\n>\n> Body.\n\n> plain\n\n> [!DANGER]\n> x\n"
+            .find(needle)
+            .unwrap()
+            + 2
     }
 
     #[test]

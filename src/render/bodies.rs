@@ -138,7 +138,7 @@ pub(super) fn render_body(
         let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
         (offset as isize + delta).max(0) as usize
     };
-    for (offset, msg) in &r.link_errors {
+    for (offset, msg) in &r.errors {
         diags.push(body_error(page, &mut at, to_body(*offset), msg.clone()));
     }
     for l in &mut r.links {

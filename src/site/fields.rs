@@ -224,6 +224,11 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                     page.error_at(at(), format!("required field `{name}` is empty")),
                 ]);
             }
+            if def.ty == FieldType::Text
+                && let Some((_, msg)) = crate::markdown::inline_math_errors(&s).into_iter().next()
+            {
+                return Err(vec![page.error_at(at(), format!("`{name}`: {msg}"))]);
+            }
             Ok(if def.ty == FieldType::Text {
                 FieldValue::Text(s)
             } else {

@@ -11,6 +11,7 @@ mod errors;
 mod golden;
 mod hostile;
 mod init;
+mod kb_markdown;
 mod layout;
 mod links;
 mod live;
