@@ -41,9 +41,13 @@ fn drop_aside<T: Send + 'static>(value: T) {
 /// since (decided from file metadata alone, before any parsing); else the
 /// fingerprint of the inputs, for the build to record.
 fn up_to_date(opts: &BuildOptions, config: &Config, out: &Path) -> Result<BuildReport, u64> {
+    // The reference date is an input: a page scheduled for tomorrow is
+    // published by tomorrow's build even if no file changed.
     let options = format!(
-        "drafts={} base_url={} output={} git={:?}",
+        "drafts={} future={} as_of={} base_url={} output={} git={:?}",
         opts.drafts,
+        opts.future,
+        opts.as_of.clone().unwrap_or_else(crate::content::today),
         config.base_url,
         out.display(),
         // Pages dated from git change with a commit, not with their file.

@@ -14,6 +14,8 @@ use crate::site::BuildOptions;
 pub struct BuildArgs {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    schedule: super::ScheduleArgs,
     /// Output folder (default: `output_dir` of site.toml, relative to the root)
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -35,6 +37,8 @@ pub fn run(a: BuildArgs) -> ExitCode {
         output: a.output,
         base_url: a.base_url,
         drafts: a.drafts,
+        future: a.schedule.future,
+        as_of: a.schedule.as_of,
         force: a.force,
     };
     match crate::build::build(&opts) {

@@ -16,6 +16,8 @@ use crate::site::{BuildOptions, Site};
 pub struct CheckArgs {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    schedule: super::ScheduleArgs,
     /// Check drafts too
     #[arg(long)]
     drafts: bool,
@@ -31,6 +33,8 @@ pub fn run(a: CheckArgs) -> ExitCode {
     let opts = BuildOptions {
         root: a.root.root,
         drafts: a.drafts,
+        future: a.schedule.future,
+        as_of: a.schedule.as_of,
         ..BuildOptions::default()
     };
     let mut site = match Site::load(&opts) {
@@ -51,6 +55,9 @@ pub fn run(a: CheckArgs) -> ExitCode {
         warnings.extend(errors.sorted());
     }
     let (_, w) = report(warnings);
+    for (source, day) in &site.scheduled {
+        println!("scheduled: {} (dated {day})", source.display());
+    }
     println!(
         "checked: no errors, {w} warning{}, {} output files",
         plural(w),

@@ -39,6 +39,29 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
+/// The flags for scheduled pages, shared by `build`, `check`, `watch` and
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Publish pages whose `date` is after the reference date
+    #[arg(long)]
+    pub future: bool,
+    /// The reference date for scheduled pages (default: today, UTC), for a reproducible build
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<String>,
+}
+
+/// A day written `YYYY-MM-DD`, checked against the calendar.
+fn parse_day(s: &str) -> Result<String, String> {
+    let day = s.trim();
+    if day.len() != 10 {
+        return Err("write the date as YYYY-MM-DD".to_string());
+    }
+    crate::content::Date::parse(day)
+        .map(|d| d.0)
+        .map_err(|e| format!("`{day}` {}", e.reason))
+}
+
 /// The `--root` flag shared by every command that works on a site.
 #[derive(Debug, Args)]
 pub struct RootArg {

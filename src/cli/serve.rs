@@ -14,6 +14,8 @@ use crate::site::BuildOptions;
 pub struct ServeArgs {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    schedule: super::ScheduleArgs,
     /// Address to listen on; anything but a loopback address is reachable from other machines
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     interface: IpAddr,
@@ -39,6 +41,8 @@ pub fn run(a: ServeArgs) -> ExitCode {
         build: BuildOptions {
             root: a.root.root,
             drafts: a.drafts,
+            future: a.schedule.future,
+            as_of: a.schedule.as_of,
             ..BuildOptions::default()
         },
         interface: a.interface,

@@ -16,6 +16,8 @@ use crate::site::{self, BuildOptions};
 pub struct WatchArgs {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    schedule: super::ScheduleArgs,
     /// Output folder (default: `output_dir` of site.toml, relative to the root)
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -33,6 +35,8 @@ pub fn run(a: WatchArgs) -> ExitCode {
         root: a.root.root,
         output: a.output,
         drafts: a.drafts,
+        future: a.schedule.future,
+        as_of: a.schedule.as_of,
         force: a.force,
         ..BuildOptions::default()
     };

@@ -43,6 +43,9 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Whether to build the search index.
     pub search: bool,
+    /// Whether links to entries carry what a preview card shows (kind and
+    /// summary) for the theme's link previews.
+    pub previews: bool,
     /// Where a page's source can be edited: a URL with `{path}` (the
     /// source file relative to the site root), or a prefix it is added to.
     pub edit_url: Option<String>,
@@ -148,6 +151,7 @@ impl Config {
             theme,
             output_dir: root.join(raw.output_dir),
             search: raw.search,
+            previews: raw.previews,
             edit_url,
             updated_from_git: raw.updated_from_git,
             collections,

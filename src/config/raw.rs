@@ -53,6 +53,8 @@ pub(super) struct RawConfig {
     pub(super) output_dir: String,
     #[serde(default = "default_true")]
     pub(super) search: bool,
+    #[serde(default = "default_true")]
+    pub(super) previews: bool,
     #[serde(default)]
     pub(super) edit_url: Option<Spanned<String>>,
     #[serde(default)]

@@ -50,7 +50,10 @@ mod tests {
     #[test]
     fn formulas_become_mathml() {
         let m = to_mathml(r"CLV = ARPU \times L", false).unwrap();
-        assert!(m.starts_with("<math><mi>C</mi>") && m.contains(">×</mo>"), "{m}");
+        assert!(
+            m.starts_with("<math><mi>C</mi>") && m.contains(">×</mo>"),
+            "{m}"
+        );
         let m = to_mathml(r"\frac{a}{b}", true).unwrap();
         assert!(
             m.starts_with("<math display=\"block\">") && m.contains("<mfrac>"),

@@ -81,6 +81,9 @@ pub struct Target {
     pub title: String,
     /// The page's index in the site.
     pub page: usize,
+    /// What a link preview shows of an entry: its kind ("KPI") and summary;
+    /// `None` for other pages, or with previews off.
+    pub preview: Option<(String, String)>,
 }
 
 /// Resolves internal links for [`render_with`].
@@ -357,17 +360,41 @@ impl<'a> Walk<'a, '_> {
                 if let (Some(false), Some(t)) = (wiki, &target) {
                     self.label = Some(t.title.clone());
                 }
+                let preview = target
+                    .as_ref()
+                    .and_then(|t| Some((t.title.clone(), t.preview.clone()?)));
                 self.out.links.push(LinkRef {
                     page: target.map(|t| t.page),
                     fragment,
                     offset,
                 });
-                Event::Start(Tag::Link {
-                    link_type: LinkType::Inline,
-                    dest_url: CowStr::from(url),
-                    title,
-                    id,
-                })
+                match preview {
+                    // The theme's preview card reads these (see the
+                    // default theme's previews.js).
+                    // The same href the HTML writer would give the link.
+                    Some((name, (kind, summary))) => Event::InlineHtml(CowStr::from(format!(
+                        "<a href=\"{}\"{} data-title=\"{}\" data-kind=\"{}\" data-summary=\"{}\">",
+                        {
+                            let mut href = String::new();
+                            let _ = pulldown_cmark_escape::escape_href(&mut href, &url);
+                            href
+                        },
+                        if title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" title=\"{}\"", escape_attr(&title))
+                        },
+                        escape_attr(&name),
+                        escape_attr(&kind),
+                        escape_attr(&summary)
+                    ))),
+                    None => Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: CowStr::from(url),
+                        title,
+                        id,
+                    }),
+                }
             }
             // Reported here, at its place: the link in the HTML
             // (never written) leads nowhere to check again.

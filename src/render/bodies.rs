@@ -261,7 +261,26 @@ impl<'a> SiteLinks<'a> {
             url: p.url.clone(),
             title: p.title.clone(),
             page: i,
+            preview: self.preview(p),
         })
+    }
+
+    /// What a preview card shows of page `p`, when previews are on and it
+    /// is an entry: its collection's title in the singular and its
+    /// `description` (or its `summary` field).
+    fn preview(&self, p: &Page) -> Option<(String, String)> {
+        if !self.site.config.previews {
+            return None;
+        }
+        let coll = p.collection()?;
+        let title = &self.site.config.collection(coll)?.title;
+        let summary = p.description.clone().or_else(|| {
+            p.fields
+                .iter()
+                .find(|(k, _)| k == "summary")
+                .and_then(|(_, v)| v.as_str().map(str::to_string))
+        });
+        Some((super::outputs::singular(title), summary.unwrap_or_default()))
     }
 
     /// `dest` relative to the linking page's folder, `..` resolved: the
@@ -317,6 +336,11 @@ impl SiteLinks<'_> {
         }
         if failed.contains(key) {
             return Ok(None);
+        }
+        if drafts.contains(key) && self.site.links.scheduled.contains(key) {
+            return Err(format!(
+                "{noun} to a page scheduled for later: `{shown}` (build with `--future` to include it)"
+            ));
         }
         if drafts.contains(key) {
             return Err(format!(
@@ -404,6 +428,11 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                 _ => {
                     if links.failed_slugs.contains(dest) {
                         return Ok(None);
+                    }
+                    if links.draft_slugs.contains(dest) && links.scheduled.contains(dest) {
+                        return Err(format!(
+                            "wikilink to a page scheduled for later: `[[{dest}]]` (build with `--future` to include it)"
+                        ));
                     }
                     if links.draft_slugs.contains(dest) {
                         return Err(format!(

@@ -220,6 +220,7 @@ impl<'a> SiteCtx<'a> {
             description: &c.description,
             language: &c.language,
             search: c.search,
+            previews: c.previews,
             extra: &c.extra,
             tags_url: None,
         }
@@ -234,6 +235,9 @@ pub(super) struct SiteCtx<'a> {
     pub(super) description: &'a str,
     pub(super) language: &'a str,
     pub(super) search: bool,
+    /// Whether links to entries carry preview data (and the theme loads
+    /// its preview script).
+    pub(super) previews: bool,
     pub(super) extra: &'a toml::Table,
     /// The URL of the tags page, when one is written.
     pub(super) tags_url: Option<String>,

@@ -165,7 +165,7 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
 /// The kind of an entry shown beside a search result: its collection's
 /// title in the singular ("Roles" -> "Role", "KPIs" -> "KPI", "Frameworks
 /// and operating models" -> "Framework").
-fn singular(title: &str) -> String {
+pub(super) fn singular(title: &str) -> String {
     let first = title.split_whitespace().next().unwrap_or(title);
     match first.strip_suffix('s') {
         Some(one) if one.len() >= 2 && !one.ends_with('s') => one.to_string(),

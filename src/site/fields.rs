@@ -426,6 +426,8 @@ pub struct EntryIndex {
     /// Entries whose front-matter could not be read (their own errors are
     /// reported): references to them are not errors of their own.
     failed: HashSet<(String, String)>,
+    /// Entries among the drafts that are scheduled for later instead.
+    scheduled: HashSet<(String, String)>,
 }
 
 impl EntryIndex {
@@ -445,7 +447,15 @@ impl EntryIndex {
             published,
             drafts,
             failed: HashSet::new(),
+            scheduled: HashSet::new(),
         }
+    }
+
+    /// Records entries left out because they are dated after the
+    /// reference date.
+    pub fn with_scheduled(mut self, scheduled: HashSet<(String, String)>) -> Self {
+        self.scheduled = scheduled;
+        self
     }
 
     /// Records entries that exist but could not be loaded.
@@ -468,10 +478,13 @@ impl EntryIndex {
 
     /// The error message for a reference that does not resolve.
     pub fn missing(&self, collection: &str, slug: &str) -> String {
-        if self
-            .drafts
-            .contains(&(collection.to_string(), slug.to_string()))
-        {
+        let key = (collection.to_string(), slug.to_string());
+        if self.scheduled.contains(&key) {
+            return format!(
+                "entry `{slug}` in collection `{collection}` is scheduled for later (build with `--future` to include it)"
+            );
+        }
+        if self.drafts.contains(&key) {
             return format!(
                 "entry `{slug}` in collection `{collection}` is a draft (build with `--drafts` to include it)"
             );

@@ -25,6 +25,9 @@ pub struct LinkIndex {
     pub draft_paths: HashSet<String>,
     /// Slugs of drafts.
     pub draft_slugs: HashSet<String>,
+    /// The keys (source, path, slug) of the pages among the drafts that are
+    /// scheduled for later rather than drafts, for the message.
+    pub scheduled: HashSet<String>,
     /// The same keys for files whose front-matter could not be read: links
     /// to them are not checked (the file's own errors are reported).
     pub failed_sources: HashSet<String>,
@@ -42,6 +45,17 @@ pub fn source_key(rel: &Path) -> String {
 }
 
 impl LinkIndex {
+    /// Records `pages` (left out with the drafts) as scheduled for later.
+    pub(crate) fn mark_scheduled<'p>(&mut self, pages: impl Iterator<Item = &'p Page>) {
+        for p in pages {
+            let rel = p.source.strip_prefix("content").unwrap_or(&p.source);
+            self.scheduled.insert(source_key(rel));
+            self.scheduled
+                .insert(p.path.trim_end_matches('/').to_string());
+            self.scheduled.insert(p.slug.clone());
+        }
+    }
+
     pub(crate) fn new(
         pages: &[Page],
         drafts: &[Page],

@@ -36,8 +36,56 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Publish drafts too.
     pub drafts: bool,
+    /// Publish pages dated after the reference date too.
+    pub future: bool,
+    /// The reference date (`YYYY-MM-DD`) for scheduled pages; today (UTC)
+    /// when unset.
+    pub as_of: Option<String>,
     /// Write into a non-empty folder cairn did not create.
     pub force: bool,
+}
+
+/// (collection, slug) of entries.
+type EntryKeys = HashSet<(String, String)>;
+
+/// Scheduled publication: a page dated after the reference date (today,
+/// UTC, or `--as-of`) is left out like a draft, unless `--future`.
+struct Schedule {
+    as_of: String,
+    future: bool,
+}
+
+impl Schedule {
+    fn new(opts: &BuildOptions) -> Self {
+        Schedule {
+            as_of: opts.as_of.clone().unwrap_or_else(content::today),
+            future: opts.future,
+        }
+    }
+
+    /// Whether page `p` waits for a later day.
+    fn holds(&self, p: &Page) -> bool {
+        !self.future
+            && p.date
+                .as_ref()
+                .is_some_and(|d| d.0.get(..10).unwrap_or(&d.0) > self.as_of.as_str())
+    }
+
+    /// The scheduled pages among `pages`: (source, day) sorted by day, and
+    /// the (collection, slug) of the entries among them.
+    fn list(&self, pages: &[Page]) -> (Vec<(PathBuf, String)>, EntryKeys) {
+        let mut listed = Vec::new();
+        let mut entries = HashSet::new();
+        for p in pages.iter().filter(|p| self.holds(p)) {
+            let day = p.date.as_ref().map(|d| d.0.chars().take(10).collect());
+            listed.push((p.source.clone(), day.unwrap_or_default()));
+            if let PageKind::Entry(c) = &p.kind {
+                entries.insert((c.clone(), p.slug.clone()));
+            }
+        }
+        listed.sort_by(|a: &(PathBuf, String), b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        (listed, entries)
+    }
 }
 
 /// A loaded, checked site.
@@ -66,6 +114,9 @@ pub struct Site {
     /// stop the rest of the site from being checked (a render reports its
     /// own problems too, so that one run shows every mistake).
     pub diagnostics: Diagnostics,
+    /// Pages left out because their `date` is after the reference date:
+    /// (source, date), sorted by date.
+    pub scheduled: Vec<(PathBuf, String)>,
 }
 
 /// One published page and what checking derived from it: its typed fields
@@ -125,10 +176,14 @@ impl Site {
             }
             Some(Err(_)) => HashMap::new(),
         };
+        let schedule = Schedule::new(opts);
+        let is_scheduled = |p: &Page| schedule.holds(p);
+        let unpublished = |p: &Page| (p.draft && !opts.drafts) || is_scheduled(p);
+        let (scheduled, scheduled_entries) = schedule.list(&loaded.pages);
         let drafts: HashSet<(String, String)> = loaded
             .pages
             .iter()
-            .filter(|p| p.draft && !opts.drafts)
+            .filter(|p| unpublished(p))
             .filter_map(|p| match &p.kind {
                 PageKind::Entry(c) => Some((c.clone(), p.slug.clone())),
                 _ => None,
@@ -142,10 +197,8 @@ impl Site {
                 _ => None,
             })
             .collect();
-        let (mut pages, drafted): (Vec<Page>, Vec<Page>) = loaded
-            .pages
-            .into_iter()
-            .partition(|p| opts.drafts || !p.draft);
+        let (mut pages, drafted): (Vec<Page>, Vec<Page>) =
+            loaded.pages.into_iter().partition(|p| !unpublished(p));
         for p in &mut pages {
             settle(p, &config, &git_days);
         }
@@ -163,7 +216,9 @@ impl Site {
                 })
                 .collect()
         });
-        let index = EntryIndex::new(&pages, drafts).with_failed(failed_entries);
+        let index = EntryIndex::new(&pages, drafts)
+            .with_failed(failed_entries)
+            .with_scheduled(scheduled_entries);
         timed("refs", || {
             fields::check_refs(&pages, &typed, &config, &index, &mut ds)
         });
@@ -172,9 +227,10 @@ impl Site {
         let referrers = timed("typed backlinks", || {
             links::backlinks(&config, &pages, &typed, &index)
         });
-        let links = timed("link index", || {
+        let mut links = timed("link index", || {
             LinkIndex::new(&pages, &drafted, &loaded.failed)
         });
+        links.mark_scheduled(drafted.iter().filter(|p| is_scheduled(p)));
         let tags = tags::collect_tags(&pages, &mut ds);
         let aliases = tags::collect_aliases(&pages, &mut ds);
         let pages = pages
@@ -198,6 +254,7 @@ impl Site {
             aliases,
             git_days,
             diagnostics: ds,
+            scheduled,
         })
     }
 

@@ -246,3 +246,50 @@ fn serve_reloads_and_shows_the_error_overlay_in_a_browser() {
         std::panic::resume_unwind(e);
     }
 }
+
+/// Link previews: a link to an entry carries its kind and summary, and the
+/// page loads previews.js, unless `previews = false`; on the shipped atlas
+/// the card shows on hover and keyboard focus, hides with Escape and
+/// passes axe (screenshots under target/screenshots/).
+#[test]
+fn link_previews_show_on_hover_and_focus() {
+    let notes = "---\ntitle: Notes\n---\nSee [[product-owner]].\n";
+    let on = TestSite::fixture("typed").file("content/notes.md", notes);
+    on.cairn(&["build"]).success();
+    let html = on.read("public/notes/index.html");
+    assert!(html.contains("data-kind=\"Role\""), "{html}");
+    assert!(html.contains("data-summary="), "{html}");
+    assert!(html.contains("previews.js"), "{html}");
+    assert!(on.path("public/previews.js").is_file());
+    let toml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typed/site.toml"),
+    )
+    .unwrap()
+    .replacen("[collections", "previews = false\n\n[collections", 1);
+    let off = TestSite::fixture("typed")
+        .file("site.toml", &toml)
+        .file("content/notes.md", notes);
+    off.cairn(&["build"]).success();
+    let html = off.read("public/notes/index.html");
+    assert!(html.contains("product-owner/"), "{html}");
+    assert!(!html.contains("data-kind="), "{html}");
+    assert!(!html.contains("data-summary="), "{html}");
+    assert!(!html.contains("previews.js"), "{html}");
+
+    if !ready() {
+        return;
+    }
+    let atlas = crate::shipped::shipped_site();
+    atlas
+        .cairn(&["build", "--base-url", "https://example.org/atlas/"])
+        .success();
+    let port = static_server(atlas.path("public"), "/atlas/");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    node(
+        "previews.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            shots.to_str().unwrap(),
+        ],
+    );
+}

@@ -29,6 +29,7 @@ fn basic_site_output_tree() {
             "index.html",
             "kpis/index.html",
             "kpis/net-promoter-score/index.html",
+            "previews.js",
             "robots.txt",
             "roles/diagram.png",
             "roles/index.html",

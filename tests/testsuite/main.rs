@@ -17,6 +17,7 @@ mod links;
 mod live;
 mod output;
 mod publish;
+mod schedule;
 mod shipped;
 mod typed;
 mod util;

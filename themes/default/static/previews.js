@@ -1,0 +1,113 @@
+// Link previews: pointing at or tabbing to a link to an entry shows a small
+// card with its kind, title and summary. `cairn build` writes them on the
+// link (data-kind, data-summary, optionally data-title; none with
+// `previews = false` in site.toml), so the card never fetches anything.
+// One card serves every link: role="tooltip", described by the link while
+// shown, never focused; Escape hides it and leaves the focus where it is.
+// Touch: a tap only follows the link (no preview on touch, so the first
+// tap is never taken from the reader); keyboard focus shows it everywhere.
+(() => {
+  "use strict";
+  const links = document.querySelectorAll("main a[data-kind]");
+  if (!links.length) return;
+  const SHOW_DELAY = 300;
+  const HIDE_DELAY = 150;
+  const GAP = 6;
+  const MARGIN = 8;
+  let card = null;
+  let current = null;
+  let via = "";
+  let showTimer = 0;
+  let hideTimer = 0;
+
+  const make = () => {
+    card = document.createElement("div");
+    card.id = "link-preview";
+    card.className = "link-preview";
+    card.setAttribute("role", "tooltip");
+    card.hidden = true;
+    for (const part of ["kind", "title", "summary"]) {
+      const span = document.createElement("span");
+      span.className = "lp-" + part;
+      card.append(span);
+    }
+    // The hover bridge: moving onto the card keeps it open.
+    card.addEventListener("pointerenter", () => clearTimeout(hideTimer));
+    card.addEventListener("pointerleave", () => { if (via === "hover") hideSoon(); });
+    document.body.append(card);
+  };
+
+  const describe = (a, on) => {
+    const ids = (a.getAttribute("aria-describedby") || "").split(/\s+/).filter((t) => t && t !== card.id);
+    if (on) ids.push(card.id);
+    if (ids.length) a.setAttribute("aria-describedby", ids.join(" "));
+    else a.removeAttribute("aria-describedby");
+  };
+
+  // Below the link (the line box under the pointer, else the first),
+  // above it when there is no room below; always inside the viewport.
+  const place = (a, x, y) => {
+    const rects = [...a.getClientRects()];
+    const r = rects.find((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom) || rects[0] || a.getBoundingClientRect();
+    const vw = document.documentElement.clientWidth;
+    const vh = window.innerHeight;
+    const w = card.offsetWidth;
+    const h = card.offsetHeight;
+    const left = Math.max(MARGIN, Math.min(r.left, vw - w - MARGIN));
+    let top = r.bottom + GAP;
+    if (top + h > vh - MARGIN && r.top - GAP - h >= MARGIN) top = r.top - GAP - h;
+    card.style.left = left + window.scrollX + "px";
+    card.style.top = top + window.scrollY + "px";
+  };
+
+  const show = (a, how, x, y) => {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    if (!card) make();
+    if (current && current !== a) describe(current, false);
+    const [kind, title, summary] = card.children;
+    kind.textContent = a.dataset.kind;
+    title.textContent = a.dataset.title || a.textContent.trim();
+    summary.textContent = a.dataset.summary || "";
+    summary.hidden = !summary.textContent;
+    card.hidden = false;
+    place(a, x, y);
+    current = a;
+    via = how;
+    describe(a, true);
+  };
+
+  const hide = () => {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    if (!card || card.hidden) return;
+    card.hidden = true;
+    if (current) describe(current, false);
+    current = null;
+    via = "";
+  };
+  const hideSoon = () => {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, HIDE_DELAY);
+  };
+
+  for (const a of links) {
+    a.addEventListener("pointerenter", (e) => {
+      if (e.pointerType === "touch") return;
+      clearTimeout(hideTimer);
+      if (current === a) return;
+      clearTimeout(showTimer);
+      showTimer = setTimeout(() => show(a, "hover", e.clientX, e.clientY), SHOW_DELAY);
+    });
+    a.addEventListener("pointerleave", () => {
+      clearTimeout(showTimer);
+      if (current === a && via === "hover") hideSoon();
+    });
+    // Only the keyboard's focus (a click or a tap focuses the link too).
+    a.addEventListener("focus", () => { if (a.matches(":focus-visible")) show(a, "focus"); });
+    a.addEventListener("blur", () => { if (current === a) hide(); });
+  }
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") hide(); });
+  document.addEventListener("pointerdown", (e) => { if (card && !card.contains(e.target)) hide(); });
+  window.addEventListener("resize", hide);
+})();
