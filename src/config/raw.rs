@@ -91,6 +91,8 @@ pub(super) struct RawCollection {
     pub(super) sort_by: Option<Spanned<String>>,
     pub(super) kind: Option<Spanned<String>>,
     #[serde(default)]
+    pub(super) autolink: bool,
+    #[serde(default)]
     pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
 }
 

@@ -152,6 +152,9 @@ pub struct Collection {
     pub kind: Option<String>,
     /// The schema, in declaration order.
     pub fields: Vec<FieldDef>,
+    /// Whether the titles and `terms` of the entries link on their first
+    /// mention in every page's body.
+    pub autolink: bool,
     /// Where the collection is declared in site.toml.
     #[serde(skip)]
     pub pos: Pos,
@@ -340,6 +343,7 @@ impl Resolver<'_> {
             sort_by,
             kind: coll.kind.as_ref().map(|k| k.get_ref().clone()),
             fields,
+            autolink: coll.autolink,
             pos,
             name,
         }

@@ -18,6 +18,8 @@ pub(super) struct Builtins {
     pub(super) weight: Option<i64>,
     pub(super) tags: Vec<String>,
     pub(super) aliases: Vec<String>,
+    pub(super) terms: Vec<String>,
+    pub(super) autolink: Option<bool>,
     pub(super) template: Option<String>,
     pub(super) extra: Value,
 }
@@ -90,8 +92,13 @@ impl Builtins {
                 Some(w) => self.weight = Some(w),
                 None => return bad("an integer"),
             },
-            "tags" | "aliases" => match string_list(&v) {
+            "autolink" => match &v {
+                Value::Bool(x) => self.autolink = Some(*x),
+                _ => return bad("`true` or `false`"),
+            },
+            "tags" | "aliases" | "terms" => match string_list(&v) {
                 Some(list) if key == "tags" => self.tags = list,
+                Some(list) if key == "terms" => self.terms = list,
                 Some(list) => self.aliases = list,
                 None => {
                     let Taken::Bad { message, .. } = bad("a list of strings") else {

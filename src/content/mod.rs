@@ -215,6 +215,11 @@ pub struct Page {
     pub tags: Vec<String>,
     /// `aliases`.
     pub aliases: Vec<String>,
+    /// `terms`: more names the glossary links to this entry (synonyms,
+    /// abbreviations).
+    pub terms: Vec<String>,
+    /// `autolink` (default true): whether glossary terms link in this page.
+    pub autolink: bool,
     /// `template`.
     pub template: Option<String>,
     /// `extra`, free-form.
@@ -513,6 +518,8 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
         weight: b.weight,
         tags: b.tags,
         aliases: b.aliases,
+        terms: b.terms,
+        autolink: b.autolink.unwrap_or(true),
         template: b.template,
         extra: b.extra,
         fields,

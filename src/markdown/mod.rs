@@ -13,6 +13,11 @@
 //! time.
 
 mod callouts;
+pub mod glossary;
+mod kb;
+
+use kb::inline_events;
+pub use kb::inline_math_errors;
 pub(crate) mod highlight;
 mod math;
 pub mod shortcodes;
@@ -92,6 +97,19 @@ pub trait LinkResolver {
     /// otherwise. `Ok(None)`: the target exists but could not be loaded
     /// (its own errors are reported), so the link is left unchecked.
     fn resolve(&self, kind: LinkKind, dest: &str) -> Result<Option<Target>, String>;
+
+    /// The glossary whose terms link on their first mention, and the page
+    /// being rendered (which its own terms never link to); `None` when
+    /// nothing auto-links here.
+    fn glossary(&self) -> Option<(&glossary::Glossary, Option<usize>)> {
+        None
+    }
+
+    /// Where page `page` of the site leads, for an auto-link.
+    fn page(&self, page: usize) -> Option<Target> {
+        let _ = page;
+        None
+    }
 }
 
 /// A resolver for text with no site around it: every internal link is an
@@ -182,6 +200,9 @@ pub fn render_full(
         summary_done: false,
         label: None,
         quotes: Vec::new(),
+        glossary: resolver.glossary(),
+        link_depth: 0,
+        linked: Vec::new(),
     };
     // One pass over the parser's events: each is looked at, rewritten where
     // needed and, with `want_html`, kept for the HTML writer. Rewriting on
@@ -253,6 +274,12 @@ struct Walk<'a, 'r> {
     label: Option<String>,
     /// For each block quote open, whether it is a callout.
     quotes: Vec<bool>,
+    /// The glossary and the page itself (see [`LinkResolver::glossary`]).
+    glossary: Option<(&'r glossary::Glossary, Option<usize>)>,
+    /// Links and images open around the text at hand (no auto-link there).
+    link_depth: usize,
+    /// The pages auto-linked so far (each on its first mention only).
+    linked: Vec<usize>,
 }
 
 impl<'a> Walk<'a, '_> {
@@ -363,30 +390,25 @@ impl<'a> Walk<'a, '_> {
                 let preview = target
                     .as_ref()
                     .and_then(|t| Some((t.title.clone(), t.preview.clone()?)));
+                // A page linked to by hand is not auto-linked after.
+                if let Some(t) = &target {
+                    self.linked.push(t.page);
+                }
                 self.out.links.push(LinkRef {
                     page: target.map(|t| t.page),
                     fragment,
                     offset,
                 });
                 match preview {
-                    // The theme's preview card reads these (see the
-                    // default theme's previews.js).
-                    // The same href the HTML writer would give the link.
-                    Some((name, (kind, summary))) => Event::InlineHtml(CowStr::from(format!(
-                        "<a href=\"{}\"{} data-title=\"{}\" data-kind=\"{}\" data-summary=\"{}\">",
-                        {
-                            let mut href = String::new();
-                            let _ = pulldown_cmark_escape::escape_href(&mut href, &url);
-                            href
+                    Some((name, preview)) => Event::InlineHtml(CowStr::from(anchor(
+                        &Target {
+                            url: url.clone(),
+                            title: name,
+                            page: 0,
+                            preview: Some(preview),
                         },
-                        if title.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" title=\"{}\"", escape_attr(&title))
-                        },
-                        escape_attr(&name),
-                        escape_attr(&kind),
-                        escape_attr(&summary)
+                        &title,
+                        "",
                     ))),
                     None => Event::Start(Tag::Link {
                         link_type: LinkType::Inline,
@@ -408,6 +430,7 @@ impl<'a> Walk<'a, '_> {
                 })
             }
         };
+        self.link_depth += 1;
         if self.want_html {
             self.kept.push(event);
         }
@@ -438,92 +461,6 @@ impl<'a> Walk<'a, '_> {
         if self.want_html {
             let html = crate::markdown::highlight::code_block(&code, lang.as_deref());
             self.kept.push(Event::Html(CowStr::from(html)));
-        }
-    }
-
-    /// A block quote starting at `start` in `text`: a callout when its
-    /// first line is a marker (`> [!TIP] Title`), whose line is then read
-    /// here and replaced by the callout's title.
-    fn quote(
-        &mut self,
-        parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
-        text: &str,
-        start: usize,
-        kind: Option<pulldown_cmark::BlockQuoteKind>,
-    ) {
-        let marker = match callouts::marker(text.get(start..).unwrap_or_default()) {
-            Some(Ok(m)) => Some(m),
-            Some(Err((at, msg))) => {
-                self.out.errors.push((start + at, msg));
-                None
-            }
-            None => None,
-        };
-        self.quotes.push(marker.is_some());
-        let Some(marker) = marker else {
-            self.other(Event::Start(Tag::BlockQuote(kind)));
-            return;
-        };
-        // The marker's line: the start of the first paragraph, up to its
-        // first line break (or its end, when the marker is all of it).
-        let mut whole = false;
-        for (e, _) in &mut *parser {
-            match e {
-                Event::SoftBreak | Event::HardBreak => break,
-                Event::End(TagEnd::Paragraph) => {
-                    whole = true;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let title = render_inline(match marker.title {
-            "" => callouts::KINDS[marker.kind].1,
-            custom => custom,
-        });
-        if !marker.title.is_empty() {
-            self.take_text(&crate::html::strip_tags(&title));
-        }
-        if self.want_html {
-            let html = callouts::open(marker.kind, &title);
-            self.kept.push(Event::Html(CowStr::from(html)));
-        }
-        if !whole {
-            self.other(Event::Start(Tag::Paragraph));
-        }
-    }
-
-    /// Math whose LaTeX `tex` starts at byte `start` of the text: MathML,
-    /// or an error at the problem's place (the formula is then shown as
-    /// code).
-    fn math(&mut self, tex: &str, display: bool, start: usize) {
-        self.take_text(tex);
-        let html = match math::to_mathml(tex, display) {
-            Ok(mathml) => mathml,
-            Err((at, msg)) => {
-                self.out.errors.push((start + at, msg));
-                format!(
-                    "<code class=\"math-error\">{}</code>",
-                    crate::html::escape_text(tex)
-                )
-            }
-        };
-        if self.want_html {
-            self.kept.push(Event::InlineHtml(CowStr::from(html)));
-        }
-    }
-
-    /// The end of a block quote, or of a callout.
-    fn quote_end(&mut self, kind: Option<pulldown_cmark::BlockQuoteKind>) {
-        if self.quotes.pop() == Some(true) {
-            if self.want_html {
-                self.kept.push(Event::Html(CowStr::from(callouts::CLOSE)));
-            }
-            if self.want_text {
-                self.out.text.push(' ');
-            }
-        } else {
-            self.other(Event::End(TagEnd::BlockQuote(kind)));
         }
     }
 
@@ -560,6 +497,17 @@ impl<'a> Walk<'a, '_> {
                 }
             }
             Event::End(_) if self.want_text => self.out.text.push(' '),
+            _ => {}
+        }
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.link_depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+            }
+            Event::Text(t) if self.link_depth == 0 && self.glossary.is_some() => {
+                let t = t.clone();
+                return self.autolink(event, &t);
+            }
             _ => {}
         }
         if self.want_html {
@@ -606,6 +554,33 @@ impl<'a> Walk<'a, '_> {
         self.out.html.shrink_to_fit();
         self.out
     }
+}
+
+/// The opening tag of a link to `target` with link-preview data when it
+/// has some (see the default theme's previews.js), a `title` attribute
+/// when `title` is not empty and a class when `class` is not; its href as
+/// the HTML writer would write it.
+fn anchor(target: &Target, title: &str, class: &str) -> String {
+    let mut out = String::from("<a");
+    if !class.is_empty() {
+        out.push_str(&format!(" class=\"{}\"", escape_attr(class)));
+    }
+    out.push_str(" href=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut out, &target.url);
+    out.push('"');
+    if !title.is_empty() {
+        out.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+    }
+    if let Some((kind, summary)) = &target.preview {
+        out.push_str(&format!(
+            " data-title=\"{}\" data-kind=\"{}\" data-summary=\"{}\"",
+            escape_attr(&target.title),
+            escape_attr(kind),
+            escape_attr(summary)
+        ));
+    }
+    out.push('>');
+    out
 }
 
 /// The plain internal links and images of `text` (`/roles/pm/`, `#id`,
@@ -673,47 +648,6 @@ pub fn count_words(s: &str) -> usize {
         after_space = space;
     }
     words
-}
-
-/// The events of a short piece of inline Markdown, math rendered (a
-/// formula in error as code), with the math errors: (byte offset, message).
-fn inline_events(text: &str) -> impl Iterator<Item = (Event<'_>, Option<(usize, String)>)> {
-    Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH)
-        .into_offset_iter()
-        .map(move |(event, range)| {
-            let (tex, display, start) = match &event {
-                Event::InlineMath(_)
-                    if text
-                        .as_bytes()
-                        .get(range.end)
-                        .is_some_and(u8::is_ascii_digit) =>
-                {
-                    return (Event::Text(CowStr::Borrowed(&text[range])), None);
-                }
-                Event::InlineMath(t) => (t, false, range.start + 1),
-                Event::DisplayMath(t) => (t, true, range.start + 2),
-                _ => return (event, None),
-            };
-            match math::to_mathml(tex, display) {
-                Ok(m) => (Event::InlineHtml(CowStr::from(m)), None),
-                Err((at, msg)) => (
-                    Event::InlineHtml(CowStr::from(format!(
-                        "<code class=\"math-error\">{}</code>",
-                        crate::html::escape_text(tex)
-                    ))),
-                    Some((start + at, msg)),
-                ),
-            }
-        })
-}
-
-/// The errors of the math in a short piece of inline Markdown (a `text`
-/// field): (byte offset, message).
-pub fn inline_math_errors(text: &str) -> Vec<(usize, String)> {
-    if !text.contains('$') {
-        return Vec::new();
-    }
-    inline_events(text).filter_map(|(_, e)| e).collect()
 }
 
 /// Renders a short piece of inline Markdown (a `text` field): the HTML of a

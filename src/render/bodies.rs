@@ -231,6 +231,9 @@ pub(super) struct SiteLinks<'a> {
     /// Links that failed so far: only those shown get a suggestion, which
     /// costs a look at every page of the site.
     failed: std::sync::atomic::AtomicUsize,
+    /// The linking page's index in the site, and whether glossary terms
+    /// link in it (`autolink`, default true).
+    own: (Option<usize>, bool),
 }
 
 impl<'a> SiteLinks<'a> {
@@ -240,10 +243,12 @@ impl<'a> SiteLinks<'a> {
             .parent()
             .map(crate::site::source_key)
             .unwrap_or_default();
+        let key = crate::site::source_key(under);
         SiteLinks {
             site,
             dir,
             failed: std::sync::atomic::AtomicUsize::new(0),
+            own: (site.links.by_source.get(&key).copied(), page.autolink),
         }
     }
 
@@ -358,6 +363,15 @@ impl SiteLinks<'_> {
 }
 
 impl markdown::LinkResolver for SiteLinks<'_> {
+    fn glossary(&self) -> Option<(&markdown::glossary::Glossary, Option<usize>)> {
+        let (own, on) = self.own;
+        Some((self.site.glossary.as_ref().filter(|_| on)?, own))
+    }
+
+    fn page(&self, page: usize) -> Option<markdown::Target> {
+        self.target(page)
+    }
+
     fn resolve(
         &self,
         kind: markdown::LinkKind,

@@ -100,6 +100,14 @@ pub(super) fn merge_backlinks_for(
         .map(|&j| (j, site.pages[j].referrers.clone()))
         .collect();
     let mut mentions: Vec<Vec<Backlink>> = vec![Vec::new(); targets.len()];
+    // A page mentioned by thousands (a glossary entry every page links
+    // to) must not cost a scan of its list per mention: the last page
+    // that mentioned each target, and the URLs of its typed referrers.
+    let mut last_from: Vec<usize> = vec![usize::MAX; targets.len()];
+    let referred: Vec<std::collections::HashSet<&str>> = out
+        .iter()
+        .map(|(_, list)| list.iter().map(|b| b.url.as_str()).collect())
+        .collect();
     for (i, body) in parts.iter().map(|p| &p.body).enumerate() {
         let from = &site.pages[i];
         let mut url: Option<String> = None;
@@ -112,9 +120,10 @@ pub(super) fn merge_backlinks_for(
         {
             let url = url.get_or_insert_with(|| from.url.clone());
             debug_assert_eq!(out[k].0, j);
-            if out[k].1.iter().chain(&mentions[k]).any(|b| b.url == *url) {
+            if last_from[k] == i || referred[k].contains(url.as_str()) {
                 continue;
             }
+            last_from[k] = i;
             let (collection, collection_title) =
                 match from.collection().and_then(|c| config.collection(c)) {
                     Some(c) if matches!(from.kind, PageKind::Entry(_)) => {

@@ -7,6 +7,7 @@
 
 pub(crate) mod compare;
 pub(crate) mod fields;
+mod glossary;
 mod ladders;
 mod links;
 mod tags;
@@ -114,6 +115,8 @@ pub struct Site {
     /// stop the rest of the site from being checked (a render reports its
     /// own problems too, so that one run shows every mistake).
     pub diagnostics: Diagnostics,
+    /// The glossary for auto-links (`autolink = true` collections).
+    pub glossary: Option<crate::markdown::glossary::Glossary>,
     /// Pages left out because their `date` is after the reference date:
     /// (source, date), sorted by date.
     pub scheduled: Vec<(PathBuf, String)>,
@@ -231,6 +234,7 @@ impl Site {
             LinkIndex::new(&pages, &drafted, &loaded.failed)
         });
         links.mark_scheduled(drafted.iter().filter(|p| is_scheduled(p)));
+        let glossary = glossary::build(&config, &pages, &mut ds);
         let tags = tags::collect_tags(&pages, &mut ds);
         let aliases = tags::collect_aliases(&pages, &mut ds);
         let pages = pages
@@ -254,6 +258,7 @@ impl Site {
             aliases,
             git_days,
             diagnostics: ds,
+            glossary,
             scheduled,
         })
     }

@@ -104,3 +104,94 @@ fn a_latex_error_is_reported_at_its_place() {
         run.stderr
     );
 }
+
+fn glossary_site() -> TestSite {
+    TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\nsearch = false\n\
+             [collections.kpis]\ntitle = \"KPIs\"\nautolink = true\n[collections.roles]\n",
+        )
+        .file("content/_index.md", "---\ntitle: Home\n---\n")
+        .file(
+            "content/kpis/nps.md",
+            "---\ntitle: Net Promoter Score (NPS)\nterms: [promoter score]\n\
+             description: How willing customers are to recommend.\n---\n\nThe NPS asks one question.\n",
+        )
+        .file(
+            "content/kpis/cycle-time.md",
+            "---\ntitle: Cycle time\n---\n\nFrom start to finish.\n",
+        )
+        .file("content/roles/po.md", "---\ntitle: PO\n---\n\nOwns cycle time.\n")
+}
+
+/// First mention per page, whole words, abbreviations as written; never
+/// in headings, links, code or the entry's own page; counted as
+/// backlinks; a page may opt out.
+#[test]
+fn glossary_terms_link_on_their_first_mention() {
+    let s = glossary_site()
+        .file(
+            "content/guide.md",
+            "---\ntitle: Guide\n---\n\n## NPS and cycle time\n\n\
+             Track `NPS` in code, [the NPS](https://example.com), then NPS and the nps; \
+             the net promoter score again; cycle times; bicycle time.\n",
+        )
+        .file(
+            "content/quiet.md",
+            "---\ntitle: Quiet\nautolink: false\n---\n\nNPS and cycle time.\n",
+        );
+    s.cairn(&["build"]).success();
+    let html = s.read("public/guide/index.html");
+    let links: Vec<&str> = html.matches("<a class=\"autolink\"").collect();
+    assert_eq!(links.len(), 2, "{html}");
+    assert!(
+        html.contains(
+            "then <a class=\"autolink\" href=\"/kpis/nps/\" data-title=\"Net Promoter Score (NPS)\" \
+             data-kind=\"KPI\" data-summary=\"How willing customers are to recommend.\">NPS</a> and the nps;"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(">cycle times</a>; bicycle time."), "{html}");
+    assert!(html.contains("<code>NPS</code>"));
+    assert!(!html.contains("<h2 id=\"nps-and-cycle-time\"><a"), "{html}");
+    // The entry's own page does not link to itself; the opted-out page
+    // links nothing.
+    assert!(
+        !s.read("public/kpis/nps/index.html")
+            .contains("class=\"autolink\"")
+    );
+    assert!(
+        !s.read("public/quiet/index.html")
+            .contains("class=\"autolink\"")
+    );
+    // Roles do not auto-link (autolink is per collection), but link to KPIs.
+    assert!(
+        s.read("public/roles/po/index.html")
+            .contains(">cycle time</a>.")
+    );
+    // Backlinks: the NPS page lists the guide.
+    assert!(
+        s.read("public/kpis/nps/index.html")
+            .contains("href=\"/guide/\"")
+    );
+}
+
+#[test]
+fn a_term_two_entries_claim_is_an_error_naming_both() {
+    let s = glossary_site().file(
+        "content/kpis/net-promoter.md",
+        "---\ntitle: Net promoter\nterms: [Promoter Score]\n---\n",
+    );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/kpis/nps.md:3:8: glossary term `promoter score` is claimed by two entries: \
+          `content/kpis/net-promoter.md` and `content/kpis/nps.md`"
+        ],
+        "{}",
+        run.stderr
+    );
+}
