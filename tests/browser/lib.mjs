@@ -24,3 +24,23 @@ export function check(condition, message) {
     throw new Error(message);
   }
 }
+
+// Runs `fn(page, view)` at 375 and 1280 px, in light and dark, each in a
+// fresh context (`view`: {width, scheme, where}); fails when the page
+// asked anything of another origin than `base`'s.
+export async function eachView(browser, base, fn) {
+  for (const width of [375, 1280]) {
+    for (const scheme of ["light", "dark"]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme });
+      const page = await context.newPage();
+      const where = `${width}px ${scheme}`;
+      const outside = [];
+      page.on("request", (r) => {
+        if (new URL(r.url()).origin !== new URL(base).origin) outside.push(r.url());
+      });
+      await fn(page, { width, scheme, where });
+      check(outside.length === 0, `${where}: requests outside the site: ${outside.join(", ")}`);
+      await context.close();
+    }
+  }
+}

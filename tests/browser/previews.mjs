@@ -7,7 +7,7 @@
 // Usage: node previews.mjs BASE_URL SCREENSHOT_DIR
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { launch, check } from "./lib.mjs";
+import { launch, check, eachView } from "./lib.mjs";
 
 const [base, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
@@ -42,82 +42,71 @@ const cardState = (page) =>
 
 const browser = await launch();
 try {
-  for (const width of [375, 1280]) {
-    for (const scheme of ["light", "dark"]) {
-      const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme });
-      const page = await context.newPage();
-      const where = `${width}px ${scheme}`;
-      const outside = [];
-      page.on("request", (r) => {
-        if (new URL(r.url()).origin !== new URL(base).origin) outside.push(r.url());
-      });
-      await page.goto(url);
-      const link = page.locator(LINK).first();
-      check((await page.locator(LINK).count()) > 0, `${where}: no link with data-kind="Role" on ${url}`);
+  await eachView(browser, base, async (page, { width, scheme, where }) => {
+    await page.goto(url);
+    const link = page.locator(LINK).first();
+    check((await page.locator(LINK).count()) > 0, `${where}: no link with data-kind="Role" on ${url}`);
 
-      // Pointing at the link shows the card after a short delay.
-      await link.scrollIntoViewIfNeeded();
-      await page.evaluate(() => window.scrollBy(0, -200));
-      await link.hover();
-      await page.waitForFunction(() => { const c = document.querySelector(".link-preview"); return c && !c.hidden; }, null, { timeout: 3000 });
-      await page.waitForTimeout(250); // the fade
-      let s = await cardState(page);
-      check(s.role === "tooltip" && s.id, `${where}: the card is not a tooltip with an id: ${JSON.stringify(s)}`);
-      check(s.kind === "Role", `${where}: the card's kind is ${JSON.stringify(s.kind)}, not "Role"`);
-      check(s.title === s.linkText, `${where}: the card's title ${JSON.stringify(s.title)} is not the link's ${JSON.stringify(s.linkText)}`);
-      check(s.summary && s.summary === s.linkSummary, `${where}: the card's summary ${JSON.stringify(s.summary)} is not the link's`);
-      check(s.rect.left >= 0 && s.rect.right <= s.vw && s.rect.top >= 0 && s.rect.bottom <= s.vh, `${where}: the card leaves the viewport: ${JSON.stringify(s.rect)} in ${s.vw}x${s.vh}`);
-      check(s.describedby === s.id, `${where}: the hovered link is not described by the card: ${s.describedby}`);
-      await page.screenshot({ path: `${outDir}/previews-${width}-${scheme}.png` });
-      await page.evaluate(axeSource);
-      const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-      const bad = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      check(bad.length === 0, `${where}: axe with the card shown: ${bad.map((v) => v.id + " " + v.nodes.map((n) => n.target.join(" ")).join(", ")).join("; ")}`);
+    // Pointing at the link shows the card after a short delay.
+    await link.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -200));
+    await link.hover();
+    await page.waitForFunction(() => { const c = document.querySelector(".link-preview"); return c && !c.hidden; }, null, { timeout: 3000 });
+    await page.waitForTimeout(250); // the fade
+    let s = await cardState(page);
+    check(s.role === "tooltip" && s.id, `${where}: the card is not a tooltip with an id: ${JSON.stringify(s)}`);
+    check(s.kind === "Role", `${where}: the card's kind is ${JSON.stringify(s.kind)}, not "Role"`);
+    check(s.title === s.linkText, `${where}: the card's title ${JSON.stringify(s.title)} is not the link's ${JSON.stringify(s.linkText)}`);
+    check(s.summary && s.summary === s.linkSummary, `${where}: the card's summary ${JSON.stringify(s.summary)} is not the link's`);
+    check(s.rect.left >= 0 && s.rect.right <= s.vw && s.rect.top >= 0 && s.rect.bottom <= s.vh, `${where}: the card leaves the viewport: ${JSON.stringify(s.rect)} in ${s.vw}x${s.vh}`);
+    check(s.describedby === s.id, `${where}: the hovered link is not described by the card: ${s.describedby}`);
+    await page.screenshot({ path: `${outDir}/previews-${width}-${scheme}.png` });
+    await page.evaluate(axeSource);
+    const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    check(bad.length === 0, `${where}: axe with the card shown: ${bad.map((v) => v.id + " " + v.nodes.map((n) => n.target.join(" ")).join(", ")).join("; ")}`);
 
-      // Moving onto the card keeps it; leaving both hides it.
-      const box = await page.locator(".link-preview").boundingBox();
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
-      await page.waitForTimeout(400);
-      s = await cardState(page);
-      check(s.shown, `${where}: moving onto the card hides it`);
-      await page.mouse.move(2, 790, { steps: 4 });
-      await page.waitForFunction(() => document.querySelector(".link-preview").hidden, null, { timeout: 3000 });
-      s = await cardState(page);
-      check(!s.describedby, `${where}: aria-describedby stays on the link once the card is hidden: ${s.describedby}`);
+    // Moving onto the card keeps it; leaving both hides it.
+    const box = await page.locator(".link-preview").boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    await page.waitForTimeout(400);
+    s = await cardState(page);
+    check(s.shown, `${where}: moving onto the card hides it`);
+    await page.mouse.move(2, 790, { steps: 4 });
+    await page.waitForFunction(() => document.querySelector(".link-preview").hidden, null, { timeout: 3000 });
+    s = await cardState(page);
+    check(!s.describedby, `${where}: aria-describedby stays on the link once the card is hidden: ${s.describedby}`);
 
-      // The keyboard: Tab to the link shows the card; Escape hides it and
-      // leaves the focus on the link.
-      await page.evaluate((sel) => {
-        const block = document.querySelector(sel).closest("p, li, td") || document.querySelector("main");
-        block.setAttribute("tabindex", "-1");
-        block.focus();
-      }, LINK);
-      let onLink = false;
-      for (let i = 0; i < 10 && !onLink; i++) {
-        await page.keyboard.press("Tab");
-        onLink = await page.evaluate((sel) => document.activeElement === document.querySelector(sel), LINK);
-      }
-      check(onLink, `${where}: Tab does not reach the link`);
-      s = await cardState(page);
-      check(s.shown, `${where}: focusing the link with the keyboard shows no card`);
-      check(s.describedby === s.id, `${where}: the focused link is not described by the card: ${s.describedby}`);
-      check(!s.focusInCard, `${where}: the card took the focus`);
-      check(s.rect.left >= 0 && s.rect.right <= s.vw, `${where}: the card leaves the viewport: ${JSON.stringify(s.rect)}`);
-      await page.keyboard.press("Escape");
-      s = await cardState(page);
-      const still = await page.evaluate((sel) => document.activeElement === document.querySelector(sel), LINK);
-      check(!s.shown && !s.describedby, `${where}: Escape does not hide the card: ${JSON.stringify(s)}`);
-      check(still, `${where}: Escape moves the focus off the link`);
-
-      // A click still follows the link.
-      const href = await link.getAttribute("href");
-      await link.hover();
-      await page.waitForTimeout(400);
-      await Promise.all([page.waitForURL(new URL(href, url).href), link.click()]);
-      check(outside.length === 0, `${where}: requests outside the site: ${outside.join(", ")}`);
-      await context.close();
+    // The keyboard: Tab to the link shows the card; Escape hides it and
+    // leaves the focus on the link.
+    await page.evaluate((sel) => {
+      const block = document.querySelector(sel).closest("p, li, td") || document.querySelector("main");
+      block.setAttribute("tabindex", "-1");
+      block.focus();
+    }, LINK);
+    let onLink = false;
+    for (let i = 0; i < 10 && !onLink; i++) {
+      await page.keyboard.press("Tab");
+      onLink = await page.evaluate((sel) => document.activeElement === document.querySelector(sel), LINK);
     }
-  }
+    check(onLink, `${where}: Tab does not reach the link`);
+    s = await cardState(page);
+    check(s.shown, `${where}: focusing the link with the keyboard shows no card`);
+    check(s.describedby === s.id, `${where}: the focused link is not described by the card: ${s.describedby}`);
+    check(!s.focusInCard, `${where}: the card took the focus`);
+    check(s.rect.left >= 0 && s.rect.right <= s.vw, `${where}: the card leaves the viewport: ${JSON.stringify(s.rect)}`);
+    await page.keyboard.press("Escape");
+    s = await cardState(page);
+    const still = await page.evaluate((sel) => document.activeElement === document.querySelector(sel), LINK);
+    check(!s.shown && !s.describedby, `${where}: Escape does not hide the card: ${JSON.stringify(s)}`);
+    check(still, `${where}: Escape moves the focus off the link`);
+
+    // A click still follows the link.
+    const href = await link.getAttribute("href");
+    await link.hover();
+    await page.waitForTimeout(400);
+    await Promise.all([page.waitForURL(new URL(href, url).href), link.click()]);
+  });
   // Touch: the first tap follows the link (no preview is shown on touch).
   const context = await browser.newContext({ viewport: { width: 375, height: 800 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
