@@ -242,6 +242,11 @@ impl Session {
             if page.text[..page.body_offset] != old.text[..old.body_offset] || page.draft {
                 return None;
             }
+            // An embed (`![[...]]`) shows another page's body: with one
+            // anywhere, the full path decides what changes.
+            if page.text.contains("![[") || site.pages.iter().any(|p| p.text.contains("![[")) {
+                return None;
+            }
             if page.text != old.text {
                 edits.push((i, page));
             }

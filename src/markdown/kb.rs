@@ -5,6 +5,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::{LinkRef, Walk, anchor, callouts, math, render_inline};
+use crate::html::{escape_attr, escape_text};
 
 impl<'a> Walk<'a, '_> {
     /// A block quote starting at `start` in `text`: a callout when its
@@ -93,6 +94,57 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
+    /// An embed, `![[dest]]` or `![[dest#heading]]` at `offset`: the other
+    /// page's body (or section) in a box with a link to its source, in
+    /// place of the paragraph it stands in; it counts as a link there.
+    pub(super) fn embed(
+        &mut self,
+        parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+        dest: &str,
+        offset: usize,
+    ) {
+        // The text between the brackets comes as the image's alt text.
+        for (e, _) in &mut *parser {
+            if matches!(e, Event::End(TagEnd::Image)) {
+                break;
+            }
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p.trim(), Some(f.trim())),
+            None => (dest.trim(), None),
+        };
+        let level = self.flat.last().map_or(1, |(l, _, _)| *l);
+        let embedded = match self.resolver.embed(path, fragment, level) {
+            Ok(Some(e)) => e,
+            Ok(None) => return,
+            Err(msg) => {
+                self.out.errors.push((offset, msg));
+                return;
+            }
+        };
+        self.linked.push(embedded.page);
+        self.out.links.push(LinkRef {
+            page: Some(embedded.page),
+            fragment: None,
+            offset,
+        });
+        if self.want_html {
+            let (close, open) = if self.paragraph_depth > 0 {
+                ("</p>\n", "<p>")
+            } else {
+                ("", "")
+            };
+            let html = format!(
+                "{close}<div class=\"embed\">\n<p class=\"embed-source\">From <a href=\"{}\">{}</a></p>\n{}</div>\n{open}",
+                escape_attr(&embedded.url),
+                escape_text(&embedded.title),
+                embedded.html
+            );
+            self.embedded |= !close.is_empty();
+            self.kept.push(Event::Html(CowStr::from(html)));
+        }
+    }
+
     /// Text outside links: its glossary terms link to their entries on
     /// their first mention in the page (and count as links, for
     /// backlinks).
@@ -178,4 +230,60 @@ pub fn inline_math_errors(text: &str) -> Vec<(usize, String)> {
         return Vec::new();
     }
     inline_events(text).filter_map(|(_, e)| e).collect()
+}
+
+/// The section of `html` (a rendered body) under the heading with id
+/// `id`, up to the next heading of its level or higher; `None` when no
+/// heading has that id.
+pub fn section<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    let at = html.find(&format!(" id=\"{}\"", escape_attr(id)))?;
+    let start = html[..at].rfind("<h")?;
+    let level = html[start + 2..].chars().next()?.to_digit(10)?;
+    let rest = start + 3;
+    let end = (1..=level)
+        .filter_map(|k| html[rest..].find(&format!("<h{k} ")).map(|e| rest + e))
+        .min()
+        .unwrap_or(html.len());
+    Some(&html[start..end])
+}
+
+/// `html` with its headings moved so that the highest is level `top`
+/// (at most 6), their ids and hover anchors removed (the embedding page
+/// has its own).
+pub fn shift_headings(html: &str, top: u8) -> String {
+    let highest = (1..=6u8)
+        .find(|k| html.contains(&format!("<h{k} ")) || html.contains(&format!("<h{k}>")))
+        .unwrap_or(top);
+    let delta = i16::from(top) - i16::from(highest);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<h").into_iter().chain(rest.find("</h")).min() {
+        out.push_str(&rest[..at]);
+        let closing = rest[at..].starts_with("</h");
+        let digit_at = at + if closing { 3 } else { 2 };
+        match rest[digit_at..].chars().next().and_then(|c| c.to_digit(10)) {
+            Some(k) if (1..=6).contains(&k) => {
+                let shifted = (i16::try_from(k).unwrap_or(1) + delta).clamp(1, 6);
+                out.push_str(if closing { "</h" } else { "<h" });
+                out.push_str(&shifted.to_string());
+                rest = &rest[digit_at + 1..];
+                if !closing && rest.starts_with(" id=\"") {
+                    let end = rest[5..].find('"').map_or(rest.len(), |e| e + 6);
+                    rest = &rest[end..];
+                }
+            }
+            _ => {
+                out.push_str(&rest[at..digit_at]);
+                rest = &rest[digit_at..];
+            }
+        }
+    }
+    out.push_str(rest);
+    // The hover anchors lead to ids that are gone.
+    const ANCHOR: &str = "<a class=\"anchor\"";
+    while let Some(at) = out.find(ANCHOR) {
+        let end = out[at..].find("</a>").map_or(out.len(), |e| at + e + 4);
+        out.replace_range(at..end, "");
+    }
+    out
 }

@@ -17,7 +17,7 @@ pub mod glossary;
 mod kb;
 
 use kb::inline_events;
-pub use kb::inline_math_errors;
+pub use kb::{inline_math_errors, section, shift_headings};
 pub(crate) mod highlight;
 mod math;
 pub mod shortcodes;
@@ -91,6 +91,19 @@ pub struct Target {
     pub preview: Option<(String, String)>,
 }
 
+/// A page's body, or a section of it, ready to embed in another page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embedded {
+    /// The HTML, headings shifted, without their ids and anchors.
+    pub html: String,
+    /// The embedded page's index in the site.
+    pub page: usize,
+    /// Where the source is: the page's URL, with the heading's fragment.
+    pub url: String,
+    /// The page's title, and the heading's after " › " for a section.
+    pub title: String,
+}
+
 /// Resolves internal links for [`render_with`].
 pub trait LinkResolver {
     /// Resolves `dest` (without its `#fragment`); the message of the error
@@ -103,6 +116,20 @@ pub trait LinkResolver {
     /// nothing auto-links here.
     fn glossary(&self) -> Option<(&glossary::Glossary, Option<usize>)> {
         None
+    }
+
+    /// The body of page `dest` (a wikilink target), or its section under
+    /// heading `fragment`, rendered for an embed (`![[dest#fragment]]`)
+    /// with its headings moved under level `level`; `Ok(None)` when the
+    /// target could not be loaded (its own errors are reported).
+    fn embed(
+        &self,
+        dest: &str,
+        fragment: Option<&str>,
+        level: u8,
+    ) -> Result<Option<Embedded>, String> {
+        let _ = (fragment, level);
+        Err(format!("cannot embed `![[{dest}]]` outside a site"))
     }
 
     /// Where page `page` of the site leads, for an auto-link.
@@ -203,6 +230,7 @@ pub fn render_full(
         glossary: resolver.glossary(),
         link_depth: 0,
         linked: Vec::new(),
+        embedded: false,
     };
     // One pass over the parser's events: each is looked at, rewritten where
     // needed and, with `want_html`, kept for the HTML writer. Rewriting on
@@ -234,6 +262,11 @@ pub fn render_full(
                 walk.link(link_type, dest_url, title, id, range.start)
             }
             Event::Start(Tag::CodeBlock(kind)) => walk.code_block(&mut parser, kind),
+            Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            }) => walk.embed(&mut parser, &dest_url, range.start),
             Event::Start(Tag::BlockQuote(kind)) => walk.quote(&mut parser, text, range.start, kind),
             Event::End(TagEnd::BlockQuote(kind)) => walk.quote_end(kind),
             // Pandoc's rule on top of pulldown-cmark's: a closing `$`
@@ -280,6 +313,9 @@ struct Walk<'a, 'r> {
     link_depth: usize,
     /// The pages auto-linked so far (each on its first mention only).
     linked: Vec<usize>,
+    /// Whether an embed closed a paragraph around it (empty `<p></p>`
+    /// pairs to drop from the HTML).
+    embedded: bool,
 }
 
 impl<'a> Walk<'a, '_> {
@@ -550,6 +586,9 @@ impl<'a> Walk<'a, '_> {
         }
         self.out.html.reserve(text_len * 3 / 2);
         html::push_html(&mut self.out.html, self.kept.into_iter());
+        if self.embedded {
+            self.out.html = self.out.html.replace("<p></p>\n", "");
+        }
         // Kept until the page is rendered: give back the unused reserve.
         self.out.html.shrink_to_fit();
         self.out

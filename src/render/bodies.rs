@@ -127,7 +127,7 @@ pub(super) fn render_body(
         }
     }
     source.push_str(&body[last..]);
-    let resolver = SiteLinks::new(sh.site, page);
+    let resolver = SiteLinks::new(sh, page);
     // The plain text is kept only where something reads it: the search
     // index, and FAQ answers in JSON-LD.
     let want_text =
@@ -225,6 +225,8 @@ pub(super) fn body_error(
 /// site's pages, for the page whose body is rendered.
 pub(super) struct SiteLinks<'a> {
     pub(super) site: &'a Site,
+    /// What rendering another page's body for an embed needs.
+    sh: &'a Shared<'a>,
     /// The linking page's folder under `content/` (`roles`, or `` at the
     /// top), for relative links.
     pub(super) dir: String,
@@ -237,7 +239,8 @@ pub(super) struct SiteLinks<'a> {
 }
 
 impl<'a> SiteLinks<'a> {
-    pub(super) fn new(site: &'a Site, page: &Page) -> Self {
+    pub(super) fn new(sh: &'a Shared<'a>, page: &Page) -> Self {
+        let site = sh.site;
         let under = page.source.strip_prefix("content").unwrap_or(&page.source);
         let dir = under
             .parent()
@@ -246,6 +249,7 @@ impl<'a> SiteLinks<'a> {
         let key = crate::site::source_key(under);
         SiteLinks {
             site,
+            sh,
             dir,
             failed: std::sync::atomic::AtomicUsize::new(0),
             own: (site.links.by_source.get(&key).copied(), page.autolink),
@@ -372,6 +376,80 @@ impl markdown::LinkResolver for SiteLinks<'_> {
         self.target(page)
     }
 
+    fn embed(
+        &self,
+        dest: &str,
+        fragment: Option<&str>,
+        level: u8,
+    ) -> Result<Option<markdown::Embedded>, String> {
+        let target = match self.resolve(markdown::LinkKind::Wiki, dest) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Ok(None),
+            Err(msg) => {
+                return Err(msg
+                    .replacen("wikilink to", "embed of", 1)
+                    .replace("`[[", "`![["));
+            }
+        };
+        // The pages whose bodies are being rendered for embeds, outermost
+        // first: a page already among them closes a cycle.
+        thread_local! {
+            static EMBEDDING: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let own = self.own.0;
+        let mut chain = EMBEDDING.with(|c| c.borrow().clone());
+        chain.extend(own);
+        if chain.contains(&target.page) {
+            chain.push(target.page);
+            let names: Vec<String> = chain
+                .iter()
+                .map(|&i| format!("`{}`", self.site.pages[i].source.display()))
+                .collect();
+            return Err(format!("embed cycle: {}", names.join(" embeds ")));
+        }
+        EMBEDDING.with(|c| c.borrow_mut().extend(own));
+        let page = &self.site.pages[target.page];
+        let (body, problems, _) = render_body(self.sh, page, markdown::Pass::HtmlOnly);
+        EMBEDDING.with(|c| {
+            if own.is_some() {
+                c.borrow_mut().pop();
+            }
+        });
+        // The embedded page's own problems are reported where it is
+        // rendered; a cycle found inside it is this embed's too.
+        if let Some(cycle) = problems
+            .into_iter()
+            .find(|d| d.message.starts_with("embed cycle: "))
+        {
+            return Err(cycle.message);
+        }
+        let top = (level + 1).max(2);
+        let (html, url, title) = match fragment {
+            None => (body.html.as_str(), target.url.clone(), target.title.clone()),
+            Some(id) => {
+                let Some(part) = markdown::section(&body.html, id) else {
+                    let mut msg = format!("embed of a missing heading `#{id}` in `![[{dest}]]`");
+                    if let Some(s) = did_you_mean(id, body.ids.iter().map(String::as_str)) {
+                        msg.push_str(&format!(" (did you mean `#{s}`?)"));
+                    }
+                    return Err(msg);
+                };
+                let heading = flat_title(&body.toc, id).unwrap_or(id);
+                (
+                    part,
+                    format!("{}#{id}", target.url),
+                    format!("{} › {heading}", target.title),
+                )
+            }
+        };
+        Ok(Some(markdown::Embedded {
+            html: markdown::shift_headings(html, top),
+            page: target.page,
+            url,
+            title,
+        }))
+    }
+
     fn resolve(
         &self,
         kind: markdown::LinkKind,
@@ -465,4 +543,15 @@ impl markdown::LinkResolver for SiteLinks<'_> {
             },
         }
     }
+}
+
+/// The title of the heading with id `id` in a contents tree.
+fn flat_title<'t>(toc: &'t [markdown::TocEntry], id: &str) -> Option<&'t str> {
+    toc.iter().find_map(|h| {
+        if h.id == id {
+            Some(h.title.as_str())
+        } else {
+            flat_title(&h.children, id)
+        }
+    })
 }

@@ -195,3 +195,63 @@ fn a_term_two_entries_claim_is_an_error_naming_both() {
         run.stderr
     );
 }
+
+fn embed_site() -> TestSite {
+    glossary_site().file(
+        "content/kpis/cycle-time.md",
+        "---\ntitle: Cycle time\n---\n\nFrom start to finish.\n\n## How to measure\n\n\
+             Count working days.\n\n### Pitfalls\n\nWeekends.\n\n## Related\n\nLead time.\n",
+    )
+}
+
+/// An embed shows the other page's section, headings moved under the
+/// embedding heading, with a link to its source; it is a backlink.
+#[test]
+fn an_embed_shows_another_pages_section() {
+    let s = embed_site().file(
+        "content/guide.md",
+        "---\ntitle: Guide\nautolink: false\n---\n\n## Measuring\n\n![[cycle-time#how-to-measure]]\n\nAfter.\n",
+    );
+    s.cairn(&["build"]).success();
+    let html = s.read("public/guide/index.html");
+    assert!(
+        html.contains(
+            "<div class=\"embed\">\n<p class=\"embed-source\">From <a href=\"/kpis/cycle-time/#how-to-measure\">\
+             Cycle time › How to measure</a></p>\n<h3>How to measure</h3>\n<p>Count working days.</p>\n\
+             <h4>Pitfalls</h4>\n<p>Weekends.</p>\n</div>\n<p>After.</p>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Lead time"));
+    assert!(!html.contains("<p></p>"));
+    assert!(
+        s.read("public/kpis/cycle-time/index.html")
+            .contains("href=\"/guide/\"")
+    );
+}
+
+#[test]
+fn embed_mistakes_are_errors_at_their_line() {
+    let s = embed_site()
+        .file(
+            "content/guide.md",
+            "---\ntitle: Guide\n---\n\n![[cycle-tim]]\n\n![[cycle-time#how-to-measur]]\n",
+        )
+        .file("content/a.md", "---\ntitle: A\n---\n\n![[b]]\n")
+        .file("content/b.md", "---\ntitle: B\n---\n\n![[a]]\n");
+    let run = s.cairn(&["check"]);
+    run.failure();
+    let lines = run.error_lines();
+    assert!(
+        lines.contains(&"content/guide.md:5:1: embed of a missing page `![[cycle-tim]]` (did you mean `![[cycle-time]]`?)"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"content/guide.md:7:1: embed of a missing heading `#how-to-measur` in `![[cycle-time]]` (did you mean `#how-to-measure`?)"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"content/a.md:5:1: embed cycle: `content/a.md` embeds `content/b.md` embeds `content/a.md`"),
+        "{lines:?}"
+    );
+}

@@ -1081,3 +1081,26 @@ fn backlinks(html: &str) -> &str {
             &rest[..rest.find("</section>").unwrap_or(rest.len())]
         })
 }
+
+/// Issue 22: a page that embeds another shows its new text after a save of
+/// the other one (with an embed in the site, saves rebuild in full).
+#[test]
+fn an_embedding_page_follows_the_embedded_one() {
+    let s = TestSite::fixture("links")
+        .file("content/a.md", "---\ntitle: A\n---\n\n![[b#part]]\n")
+        .file(
+            "content/b.md",
+            "---\ntitle: B\n---\n\n## Part\n\nFirst text.\n",
+        );
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    assert!(s.read("public/a/index.html").contains("First text."));
+    s.write(
+        "content/b.md",
+        "---\ntitle: B\n---\n\n## Part\n\nSecond text.\n",
+    );
+    let line = w.wait_for("rebuilt in");
+    assert!(!line.contains("(incremental)"), "{line}");
+    assert!(s.read("public/a/index.html").contains("Second text."));
+    assert_equals_clean_build(&s);
+}
