@@ -262,3 +262,29 @@ fn the_faq_index_lists_each_question_once() {
             .contains("class=\"matrix stack\"")
     );
 }
+
+/// Issue 22 on the shipped atlas: the salary pages' dollar amounts stay
+/// prices, the KPI formulas are MathML, the guides have callouts and an
+/// embed, and glossary terms link.
+#[test]
+fn the_atlas_uses_knowledge_base_markdown() {
+    let s = shipped_site();
+    s.cairn(&["build"]).success();
+    for page in [
+        "faqs/salary-gap",
+        "roles/senior-product-manager",
+        "roles/senior-product-owner",
+    ] {
+        let html = s.read(&format!("public/{page}/index.html"));
+        assert!(!html.contains("<math"), "{page}: a price became math");
+        assert!(html.contains("$110,000"), "{page}");
+    }
+    let clv = s.read("public/kpis/customer-lifetime-value/index.html");
+    assert!(clv.contains("<math><mtext>CLV</mtext>"), "{clv}");
+    let guide = s.read("public/guides/pm-vs-po/index.html");
+    assert!(guide.contains("class=\"callout callout-warning\""));
+    assert_eq!(guide.matches("<div class=\"embed\">").count(), 2);
+    let career = s.read("public/guides/career-paths-and-pay/index.html");
+    assert!(career.contains("class=\"callout callout-tip\""));
+    assert!(career.contains("<a class=\"autolink\" href=\"/roles/product-owner/\""));
+}
