@@ -244,7 +244,7 @@ impl Session {
             }
             // An embed (`![[...]]`) shows another page's body: with one
             // anywhere, the full path decides what changes.
-            if page.text.contains("![[") || site.pages.iter().any(|p| p.text.contains("![[")) {
+            if site.has_embeds || page.text.contains("![[") {
                 return None;
             }
             if page.text != old.text {

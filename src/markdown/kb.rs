@@ -198,12 +198,7 @@ pub(super) fn inline_events(
         .into_offset_iter()
         .map(move |(event, range)| {
             let (tex, display, start) = match &event {
-                Event::InlineMath(_)
-                    if text
-                        .as_bytes()
-                        .get(range.end)
-                        .is_some_and(u8::is_ascii_digit) =>
-                {
+                Event::InlineMath(_) if math::is_prices(text, range.end) => {
                     return (Event::Text(CowStr::Borrowed(&text[range])), None);
                 }
                 Event::InlineMath(t) => (t, false, range.start + 1),

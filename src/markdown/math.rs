@@ -8,6 +8,13 @@ use std::sync::LazyLock;
 
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 
+/// Whether inline math ending at byte `end` of `text` is prices instead:
+/// Pandoc's rule on top of pulldown-cmark's, a closing `$` followed by a
+/// digit closes nothing ("$90k-$120k").
+pub(crate) fn is_prices(text: &str, end: usize) -> bool {
+    text.as_bytes().get(end).is_some_and(u8::is_ascii_digit)
+}
+
 /// One converter for the whole build (it holds no state between formulas).
 static CONVERTER: LazyLock<Option<LatexToMathML>> =
     LazyLock::new(|| LatexToMathML::new(MathCoreConfig::default()).ok());

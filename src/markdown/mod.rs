@@ -269,14 +269,7 @@ pub fn render_full(
             }) => walk.embed(&mut parser, &dest_url, range.start),
             Event::Start(Tag::BlockQuote(kind)) => walk.quote(&mut parser, text, range.start, kind),
             Event::End(TagEnd::BlockQuote(kind)) => walk.quote_end(kind),
-            // Pandoc's rule on top of pulldown-cmark's: a closing `$`
-            // followed by a digit closes nothing ("$90k-$120k" is prices).
-            Event::InlineMath(_)
-                if text
-                    .as_bytes()
-                    .get(range.end)
-                    .is_some_and(u8::is_ascii_digit) =>
-            {
+            Event::InlineMath(_) if math::is_prices(text, range.end) => {
                 walk.other(Event::Text(CowStr::Borrowed(&text[range])))
             }
             Event::InlineMath(tex) => walk.math(&tex, false, range.start + 1),

@@ -115,6 +115,9 @@ pub struct Site {
     /// stop the rest of the site from being checked (a render reports its
     /// own problems too, so that one run shows every mistake).
     pub diagnostics: Diagnostics,
+    /// Whether any page has an embed (`![[...]]`): then a save rebuilds in
+    /// full (see `live::session`).
+    pub has_embeds: bool,
     /// The glossary for auto-links (`autolink = true` collections).
     pub glossary: Option<crate::markdown::glossary::Glossary>,
     /// Pages left out because their `date` is after the reference date:
@@ -235,6 +238,7 @@ impl Site {
         });
         links.mark_scheduled(drafted.iter().filter(|p| is_scheduled(p)));
         let glossary = glossary::build(&config, &pages, &mut ds);
+        let pages_have_embeds = pages.iter().any(|p| p.text.contains("![["));
         let tags = tags::collect_tags(&pages, &mut ds);
         let aliases = tags::collect_aliases(&pages, &mut ds);
         let pages = pages
@@ -258,6 +262,7 @@ impl Site {
             aliases,
             git_days,
             diagnostics: ds,
+            has_embeds: pages_have_embeds,
             glossary,
             scheduled,
         })
