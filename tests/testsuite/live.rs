@@ -84,6 +84,17 @@ impl Running {
         panic!("no line with {needle:?}; saw:\n{}", self.seen.join("\n"));
     }
 
+    /// A line containing `needle` that already arrived, or the next one.
+    /// For lines on different streams (stdout and stderr are read by two
+    /// threads, so their order between streams is not kept).
+    #[track_caller]
+    fn seen_or_wait_for(&mut self, needle: &str) -> String {
+        match self.seen.iter().find(|l| l.contains(needle)) {
+            Some(line) => line.clone(),
+            None => self.wait_for(needle),
+        }
+    }
+
     /// Lines that arrive within `quiet` of each other, until silence.
     fn drain(&mut self, quiet: Duration) -> Vec<String> {
         let mut out = Vec::new();
@@ -531,7 +542,7 @@ fn a_non_loopback_interface_is_warned_about() {
     let mut r = Running::start(&s, &["serve", "--interface", "0.0.0.0", "--port", "0"]);
     let line = r.wait_for("warning:");
     assert!(line.contains("reachable from other machines"), "{line}");
-    r.wait_for("serving");
+    r.seen_or_wait_for("serving");
 }
 
 #[test]
@@ -559,7 +570,9 @@ fn busy_port_moves_to_the_next() {
     let mut r = Running::start(&s, &["serve", "--port", &busy.to_string()]);
     let note = r.wait_for("is busy");
     assert!(note.contains(&format!("port {busy} is busy")), "{note}");
-    let line = r.wait_for("serving");
+    // The note goes to stderr and the address to stdout: either may come
+    // first.
+    let line = r.seen_or_wait_for("serving");
     assert!(!line.contains(&format!(":{busy}/")), "{line}");
 }
 
@@ -760,9 +773,7 @@ fn serve_shows_every_planted_mistake_and_recovers() {
     let (mut r, port) = serve(&s);
     // Printed on stderr, which may arrive before or after stdout's
     // address line.
-    if !r.seen.iter().any(|l| l.contains("the first build failed")) {
-        r.wait_for("the first build failed");
-    }
+    r.seen_or_wait_for("the first build failed");
     let mut ev = Events::open(port);
     let (name, data) = ev.next_event();
     assert_eq!(name, "errors");
