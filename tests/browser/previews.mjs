@@ -1,9 +1,10 @@
 // Link previews, at 375 and 1280 px, light and dark: pointing at a link to
 // an entry shows one card (role="tooltip") with its kind, title and
 // summary, inside the viewport; tabbing to one shows it too, described by
-// the link; Escape hides it and leaves the focus on the link; a click (and
-// a tap) still follows the link; axe finds nothing serious with the card
-// shown; no request leaves the site.
+// the link; Escape hides it and leaves the focus on the link; a click
+// still follows the link; on a touch screen the first tap shows the card
+// with a link to the page and the second follows; axe finds nothing
+// serious with the card shown; no request leaves the site.
 // Usage: node previews.mjs BASE_URL SCREENSHOT_DIR
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -107,15 +108,56 @@ try {
     await page.waitForTimeout(400);
     await Promise.all([page.waitForURL(new URL(href, url).href), link.click()]);
   });
-  // Touch: the first tap follows the link (no preview is shown on touch).
-  const context = await browser.newContext({ viewport: { width: 375, height: 800 }, hasTouch: true, isMobile: true });
-  const page = await context.newPage();
-  await page.goto(url);
-  const link = page.locator(LINK).first();
-  const href = await link.getAttribute("href");
-  await link.scrollIntoViewIfNeeded();
-  await Promise.all([page.waitForURL(new URL(href, url).href), link.tap()]);
-  await context.close();
+  // Touch: the first tap shows the card (no navigation) with a link to
+  // the page; a tap elsewhere hides it; a second tap on the link, or a tap
+  // on the card's link, follows it.
+  for (const scheme of ["light", "dark"]) {
+    const where = `touch 375px ${scheme}`;
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 }, hasTouch: true, isMobile: true, colorScheme: scheme });
+    const page = await context.newPage();
+    await page.goto(url);
+    const link = page.locator(LINK).first();
+    const href = new URL(await link.getAttribute("href"), url).href;
+    await link.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -200));
+    await link.tap();
+    await page.waitForTimeout(300);
+    let s = await cardState(page);
+    check(page.url() === url, `${where}: the first tap left the page for ${page.url()}`);
+    check(s.shown, `${where}: the first tap shows no card`);
+    check(s.title === s.linkText && s.summary === s.linkSummary, `${where}: the card is not the link's: ${JSON.stringify(s)}`);
+    check(s.rect.left >= 0 && s.rect.right <= s.vw && s.rect.top >= 0 && s.rect.bottom <= s.vh, `${where}: the card leaves the viewport: ${JSON.stringify(s.rect)}`);
+    const open = page.locator(".link-preview .lp-open");
+    check(await open.isVisible(), `${where}: the card has no link to open the page`);
+    check((await open.evaluate((a) => a.href)) === href, `${where}: the card's link does not go to ${href}`);
+    const openBox = await open.boundingBox();
+    check(openBox.height >= 24, `${where}: the card's link is ${openBox.height}px tall, too small to tap`);
+    await page.screenshot({ path: `${outDir}/previews-touch-375-${scheme}.png` });
+    await page.evaluate(axeSource);
+    const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    check(bad.length === 0, `${where}: axe with the card shown: ${bad.map((v) => v.id + " " + v.nodes.map((n) => n.target.join(" ")).join(", ")).join("; ")}`);
+
+    // A tap elsewhere hides it.
+    await page.locator("main h1").tap();
+    await page.waitForTimeout(200);
+    s = await cardState(page);
+    check(!s.shown && !s.describedby, `${where}: a tap elsewhere leaves the card: ${JSON.stringify(s)}`);
+
+    // Tap, tap again: the second tap follows the link.
+    await link.tap();
+    await page.waitForTimeout(200);
+    check((await cardState(page)).shown && page.url() === url, `${where}: the tap after hiding shows no card`);
+    await Promise.all([page.waitForURL(href), link.tap()]);
+
+    // The card's own link follows it too.
+    await page.goto(url);
+    await link.scrollIntoViewIfNeeded();
+    await link.tap();
+    await page.waitForTimeout(200);
+    await Promise.all([page.waitForURL(href), open.tap()]);
+    await context.close();
+  }
 } finally {
   await browser.close();
 }

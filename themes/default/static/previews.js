@@ -4,12 +4,16 @@
 // `previews = false` in site.toml), so the card never fetches anything.
 // One card serves every link: role="tooltip", described by the link while
 // shown, never focused; Escape hides it and leaves the focus where it is.
-// Touch: a tap only follows the link (no preview on touch, so the first
-// tap is never taken from the reader); keyboard focus shows it everywhere.
+// Touch (no hover there): the first tap on a link shows its card, with an
+// "open" link in it; a second tap on the same link, or the card's link,
+// follows it; a tap elsewhere or Escape hides the card. A tap with a
+// modifier, or on a link whose card is shown, is an ordinary click.
 (() => {
   "use strict";
+  const script = document.currentScript;
   const links = document.querySelectorAll("main a[data-kind]");
   if (!links.length) return;
+  const OPEN_LABEL = (script && script.dataset.open) || "Open page";
   const SHOW_DELAY = 300;
   const HIDE_DELAY = 150;
   const GAP = 6;
@@ -31,6 +35,10 @@
       span.className = "lp-" + part;
       card.append(span);
     }
+    const open = document.createElement("a");
+    open.className = "lp-open";
+    open.hidden = true;
+    card.append(open);
     // The hover bridge: moving onto the card keeps it open.
     card.addEventListener("pointerenter", () => clearTimeout(hideTimer));
     card.addEventListener("pointerleave", () => { if (via === "hover") hideSoon(); });
@@ -65,11 +73,18 @@
     clearTimeout(hideTimer);
     if (!card) make();
     if (current && current !== a) describe(current, false);
-    const [kind, title, summary] = card.children;
+    const [kind, title, summary, open] = card.children;
     kind.textContent = a.dataset.kind;
     title.textContent = a.dataset.title || a.textContent.trim();
     summary.textContent = a.dataset.summary || "";
     summary.hidden = !summary.textContent;
+    // A tooltip holds nothing to press; the card a tap shows holds a link
+    // to the page, so it is a plain group then.
+    open.hidden = how !== "touch";
+    open.href = a.href;
+    open.textContent = OPEN_LABEL;
+    if (how === "touch") card.removeAttribute("role");
+    else card.setAttribute("role", "tooltip");
     card.hidden = false;
     place(a, x, y);
     current = a;
@@ -91,7 +106,23 @@
     hideTimer = setTimeout(hide, HIDE_DELAY);
   };
 
+  // The kind of pointer of the last press: a click after a touch press is
+  // a tap.
+  let pressedBy = "";
+  document.addEventListener("pointerdown", (e) => {
+    pressedBy = e.pointerType;
+    const onShown = current && via === "touch" && current.contains(e.target);
+    if (card && !card.contains(e.target) && !onShown) hide();
+  }, true);
+
   for (const a of links) {
+    a.addEventListener("click", (e) => {
+      // detail 0: Enter on the focused link, never a tap.
+      if (pressedBy !== "touch" || e.detail === 0 || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+      if (current === a && via === "touch") return; // the second tap
+      e.preventDefault();
+      show(a, "touch", e.clientX, e.clientY);
+    });
     a.addEventListener("pointerenter", (e) => {
       if (e.pointerType === "touch") return;
       clearTimeout(hideTimer);
@@ -105,9 +136,10 @@
     });
     // Only the keyboard's focus (a click or a tap focuses the link too).
     a.addEventListener("focus", () => { if (a.matches(":focus-visible")) show(a, "focus"); });
-    a.addEventListener("blur", () => { if (current === a) hide(); });
+    // Only the keyboard's card goes with the focus (a tap on the card's link
+    // moves the focus off the link, and must reach that link).
+    a.addEventListener("blur", () => { if (current === a && via === "focus") hide(); });
   }
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") hide(); });
-  document.addEventListener("pointerdown", (e) => { if (card && !card.contains(e.target)) hide(); });
   window.addEventListener("resize", hide);
 })();
