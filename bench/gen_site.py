@@ -5,7 +5,10 @@ Usage: gen_site.py N OUT_DIR
 
 The cairn site has typed collections (roles, kpis, frameworks) with refs
 between them, tags, comparisons of pairs of roles (one per 100 pages), and
-Markdown bodies with headings, lists, tables and links. Output is
+Markdown bodies with headings, lists, tables and links. The first 30 KPIs
+each list one word of the bodies' vocabulary as a glossary term (`terms`),
+which auto-links it once per page when bench/bench.py turns `autolink` on
+for the roles and KPIs. Output is
 deterministic for a given N. `hugo_comparisons` writes the same comparisons
 as Hugo content pages (bench/bench.py calls it).
 """
@@ -107,7 +110,8 @@ summary = { type = "string", required = true }
     for i in range(n_kpis):
         with open(f"{out}/content/kpis/kpi-{i}.md", "w") as f:
             owners = ", ".join(f"role-{rng.randrange(n_roles)}" for _ in range(2))
-            f.write(f"---\ntitle: KPI {i}\nsummary: {para(rng, 8)}\nowners: [{owners}]\n"
+            terms = f"terms: [{WORDS[i]}]\n" if i < len(WORDS) else ""
+            f.write(f"---\ntitle: KPI {i}\n{terms}summary: {para(rng, 8)}\nowners: [{owners}]\n"
                     f"tags: [{rng.choice(WORDS)}]\n---\n\n{body(rng, links)}")
     for i in range(n_fw):
         with open(f"{out}/content/frameworks/fw-{i}.md", "w") as f:
