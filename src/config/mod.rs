@@ -12,7 +12,8 @@ mod schema;
 use std::path::{Path, PathBuf};
 
 pub use schema::{
-    BUILTIN_KEYS, ChartDef, ChartKind, Collection, ComparisonDef, FieldDef, FieldType, Pos, SortBy,
+    BUILTIN_KEYS, ChartDef, ChartKind, Collection, ComparisonDef, DataSchema, FieldDef, FieldType,
+    Pos, SortBy,
 };
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -58,6 +59,8 @@ pub struct Config {
     pub comparisons: Vec<ComparisonDef>,
     /// `[[charts]]` blocks, checked against the schema.
     pub charts: Vec<ChartDef>,
+    /// `[data.NAME]` schemas of data files.
+    pub data: Vec<DataSchema>,
     /// Free-form `[extra]` table.
     pub extra: toml::Table,
     /// The text of site.toml, for error snippets found after parsing.
@@ -130,6 +133,7 @@ impl Config {
         let collections = r.collections(&raw.collections);
         let comparisons = r.comparisons(&raw.comparisons, &collections);
         let charts = r.charts(&raw.charts, &collections);
+        let data = r.data(&raw.data, &collections);
         let theme = raw.theme.get_ref().clone();
         if !is_safe_segment(&theme) {
             let d = r.err(
@@ -157,6 +161,7 @@ impl Config {
             collections,
             comparisons,
             charts,
+            data,
             extra: raw.extra,
             source: text.to_string(),
         })

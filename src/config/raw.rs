@@ -66,6 +66,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) charts: Vec<Spanned<RawChart>>,
     #[serde(default)]
+    pub(super) data: Ordered<Spanned<String>, Spanned<RawData>>,
+    #[serde(default)]
     pub(super) extra: toml::Table,
 }
 
@@ -92,6 +94,14 @@ pub(super) struct RawCollection {
     pub(super) kind: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) autolink: bool,
+    #[serde(default)]
+    pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
+}
+
+/// `[data.NAME]`: the schema of the records of `data/NAME.*`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawData {
     #[serde(default)]
     pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use toml::Spanned;
 
-use super::raw::{Ordered, RawChart, RawCollection, RawComparison, RawField};
+use super::raw::{Ordered, RawChart, RawCollection, RawComparison, RawData, RawField};
 use super::{CONFIG_FILE, humanize, is_safe_segment};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 
@@ -156,6 +156,19 @@ pub struct Collection {
     /// mention in every page's body.
     pub autolink: bool,
     /// Where the collection is declared in site.toml.
+    #[serde(skip)]
+    pub pos: Pos,
+}
+
+/// `[data.NAME]` in site.toml: the fields every record of the data file
+/// `data/NAME.*` is checked against.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataSchema {
+    /// The data file's name: its path under `data/` without the extension.
+    pub name: String,
+    /// The fields, in declaration order.
+    pub fields: Vec<FieldDef>,
+    /// Where the schema is declared in site.toml.
     #[serde(skip)]
     pub pos: Pos,
 }
@@ -349,17 +362,60 @@ impl Resolver<'_> {
         }
     }
 
-    /// One declared field; `None` when its type is unknown.
+    /// One declared field of a collection; `None` when its type is
+    /// unknown.
     fn field(&mut self, fname: &Spanned<String>, f: &RawField) -> Option<FieldDef> {
-        let fpos = self.at(fname.span());
-        let fname = fname.get_ref().clone();
-        if BUILTIN_KEYS.contains(&fname.as_str()) {
+        if BUILTIN_KEYS.contains(&fname.get_ref().as_str()) {
             let d = self.err(
-                fpos,
-                format!("field `{fname}` clashes with the built-in front-matter key of that name"),
+                self.at(fname.span()),
+                format!(
+                    "field `{}` clashes with the built-in front-matter key of that name",
+                    fname.get_ref()
+                ),
             );
             self.ds.push(d);
         }
+        self.field_def(fname, f)
+    }
+
+    /// Every `[data.NAME]` schema, in declaration order (a data file's
+    /// records have no built-in keys, so `title` is a field like any).
+    pub(super) fn data(
+        &mut self,
+        raw: &Ordered<Spanned<String>, Spanned<RawData>>,
+        collections: &[Collection],
+    ) -> Vec<DataSchema> {
+        let mut out = Vec::new();
+        for (name, schema) in &raw.0 {
+            let pos = self.at(name.span());
+            let fields: Vec<FieldDef> = schema
+                .get_ref()
+                .fields
+                .0
+                .iter()
+                .filter_map(|(fname, f)| self.field_def(fname, f.get_ref()))
+                .collect();
+            for (_, f) in &schema.get_ref().fields.0 {
+                if let Some(to) = &f.get_ref().to
+                    && !collections.iter().any(|c| c.name == *to.get_ref())
+                {
+                    let d = self.missing_collection(collections, "`to`", to);
+                    self.ds.push(d);
+                }
+            }
+            out.push(DataSchema {
+                name: name.get_ref().clone(),
+                fields,
+                pos,
+            });
+        }
+        out
+    }
+
+    /// A field's type and options; `None` when its type is unknown.
+    fn field_def(&mut self, fname: &Spanned<String>, f: &RawField) -> Option<FieldDef> {
+        let fpos = self.at(fname.span());
+        let fname = fname.get_ref().clone();
         let Some(ty) = FieldType::parse(f.ty.get_ref()) else {
             let d = self.err(
                 self.at(f.ty.span()),

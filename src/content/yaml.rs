@@ -51,6 +51,15 @@ impl Positions {
         }
     }
 
+    /// Records where the node at `path` is: its key (for a mapping entry)
+    /// and its value.
+    pub fn insert(&mut self, path: String, key: Option<Pos>, value: Pos) {
+        if let Some(k) = key {
+            self.keys.insert(path.clone(), k);
+        }
+        self.values.insert(path, value);
+    }
+
     /// Where the key at `path` is written, else where the front-matter starts.
     pub fn key(&self, path: &str) -> Pos {
         self.keys.get(path).copied().unwrap_or(self.start)

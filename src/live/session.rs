@@ -53,6 +53,9 @@ pub struct Session {
     /// The loaded site and render cache of the last good build, for
     /// incremental rebuilds.
     state: Option<(Site, RenderCache)>,
+    /// The data files before an incremental data rebuild, put back if
+    /// it fails.
+    old_data: Option<crate::site::data::DataSet>,
 }
 
 fn read_all(files: Vec<OutputFile>) -> Result<BTreeMap<String, Bytes>, Diagnostics> {
@@ -91,6 +94,7 @@ impl Session {
             generation: 0,
             removed: Vec::new(),
             state: None,
+            old_data: None,
         };
         let _ = s.rebuild(&ChangeSet {
             everything: true,
@@ -161,6 +165,10 @@ impl Session {
         let changes = &changes;
         let edits =
             crate::diagnostics::timed("incremental: read and parse", || self.body_edits(changes));
+        let edits = match edits {
+            None => crate::diagnostics::timed("incremental: data", || self.data_edits(changes)),
+            some => some,
+        };
         let incremental = matches!(edits, Some(Ok(_)));
         let result = match edits {
             Some(Ok(edits)) if edits.is_empty() => Ok(Vec::new()),
@@ -201,6 +209,7 @@ impl Session {
         if changes.everything
             || changes.assets
             || !changes.statics.is_empty()
+            || !changes.data.is_empty()
             || changes.content.is_empty()
         {
             return None;
@@ -254,6 +263,63 @@ impl Session {
         Some(Ok(edits))
     }
 
+    /// When only data files changed and no template reads `data`: the
+    /// data read again into the site, and the pages whose body shows a
+    /// data file (a `table` call) as edits to re-render; `None` when the
+    /// changes need a full rebuild. On an error the site keeps its data.
+    fn data_edits(
+        &mut self,
+        changes: &ChangeSet,
+    ) -> Option<Result<Vec<(usize, Page)>, Diagnostics>> {
+        if changes.everything
+            || changes.assets
+            || !changes.statics.is_empty()
+            || !changes.content.is_empty()
+            || changes.data.is_empty()
+        {
+            return None;
+        }
+        let (site, cache) = self.state.as_mut()?;
+        if cache.templates_read_data() {
+            return None;
+        }
+        let (data, errors) = crate::site::data::load(&site.config);
+        let mut ds = Diagnostics::new();
+        ds.extend(
+            errors
+                .into_iter()
+                .filter(|d| d.severity == crate::diagnostics::Severity::Error),
+        );
+        for f in &data.files {
+            for (to, slug, pos) in &f.refs {
+                if site.index.get(to, slug).is_none() {
+                    ds.push(
+                        Diagnostic::error_at(
+                            &f.source,
+                            pos.line,
+                            pos.col,
+                            site.index.missing(to, slug),
+                        )
+                        .with_source(&f.text),
+                    );
+                }
+            }
+        }
+        if ds.has_errors() {
+            return Some(Err(ds));
+        }
+        let old = std::mem::replace(&mut site.data, data);
+        self.old_data = Some(old);
+        let edits = site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.text.contains("table("))
+            .map(|(i, p)| (i, p.page.clone()))
+            .collect();
+        Some(Ok(edits))
+    }
+
     /// The incremental path: re-render the edited bodies and what depends
     /// on them.
     fn rerender(&mut self, edits: Vec<(usize, Page)>) -> Result<Vec<String>, Diagnostics> {
@@ -261,8 +327,14 @@ impl Session {
             .state
             .as_mut()
             .expect("body edits need a previous build");
+        let old_data = self.old_data.take();
         let (files, removed, _) = crate::diagnostics::timed("incremental: re-render", || {
             crate::render::rerender_bodies(site, cache, edits)
+        })
+        .inspect_err(|_| {
+            if let Some(old) = old_data {
+                site.data = old;
+            }
         })?;
         for r in &removed {
             self.files.remove(r);

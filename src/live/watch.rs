@@ -31,6 +31,8 @@ pub struct ChangeSet {
     pub assets: bool,
     /// Files under `static/` or a theme's `static/`.
     pub statics: BTreeSet<PathBuf>,
+    /// Files under `data/`.
+    pub data: BTreeSet<PathBuf>,
     /// `site.toml`, templates or a theme changed: rebuild everything.
     pub everything: bool,
 }
@@ -38,7 +40,11 @@ pub struct ChangeSet {
 impl ChangeSet {
     /// Whether nothing relevant changed.
     pub fn is_empty(&self) -> bool {
-        self.content.is_empty() && !self.assets && self.statics.is_empty() && !self.everything
+        self.content.is_empty()
+            && !self.assets
+            && self.statics.is_empty()
+            && self.data.is_empty()
+            && !self.everything
     }
 
     /// Whether only stylesheets changed, so a browser can swap them
@@ -47,6 +53,7 @@ impl ChangeSet {
         !self.everything
             && !self.assets
             && self.content.is_empty()
+            && self.data.is_empty()
             && !self.statics.is_empty()
             && self
                 .statics
@@ -58,6 +65,7 @@ impl ChangeSet {
     pub fn merge(&mut self, other: ChangeSet) {
         self.content.extend(other.content);
         self.statics.extend(other.statics);
+        self.data.extend(other.data);
         self.assets |= other.assets;
         self.everything |= other.everything;
     }
@@ -100,6 +108,9 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> ChangeSet {
             Some("static") => {
                 set.statics.insert(rel.to_path_buf());
             }
+            Some("data") => {
+                set.data.insert(rel.to_path_buf());
+            }
             Some("content") => {
                 if rel.extension().is_some_and(|e| e == "md") {
                     set.content.insert(rel.to_path_buf());
@@ -132,7 +143,7 @@ pub struct Watcher {
 }
 
 /// The folders of a site that are watched recursively.
-const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "themes", "data"];
 
 /// Whether an event kind can change what a build produces. Opening or
 /// reading a file cannot; a build reads every file.
@@ -158,8 +169,8 @@ const SETTLE_BULK: Duration = Duration::from_millis(300);
 const BULK: usize = 8;
 
 impl Watcher {
-    /// Watches `content/`, `templates/`, `static/`, `themes/` and
-    /// `site.toml` under `root`. `output` is ignored.
+    /// Watches `content/`, `templates/`, `static/`, `themes/`, `data/`
+    /// and `site.toml` under `root`. `output` is ignored.
     pub fn new(root: &Path, output: &Path) -> Result<Watcher, String> {
         let root = crate::output::absolute(root);
         let output = crate::output::absolute(output);
@@ -286,6 +297,8 @@ mod tests {
         assert!(set(&["static/a.css", "static/b.css"]).css_only());
         assert!(!set(&["static/app.js"]).css_only());
         assert!(set(&["content/roles/diagram.png"]).assets);
+        assert_eq!(set(&["data/bands.csv"]).data.len(), 1);
+        assert!(!set(&["data/bands.csv"]).is_empty());
         assert!(
             !set(&["content/roles"]).content.is_empty(),
             "a folder event counts"

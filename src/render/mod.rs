@@ -16,6 +16,7 @@ pub(crate) mod budget;
 pub(crate) mod charts;
 mod compare;
 mod context;
+mod datatable;
 mod incremental;
 mod jobs;
 mod links;
@@ -91,6 +92,12 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
+    /// Whether a template may read data files (see
+    /// [`templates::Templates::read_data`]).
+    pub fn templates_read_data(&self) -> bool {
+        self.templates.read_data()
+    }
+
     /// The Markdown pass that fills the bodies.
     fn first_pass(&self) -> markdown::Pass {
         if self.html_kept {
@@ -175,6 +182,7 @@ pub fn render_into(
         gc.insert("site", &globals.site);
         gc.insert_value("collections", tera::Value::from(globals.values.clone()));
         gc.insert("comparisons", &globals.comparisons);
+        gc.insert("data", &site.data.tree());
         globals.values
     });
     render_all_bodies(site, &mut cache, &mut ds);

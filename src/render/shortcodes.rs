@@ -94,11 +94,12 @@ impl ShortcodeFailure {
 
 /// The shortcodes cairn has itself (a site's own are its
 /// `templates/shortcodes/*.html`).
-pub(super) const BUILTIN: [&str; 2] = ["compare", "chart"];
+pub(super) const BUILTIN: [&str; 3] = ["compare", "chart", "table"];
 
 /// Variables every shortcode template gets besides its arguments.
-pub(super) const SHORTCODE_CONTEXT: [&str; 7] = [
+pub(super) const SHORTCODE_CONTEXT: [&str; 8] = [
     "page",
+    "table",
     "site",
     "collections",
     "comparisons",
@@ -115,6 +116,7 @@ pub(super) fn shortcode_args(sh: &Shared, name: &str, template: &str) -> Vec<Str
             .map(String::from)
             .to_vec(),
         "chart" => vec!["name".to_string()],
+        "table" => ["data", "columns", "caption"].map(String::from).to_vec(),
         _ => {
             sh.c.templates
                 .shortcode_vars(template)
@@ -184,6 +186,9 @@ pub(super) fn render_shortcode(
     );
     if call.name == "compare" {
         ctx.insert("comparison", &compare_from_call(sh, call)?);
+    }
+    if call.name == "table" {
+        ctx.insert("table", &super::datatable::from_call(sh, call)?);
     }
     if call.name == "chart" {
         let name = str_arg(call, "name")?.ok_or("`chart` needs `name=\"...\"`")?;

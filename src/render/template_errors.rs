@@ -90,7 +90,7 @@ const ALIASES: [(&str, &str); 14] = [
 ];
 
 /// Tera's built-in functions, and cairn's.
-pub const FUNCTIONS: &[&str] = &["range", "throw", "get_url"];
+pub const FUNCTIONS: &[&str] = &["range", "throw", "get_url", "load_data"];
 
 impl Sources<'_> {
     fn shown(&self, name: &str) -> PathBuf {

@@ -6,7 +6,7 @@
 //! `themes/<theme>/templates/` under the site root, then (for the `default`
 //! theme only) the copy of `themes/default/` compiled into the binary.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
@@ -169,6 +169,24 @@ impl Templates {
     /// The variables shortcode template `name` uses (sorted).
     pub fn shortcode_vars(&self, name: &str) -> &[String] {
         self.shortcode_vars.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether any template may read data files (`data` or `load_data`):
+    /// then a data edit re-renders every page, not only those whose body
+    /// shows the data.
+    pub fn read_data(&self) -> bool {
+        self.sources.values().any(|s| {
+            s.text.match_indices("data").any(|(at, _)| {
+                let before = s.text[..at].chars().next_back();
+                let after = s.text[at + 4..].chars().next();
+                let word = |c: Option<char>, extra: &str| {
+                    c.is_some_and(|c| c.is_alphanumeric() || c == '_' || extra.contains(c))
+                };
+                // `data.x`, `data["x"]`, `load_data(...)`; not `metadata`,
+                // `data_table`, `page.data` or an HTML `data-kind`.
+                !word(after, "-") && (!word(before, "-.") || s.text[..at].ends_with("load_"))
+            })
+        })
     }
 
     /// Whether `name` exists but was left out for its errors.
@@ -359,6 +377,23 @@ fn register(tera: &mut Tera, config: &Config) {
         },
     );
     tera.register_function("range", budget::range);
+    // `load_data(path="data/bands.csv")`: a data file by its path from
+    // the site root (never outside it), read once per build.
+    let root = config.root.clone();
+    let loaded: std::sync::Mutex<HashMap<String, Result<tera::Value, String>>> =
+        std::sync::Mutex::default();
+    tera.register_function(
+        "load_data",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
+            let value = loaded.entry(path.to_string()).or_insert_with(|| {
+                crate::site::data::load_path(&root, path)
+                    .map(|v| tera::Value::from_serializable(&v))
+            });
+            value.clone().map_err(tera::Error::message)
+        },
+    );
     tera.register_filter("date", filter_date);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
         crate::content::slug::slugify(v)

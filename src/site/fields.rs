@@ -54,6 +54,35 @@ pub enum FieldValue {
 /// The typed fields of one page, in declaration order (unset ones left out).
 pub type TypedFields = Vec<(String, FieldValue)>;
 
+/// Where checked values come from: a page's front-matter, or one record
+/// of a data file. Paths are those of [`crate::content::yaml::Positions`]
+/// (`kpis/1`, `salary/min`), relative to the front-matter or record.
+pub(crate) trait Source {
+    /// An error at `pos` of the source's file.
+    fn err(&self, pos: Pos, message: String) -> Diagnostic;
+    /// Where the key at `path` is written.
+    fn key_pos(&self, path: &str) -> Pos;
+    /// Where the value at `path` starts.
+    fn value_pos(&self, path: &str) -> Pos;
+    /// Where a missing key is reported: the start of the whole.
+    fn start(&self) -> Pos;
+}
+
+impl Source for Page {
+    fn err(&self, pos: Pos, message: String) -> Diagnostic {
+        self.error_at(pos, message)
+    }
+    fn key_pos(&self, path: &str) -> Pos {
+        self.positions().key(path)
+    }
+    fn value_pos(&self, path: &str) -> Pos {
+        self.positions().value(path)
+    }
+    fn start(&self) -> Pos {
+        Pos { line: 1, col: 1 }
+    }
+}
+
 /// Checks the raw fields of `page` against its collection. Pages outside a
 /// collection, and collection pages (`_index.md`), may only use built-in
 /// keys. Returns the fields that are right and the problems of the others:
@@ -113,18 +142,33 @@ pub fn check_page(page: &Page, config: &Config) -> (TypedFields, Vec<Diagnostic>
         }
         diags.push(d);
     }
+    let (typed, mut errors) = check_fields(&coll.fields, &values, page);
+    diags.append(&mut errors);
+    (typed, diags)
+}
+
+/// Checks the values of the declared `fields` (`values` by key; unknown
+/// keys are the caller's to report): missing required ones, types,
+/// enums, ranges. Returns the typed values that are right and the
+/// problems of the others.
+pub(crate) fn check_fields(
+    fields: &[FieldDef],
+    values: &HashMap<&str, &Value>,
+    src: &dyn Source,
+) -> (TypedFields, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let mut typed = Vec::new();
-    for def in &coll.fields {
+    for def in fields {
         match values.get(def.name.as_str()) {
             None | Some(Value::Null) => {
                 if def.required {
                     let at = if values.contains_key(def.name.as_str()) {
-                        page.positions().key(&def.name)
+                        src.key_pos(&def.name)
                     } else {
-                        Pos { line: 1, col: 1 }
+                        src.start()
                     };
                     diags.push(
-                        page.error_at(
+                        src.err(
                             at,
                             format!("missing required field `{}` ({})", def.name, type_desc(def)),
                         )
@@ -132,7 +176,7 @@ pub fn check_page(page: &Page, config: &Config) -> (TypedFields, Vec<Diagnostic>
                     );
                 }
             }
-            Some(v) => match check_value(def, v, page) {
+            Some(v) => match check_value(def, v, src) {
                 Ok(fv) => typed.push((def.name.clone(), fv)),
                 Err(mut ds) => diags.append(&mut ds),
             },
@@ -181,10 +225,10 @@ fn quoted_list(values: &[String]) -> String {
 
 /// The error for a value of the wrong type, with the fix when there is an
 /// obvious one (quotes to add or to remove).
-fn wrong_type(def: &FieldDef, found: &Value, page: &Page) -> Diagnostic {
+fn wrong_type(def: &FieldDef, found: &Value, page: &dyn Source) -> Diagnostic {
     let name = &def.name;
-    let mut d = page.error_at(
-        page.positions().value(name),
+    let mut d = page.err(
+        page.value_pos(name),
         format!(
             "`{name}` must be {}, found {}",
             type_desc(def),
@@ -211,9 +255,13 @@ fn wrong_type(def: &FieldDef, found: &Value, page: &Page) -> Diagnostic {
     d
 }
 
-fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
+fn check_value(
+    def: &FieldDef,
+    v: &Value,
+    page: &dyn Source,
+) -> Result<FieldValue, Vec<Diagnostic>> {
     let name = &def.name;
-    let at = || page.positions().value(name);
+    let at = || page.value_pos(name);
     let wrong = |found: &Value| vec![wrong_type(def, found, page)];
     let string = |v: &Value| -> Option<String> { v.as_str().map(str::to_string) };
     match def.ty {
@@ -221,13 +269,13 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             let s = string(v).ok_or_else(|| wrong(v))?;
             if def.required && s.trim().is_empty() {
                 return Err(vec![
-                    page.error_at(at(), format!("required field `{name}` is empty")),
+                    page.err(at(), format!("required field `{name}` is empty")),
                 ]);
             }
             if def.ty == FieldType::Text
                 && let Some((_, msg)) = crate::markdown::inline_math_errors(&s).into_iter().next()
             {
-                return Err(vec![page.error_at(at(), format!("`{name}`: {msg}"))]);
+                return Err(vec![page.err(at(), format!("`{name}`: {msg}"))]);
             }
             Ok(if def.ty == FieldType::Text {
                 FieldValue::Text(s)
@@ -241,7 +289,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
         FieldType::Date => {
             let s = string(v).ok_or_else(|| wrong(v))?;
             Date::parse(&s).map(FieldValue::Date).map_err(|e| {
-                let d = page.error_at(at(), format!("`{name}` value `{s}` {}", e.reason));
+                let d = page.err(at(), format!("`{name}` value `{s}` {}", e.reason));
                 vec![if e.bad_shape {
                     d.with_hint("write dates as YYYY-MM-DD")
                 } else {
@@ -255,7 +303,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 Ok(FieldValue::String(s))
             } else {
                 Err(vec![
-                    page.error_at(at(), format!("`{name}` value `{s}` is not a URL"))
+                    page.err(at(), format!("`{name}` value `{s}` is not a URL"))
                         .with_hint("use an absolute `https://...` URL, a `mailto:` address or a root-relative `/path`"),
                 ])
             }
@@ -273,7 +321,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 if let Some(sug) = did_you_mean(&s, def.values.iter().map(String::as_str)) {
                     msg.push_str(&format!(" (did you mean `{sug}`?)"));
                 }
-                Err(vec![page.error_at(at(), msg).with_hint(format!(
+                Err(vec![page.err(at(), msg).with_hint(format!(
                     "use one of {}",
                     quoted_list(&def.values)
                 ))])
@@ -296,8 +344,8 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
                     Some(s) => out.push(s.to_string()),
-                    None => errs.push(page.error_at(
-                        page.positions().value(&format!("{name}/{i}")),
+                    None => errs.push(page.err(
+                        page.value_pos(&format!("{name}/{i}")),
                         format!(
                             "item {} of `{name}` must be a string, found {}",
                             i + 1,
@@ -311,7 +359,7 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             }
             if def.required && out.is_empty() {
                 return Err(vec![
-                    page.error_at(at(), format!("required field `{name}` is empty")),
+                    page.err(at(), format!("required field `{name}` is empty")),
                 ]);
             }
             Ok(if def.ty == FieldType::Refs {
@@ -324,12 +372,16 @@ fn check_value(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
     }
 }
 
-fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec<Diagnostic>> {
+fn check_range(
+    def: &FieldDef,
+    v: &Value,
+    page: &dyn Source,
+) -> Result<FieldValue, Vec<Diagnostic>> {
     let name = &def.name;
     let Value::Mapping(m) = v else {
         return Err(vec![
-            page.error_at(
-                page.positions().value(name),
+            page.err(
+                page.value_pos(name),
                 format!(
                     "`{name}` must be {}, found {}",
                     type_desc(def),
@@ -350,15 +402,15 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
             "min" | "max" => match val.as_f64() {
                 Some(n) if key == "min" => min = Some(n),
                 Some(n) => max = Some(n),
-                None => errs.push(page.error_at(
-                    page.positions().value(&path),
+                None => errs.push(page.err(
+                    page.value_pos(&path),
                     format!("`{name}.{key}` must be a number, found {}", kind_name(val)),
                 )),
             },
             "unit" => match val.as_str() {
                 Some(u) => unit = Some(u.to_string()),
-                None => errs.push(page.error_at(
-                    page.positions().value(&path),
+                None => errs.push(page.err(
+                    page.value_pos(&path),
                     format!("`{name}.unit` must be a string"),
                 )),
             },
@@ -367,7 +419,7 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
                 if let Some(s) = did_you_mean(other, ["min", "max", "unit"]) {
                     msg.push_str(&format!(" (did you mean `{s}`?)"));
                 }
-                errs.push(page.error_at(page.positions().key(&path), msg));
+                errs.push(page.err(page.key_pos(&path), msg));
             }
         }
     }
@@ -376,14 +428,14 @@ fn check_range(def: &FieldDef, v: &Value, page: &Page) -> Result<FieldValue, Vec
     }
     let (Some(min), Some(max)) = (min, max) else {
         let missing = if min.is_none() { "min" } else { "max" };
-        return Err(vec![page.error_at(
-            page.positions().value(name),
+        return Err(vec![page.err(
+            page.value_pos(name),
             format!("range `{name}` has no `{missing}`"),
         )]);
     };
     if min > max {
-        return Err(vec![page.error_at(
-            page.positions().value(&format!("{name}/min")),
+        return Err(vec![page.err(
+            page.value_pos(&format!("{name}/min")),
             format!(
                 "range `{name}` has `min` ({}) greater than `max` ({})",
                 fmt_num(min),

@@ -6,6 +6,7 @@
 //! render can add its own and one run reports every mistake.
 
 pub(crate) mod compare;
+pub mod data;
 pub(crate) mod fields;
 mod glossary;
 mod ladders;
@@ -123,6 +124,8 @@ pub struct Site {
     /// Pages left out because their `date` is after the reference date:
     /// (source, date), sorted by date.
     pub scheduled: Vec<(PathBuf, String)>,
+    /// The data files under `data/`.
+    pub data: data::DataSet,
 }
 
 /// One published page and what checking derived from it: its typed fields
@@ -229,6 +232,18 @@ impl Site {
             fields::check_refs(&pages, &typed, &config, &index, &mut ds)
         });
         ladders::check_ladders(&config, &pages, &typed, &mut ds);
+        let (data, data_errors) = timed("data", || data::load(&config));
+        ds.extend(data_errors);
+        for f in &data.files {
+            for (to, slug, pos) in &f.refs {
+                if index.get(to, slug).is_none() {
+                    ds.push(
+                        Diagnostic::error_at(&f.source, pos.line, pos.col, index.missing(to, slug))
+                            .with_source(&f.text),
+                    );
+                }
+            }
+        }
         let comparisons = compare::resolve(&config, &index, &mut ds);
         let referrers = timed("typed backlinks", || {
             links::backlinks(&config, &pages, &typed, &index)
@@ -265,6 +280,7 @@ impl Site {
             has_embeds: pages_have_embeds,
             glossary,
             scheduled,
+            data,
         })
     }
 

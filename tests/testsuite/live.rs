@@ -1115,3 +1115,53 @@ fn an_embedding_page_follows_the_embedded_one() {
     assert!(s.read("public/a/index.html").contains("Second text."));
     assert_equals_clean_build(&s);
 }
+
+/// Issue 23: saving a data file rebuilds what shows it, a broken one is
+/// reported and the next good save recovers; the output equals a clean
+/// build.
+#[test]
+fn watch_rebuilds_on_data_file_changes() {
+    let s = TestSite::fixture("links")
+        .file("data/bands.csv", "role,max\npm,150000\n")
+        .file(
+            "content/pay.md",
+            "---\ntitle: Pay\n---\n\n{{ table(data=\"bands\") }}\n",
+        );
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    assert!(s.read("public/pay/index.html").contains("150000"));
+    s.write("data/bands.csv", "role,max\npm,160000\n");
+    // No template reads `data`: only the pages with a `table` call are
+    // rendered again.
+    let line = w.wait_for("rebuilt in");
+    assert!(line.contains("(incremental)"), "{line}");
+    assert!(s.read("public/pay/index.html").contains("160000"));
+    s.write("data/bands.csv", "role,max\npm,1,2\n");
+    w.wait_for("data/bands.csv:2:1: this row has 3 cells, but the header row has 2");
+    w.wait_for("rebuild failed");
+    s.write("data/bands.csv", "role,max\npm,170000\n");
+    w.wait_for("rebuilt in");
+    assert!(s.read("public/pay/index.html").contains("170000"));
+    assert_equals_clean_build(&s);
+}
+
+/// With a template that reads `data`, a data edit renders everything again
+/// (the template may show the data on any page).
+#[test]
+fn a_template_reading_data_makes_data_edits_rebuild_in_full() {
+    let s = TestSite::fixture("links")
+        .file("data/team.yaml", "size: 12\n")
+        .file(
+            "templates/shortcodes/size.html",
+            "<b>{{ data.team.size }}</b>",
+        )
+        .file("content/pay.md", "---\ntitle: Pay\n---\n\n{{ size() }}\n");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    assert!(s.read("public/pay/index.html").contains("<b>12</b>"));
+    s.write("data/team.yaml", "size: 14\n");
+    let line = w.wait_for("rebuilt in");
+    assert!(!line.contains("(incremental)"), "{line}");
+    assert!(s.read("public/pay/index.html").contains("<b>14</b>"));
+    assert_equals_clean_build(&s);
+}

@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod charts;
 mod compare;
+mod data;
 mod docs;
 mod errors;
 mod golden;

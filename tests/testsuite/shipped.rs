@@ -10,6 +10,7 @@ pub fn shipped_site() -> TestSite {
     let s = TestSite::empty();
     std::fs::copy(repo.join("site.toml"), s.path("site.toml")).unwrap();
     copy_dir(&repo.join("content"), &s.path("content"));
+    copy_dir(&repo.join("data"), &s.path("data"));
     s
 }
 
@@ -287,4 +288,7 @@ fn the_atlas_uses_knowledge_base_markdown() {
     let career = s.read("public/guides/career-paths-and-pay/index.html");
     assert!(career.contains("class=\"callout callout-tip\""));
     assert!(career.contains("<a class=\"autolink\" href=\"/roles/product-owner/\""));
+    // Issue 23: the salary bands come from data/salary-bands.csv.
+    assert!(career.contains("<figure class=\"data-table\">"), "{career}");
+    assert!(career.contains("<th scope=\"row\"><a href=\"/roles/senior-product-manager/\">Senior Product Manager</a></th><td>Senior</td><td class=\"num\">140,000</td><td class=\"num\">180,000</td>"), "{career}");
 }
