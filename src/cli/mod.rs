@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod schema;
 mod serve;
 mod watch;
 
@@ -33,6 +34,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Create content/COLLECTION/<slug>.md with every field of the collection's schema
     New(new::NewArgs),
+    /// Write a JSON Schema of each collection's front-matter to .cairn/schema/, for editors
+    Schema(schema::SchemaArgs),
     /// Build, then rebuild on every change to content, templates, static files and site.toml
     Watch(watch::WatchArgs),
     /// Serve the site locally from memory, rebuilding and reloading the browser on every change
@@ -87,6 +90,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::New(a) => new::run(a),
+        Command::Schema(a) => schema::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
     }

@@ -92,7 +92,16 @@ pub fn create(config: &Config, collection: &str, title: &str) -> Result<PathBuf,
                 .with_hint("pick another title, or edit the existing file"),
         );
     }
-    let text = scaffold(config, coll, title, &crate::content::today());
+    let mut text = scaffold(config, coll, title, &crate::content::today());
+    // After `cairn schema`: editors running yaml-language-server check the
+    // front-matter against the collection's schema.
+    let schema = format!("{}/{collection}.json", super::schema::SCHEMA_DIR);
+    if config.root.join(&schema).is_file() {
+        text.insert_str(
+            4,
+            &format!("# yaml-language-server: $schema=../../{schema}\n"),
+        );
+    }
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(path.parent().expect("content path has a parent"))?;
         // `create_new` so that a file appearing meanwhile is not overwritten.

@@ -61,6 +61,12 @@ pub struct Config {
     pub charts: Vec<ChartDef>,
     /// `[data.NAME]` schemas of data files.
     pub data: Vec<DataSchema>,
+    /// `[export] json`: every collection also as `/data/NAME.json` with
+    /// its JSON Schema.
+    pub export_json: bool,
+    /// `[export] csv`: the scalar fields of every collection as
+    /// `/data/NAME.csv`.
+    pub export_csv: bool,
     /// Free-form `[extra]` table.
     pub extra: toml::Table,
     /// The text of site.toml, for error snippets found after parsing.
@@ -162,6 +168,8 @@ impl Config {
             comparisons,
             charts,
             data,
+            export_json: raw.export.json,
+            export_csv: raw.export.csv,
             extra: raw.extra,
             source: text.to_string(),
         })

@@ -68,6 +68,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) data: Ordered<Spanned<String>, Spanned<RawData>>,
     #[serde(default)]
+    pub(super) export: RawExport,
+    #[serde(default)]
     pub(super) extra: toml::Table,
 }
 
@@ -96,6 +98,16 @@ pub(super) struct RawCollection {
     pub(super) autolink: bool,
     #[serde(default)]
     pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
+}
+
+/// `[export]`: the collections written as data files too.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExport {
+    #[serde(default)]
+    pub(super) json: bool,
+    #[serde(default)]
+    pub(super) csv: bool,
 }
 
 /// `[data.NAME]`: the schema of the records of `data/NAME.*`.
@@ -133,6 +145,7 @@ pub(super) struct RawField {
     #[serde(default)]
     pub(super) required: bool,
     pub(super) label: Option<String>,
+    pub(super) help: Option<String>,
     pub(super) to: Option<Spanned<String>>,
     pub(super) values: Option<Spanned<Vec<String>>>,
     pub(super) labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,

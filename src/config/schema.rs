@@ -11,7 +11,7 @@ use super::{CONFIG_FILE, humanize, is_safe_segment};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 
 /// Front-matter keys every page may use, whatever its collection.
-pub const BUILTIN_KEYS: [&str; 11] = [
+pub const BUILTIN_KEYS: [&str; 13] = [
     "title",
     "description",
     "date",
@@ -23,6 +23,8 @@ pub const BUILTIN_KEYS: [&str; 11] = [
     "aliases",
     "template",
     "extra",
+    "terms",
+    "autolink",
 ];
 
 /// How a collection's entries are ordered.
@@ -114,6 +116,9 @@ pub struct FieldDef {
     pub required: bool,
     /// Heading in tables; defaults to the key, humanised.
     pub label: String,
+    /// What the field holds, for authors (shown by editors through
+    /// `cairn schema`).
+    pub help: Option<String>,
     /// Target collection of a `ref` or `refs`.
     pub to: Option<String>,
     /// Allowed values of an `enum`.
@@ -486,6 +491,7 @@ impl Resolver<'_> {
         }
         Some(FieldDef {
             label: f.label.clone().unwrap_or_else(|| humanize(&fname)),
+            help: f.help.clone(),
             name: fname,
             ty,
             required: f.required,

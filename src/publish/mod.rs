@@ -8,6 +8,7 @@
 //! byte-identical.
 
 mod feeds;
+pub mod schema;
 mod seo;
 
 pub use feeds::{FEED_SIZE, FeedEntry, SitemapEntry, atom, rfc3339, robots, sitemap};

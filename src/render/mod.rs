@@ -17,6 +17,7 @@ pub(crate) mod charts;
 mod compare;
 mod context;
 mod datatable;
+mod export;
 mod incremental;
 mod jobs;
 mod links;
@@ -342,6 +343,9 @@ fn statics(site: &Site, cache: &mut RenderCache, ds: &mut Diagnostics) -> Vec<Ou
     }
     statics.extend(timed("publishing files", || {
         publishing_files(&Shared { site, c: cache })
+    }));
+    statics.extend(timed("export", || {
+        export::files(&Shared { site, c: cache })
     }));
     statics.extend(templates::static_files(&site.config, ds));
     statics.extend(site.assets.iter().map(|a| OutputFile {

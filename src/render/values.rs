@@ -296,6 +296,7 @@ mod tests {
 
     fn def(ty: FieldType) -> FieldDef {
         FieldDef {
+            help: None,
             name: "f".into(),
             ty,
             required: false,

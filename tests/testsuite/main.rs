@@ -9,6 +9,7 @@ mod compare;
 mod data;
 mod docs;
 mod errors;
+mod export;
 mod golden;
 mod hostile;
 mod init;

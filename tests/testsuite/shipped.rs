@@ -288,7 +288,18 @@ fn the_atlas_uses_knowledge_base_markdown() {
     let career = s.read("public/guides/career-paths-and-pay/index.html");
     assert!(career.contains("class=\"callout callout-tip\""));
     assert!(career.contains("<a class=\"autolink\" href=\"/roles/product-owner/\""));
-    // Issue 23: the salary bands come from data/salary-bands.csv.
+    // Issue 23: the collections are exported, and the salary bands come
+    // from data/salary-bands.csv.
+    for coll in ["roles", "kpis", "frameworks", "faqs", "guides"] {
+        assert!(
+            s.path(&format!("public/data/{coll}.json")).is_file(),
+            "{coll}"
+        );
+        assert!(
+            s.path(&format!("public/data/{coll}.schema.json")).is_file(),
+            "{coll}"
+        );
+    }
     assert!(career.contains("<figure class=\"data-table\">"), "{career}");
     assert!(career.contains("<th scope=\"row\"><a href=\"/roles/senior-product-manager/\">Senior Product Manager</a></th><td>Senior</td><td class=\"num\">140,000</td><td class=\"num\">180,000</td>"), "{career}");
 }
