@@ -221,6 +221,7 @@ impl<'a> SiteCtx<'a> {
             language: &c.language,
             search: c.search,
             previews: c.previews,
+            export_json: c.export_json,
             extra: &c.extra,
             tags_url: None,
         }
@@ -238,6 +239,7 @@ pub(super) struct SiteCtx<'a> {
     /// Whether links to entries carry preview data (and the theme loads
     /// its preview script).
     pub(super) previews: bool,
+    pub(super) export_json: bool,
     pub(super) extra: &'a toml::Table,
     /// The URL of the tags page, when one is written.
     pub(super) tags_url: Option<String>,

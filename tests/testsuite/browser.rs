@@ -293,3 +293,44 @@ fn link_previews_show_on_hover_and_focus() {
         ],
     );
 }
+
+/// Issue 23: the comparison picker of /compare/ on the shipped atlas
+/// (which exports its collections): loads data only once used, keyboard
+/// operable, a shareable URL, the same table markup as the build's
+/// comparison pages, axe clean, and the plain list without JavaScript.
+#[test]
+fn the_comparison_picker_builds_the_build_time_table() {
+    let atlas = crate::shipped::shipped_site();
+    atlas.cairn(&["build"]).success();
+    let html = atlas.read("public/compare/index.html");
+    assert!(html.contains("id=\"compare-picker\""), "{html}");
+    let start = html.find("id=\"compare-pages\">").unwrap() + "id=\"compare-pages\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let pages: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(
+        pages[0]["url"],
+        "/compare/product-manager-vs-product-owner/"
+    );
+    assert!(atlas.path("public/compare.js").is_file());
+    if !ready() {
+        return;
+    }
+    atlas
+        .cairn(&[
+            "build",
+            "--base-url",
+            "https://example.org/atlas/",
+            "--output",
+            "sub",
+        ])
+        .success();
+    let port = static_server(atlas.path("sub"), "/atlas/");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    node(
+        "picker.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            shots.to_str().unwrap(),
+        ],
+    );
+}

@@ -229,8 +229,18 @@ fn export_writes_each_collection_as_json_valid_against_its_schema() {
 }
 
 #[test]
-fn without_export_no_data_folder_is_written() {
-    let s = TestSite::fixture("typed");
+fn without_export_no_data_folder_and_no_picker() {
+    let toml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typed/site.toml"),
+    )
+    .unwrap()
+        + "\n[[comparisons]]\ncollection = \"roles\"\nitems = [\"product-manager\", \"product-owner\"]\n";
+    let s = TestSite::fixture("typed").file("site.toml", &toml);
     s.cairn(&["build"]).success();
     assert!(!s.path("public/data").exists());
+    let html = s.read("public/compare/index.html");
+    assert!(
+        !html.contains("compare-picker") && !html.contains("compare.js"),
+        "{html}"
+    );
 }
