@@ -25,7 +25,8 @@ memory (max RSS). The table shows medians and the cairn/Hugo ratio, plus a
 row with cairn's search index switched on, one with glossary auto-links
 on (roles and KPIs: 10 % of the pages are entries whose titles are
 looked for, and 30 KPIs claim a common word each as a term, so that
-nearly every page links 30 words), and cairn alone at the
+nearly every page links 30 words), one with the JSON export of every
+collection on, and cairn alone at the
 --cairn-only size to show how cost grows.
 
 The --tmpfs-sizes comparison repeats the runs in /dev/shm (memory, no
@@ -120,6 +121,15 @@ def set_autolink(site, on):
     if on:
         for c in ("roles", "kpis"):
             text = text.replace(f"[collections.{c}]\n", f"[collections.{c}]\nautolink = true\n", 1)
+    open(path, "w").write(text)
+
+
+def set_export(site, on):
+    """The JSON export of every collection (`[export] json = true`)."""
+    path = os.path.join(site, "site.toml")
+    text = open(path).read().replace("\n[export]\njson = true\n", "")
+    if on:
+        text += "\n[export]\njson = true\n"
     open(path, "w").write(text)
 
 
@@ -232,6 +242,10 @@ def compare(n, runs, work=WORK, where="", settle=0):
     ca = cairn_tool(cairn_site, "cairn+autolink")
     rows.append((n, "first build, glossary auto-links on" + where, [ca.cold() for _ in range(runs)], None))
     set_autolink(cairn_site, False)
+    set_export(cairn_site, True)
+    ce = cairn_tool(cairn_site, "cairn+export")
+    rows.append((n, "first build, JSON export on" + where, [ce.cold() for _ in range(runs)], None))
+    set_export(cairn_site, False)
     for t in tools:
         shutil.rmtree(t.out, ignore_errors=True)
     return rows
