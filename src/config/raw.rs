@@ -146,6 +146,8 @@ pub(super) struct RawField {
     pub(super) required: bool,
     pub(super) label: Option<String>,
     pub(super) help: Option<String>,
+    #[serde(default)]
+    pub(super) taxonomy: Option<Spanned<bool>>,
     pub(super) to: Option<Spanned<String>>,
     pub(super) values: Option<Spanned<Vec<String>>>,
     pub(super) labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,

@@ -119,6 +119,9 @@ pub struct FieldDef {
     /// What the field holds, for authors (shown by editors through
     /// `cairn schema`).
     pub help: Option<String>,
+    /// An `enum` or `list` field whose values get term pages
+    /// (`/roles/track/strategy/`) and a search facet.
+    pub taxonomy: bool,
     /// Target collection of a `ref` or `refs`.
     pub to: Option<String>,
     /// Allowed values of an `enum`.
@@ -401,6 +404,12 @@ impl Resolver<'_> {
                 .filter_map(|(fname, f)| self.field_def(fname, f.get_ref()))
                 .collect();
             for (_, f) in &schema.get_ref().fields.0 {
+                if let Some(t) = &f.get_ref().taxonomy {
+                    self.push_at(
+                        t.span(),
+                        "`taxonomy` applies to the fields of collections, not of data files",
+                    );
+                }
                 if let Some(to) = &f.get_ref().to
                     && !collections.iter().any(|c| c.name == *to.get_ref())
                 {
@@ -469,6 +478,18 @@ impl Resolver<'_> {
         {
             self.push_at(v.span(), "`values` only applies to `enum` fields");
         }
+        if let Some(t) = &f.taxonomy
+            && *t.get_ref()
+            && !matches!(ty, FieldType::Enum | FieldType::List)
+        {
+            self.push_at(
+                t.span(),
+                format!(
+                    "`taxonomy` only applies to `enum` and `list` fields, not `{}`",
+                    f.ty.get_ref()
+                ),
+            );
+        }
         let labels = f
             .labels
             .as_ref()
@@ -492,6 +513,7 @@ impl Resolver<'_> {
         Some(FieldDef {
             label: f.label.clone().unwrap_or_else(|| humanize(&fname)),
             help: f.help.clone(),
+            taxonomy: f.taxonomy.as_ref().is_some_and(|t| *t.get_ref()),
             name: fname,
             ty,
             required: f.required,

@@ -93,6 +93,75 @@ pub(super) struct TagCtx<'a> {
     pub(super) pages: Vec<TaggedPage<'a>>,
 }
 
+/// A taxonomy field as templates see it (`taxonomy`), with its terms
+/// (`terms`, each without its pages).
+#[derive(Serialize)]
+pub(super) struct TaxonomyCtx<'a> {
+    pub(super) collection: &'a str,
+    pub(super) collection_title: &'a str,
+    pub(super) collection_url: String,
+    pub(super) field: &'a str,
+    pub(super) label: &'a str,
+    pub(super) url: String,
+    pub(super) terms: Vec<TagCtx<'a>>,
+}
+
+/// The taxonomy `t` of the site; the pages of its term `with_pages` (in
+/// the collection's order, `order`) when given.
+pub(super) fn taxonomy_ctx<'a>(
+    site: &'a Site,
+    t: &'a crate::site::taxonomy::Taxonomy,
+    with_pages: Option<usize>,
+    order: &[usize],
+) -> (TaxonomyCtx<'a>, Option<TagCtx<'a>>) {
+    let config = &site.config;
+    let coll = config.collection(&t.collection);
+    let term = |k: usize, pages: bool| {
+        let term = &t.terms[k];
+        let mut listed: Vec<usize> = Vec::new();
+        if pages {
+            listed = order
+                .iter()
+                .copied()
+                .filter(|i| term.pages.contains(i))
+                .collect();
+        }
+        TagCtx {
+            name: &term.name,
+            slug: &term.slug,
+            url: config.url(&t.term_path(term)),
+            count: term.pages.len(),
+            pages: listed
+                .into_iter()
+                .map(|i| {
+                    let p = &site.pages[i];
+                    // An entry's `description`, else its `summary` field.
+                    let summary = p.fields.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                        ("summary", crate::site::fields::FieldValue::String(s)) => Some(s.as_str()),
+                        _ => None,
+                    });
+                    TaggedPage {
+                        title: &p.title,
+                        url: p.url.clone(),
+                        collection: p.collection(),
+                        description: p.description.as_deref().or(summary),
+                    }
+                })
+                .collect(),
+        }
+    };
+    let ctx = TaxonomyCtx {
+        collection: &t.collection,
+        collection_title: coll.map_or(t.collection.as_str(), |c| c.title.as_str()),
+        collection_url: config.url(&format!("{}/", t.collection)),
+        field: &t.field,
+        label: &t.label,
+        url: config.url(&t.path()),
+        terms: (0..t.terms.len()).map(|k| term(k, false)).collect(),
+    };
+    (ctx, with_pages.map(|k| term(k, true)))
+}
+
 #[derive(Serialize)]
 pub(super) struct TaggedPage<'a> {
     pub(super) title: &'a str,

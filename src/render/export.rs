@@ -41,7 +41,14 @@ pub(super) fn files(sh: &Shared) -> Vec<OutputFile> {
                 crate::publish::schema::export(coll, &format!("{}{schema_rel}", config.base_url));
             item["json"] = json!(config.url(&rel));
             item["schema"] = json!(config.url(&schema_rel));
-            out.push(json_file(rel, &doc));
+            // The data compact (a collection of thousands is megabytes),
+            // the schema and the index readable.
+            let mut text = serde_json::to_string(&doc).unwrap_or_default();
+            text.push('\n');
+            out.push(OutputFile {
+                rel,
+                data: Data::Bytes(text.into_bytes()),
+            });
             out.push(json_file(schema_rel, &schema));
         }
         if config.export_csv {

@@ -31,6 +31,11 @@ pub(super) enum Job {
     Tags,
     /// `/tags/<slug>/` (index into the site's tags).
     Tag(usize),
+    /// `/COLLECTION/FIELD/`, the terms of a taxonomy field (index into
+    /// the site's taxonomies).
+    Taxonomy(usize),
+    /// `/COLLECTION/FIELD/TERM/`: (taxonomy, term).
+    Term(usize, usize),
     /// A redirect page for an alias (index into the site's aliases).
     Alias(usize),
     /// `/search/`, when the search index is built.
@@ -47,6 +52,10 @@ pub(super) fn job_source(site: &Site, job: &Job) -> String {
         ),
         Job::Compare(_) => crate::config::CONFIG_FILE.to_string(),
         Job::Tag(t) => format!("tag `{}`", site.tags[*t].name),
+        Job::Taxonomy(t) | Job::Term(t, _) => format!(
+            "taxonomy `{}` of collection `{}`",
+            site.taxonomies[*t].field, site.taxonomies[*t].collection
+        ),
         Job::Collection(c) => format!("collection `{c}`"),
         Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags | Job::Search => {
             "(generated)".to_string()
@@ -148,27 +157,7 @@ pub(super) fn plan(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, Strin
             "compare/index.html".into(),
         ));
     }
-    let tag_templates = sh.c.templates.tera.contains_template("tags.html")
-        && sh.c.templates.tera.contains_template("tag.html");
-    if !site.tags.is_empty() && !tag_templates {
-        ds.push(
-            Diagnostic::error(
-                format!("themes/{}/templates", site.config.theme),
-                "the theme has no `tags.html` and `tag.html`, so no tag pages are written",
-            )
-            .warning(),
-        );
-    }
-    if !site.tags.is_empty() && tag_templates {
-        jobs.push((Job::Tags, "tags.html".into(), "tags/index.html".into()));
-        for (n, t) in site.tags.iter().enumerate() {
-            jobs.push((
-                Job::Tag(n),
-                "tag.html".into(),
-                format!("tags/{}/index.html", t.slug),
-            ));
-        }
-    }
+    listing_jobs(sh, &mut jobs, ds);
     for (n, (rel, _)) in site.aliases.iter().enumerate() {
         jobs.push((Job::Alias(n), String::new(), rel.clone()));
     }
@@ -277,6 +266,60 @@ fn fresh_body(sh: &Shared, job: &Job) -> Option<markdown::Rendered> {
     }
 }
 
+/// The jobs of the tag pages and the taxonomy pages, when the theme has
+/// their templates (a warning when it has not).
+fn listing_jobs(sh: &Shared, jobs: &mut Vec<(Job, String, String)>, ds: &mut Diagnostics) {
+    let site = sh.site;
+    let tag_templates = sh.c.templates.tera.contains_template("tags.html")
+        && sh.c.templates.tera.contains_template("tag.html");
+    if !site.tags.is_empty() && !tag_templates {
+        ds.push(
+            Diagnostic::error(
+                format!("themes/{}/templates", site.config.theme),
+                "the theme has no `tags.html` and `tag.html`, so no tag pages are written",
+            )
+            .warning(),
+        );
+    }
+    if !site.tags.is_empty() && tag_templates {
+        jobs.push((Job::Tags, "tags.html".into(), "tags/index.html".into()));
+        for (n, t) in site.tags.iter().enumerate() {
+            jobs.push((
+                Job::Tag(n),
+                "tag.html".into(),
+                format!("tags/{}/index.html", t.slug),
+            ));
+        }
+    }
+    let taxonomy_templates = sh.c.templates.tera.contains_template("taxonomy.html")
+        && sh.c.templates.tera.contains_template("term.html");
+    if !site.taxonomies.is_empty() && !taxonomy_templates {
+        ds.push(
+            Diagnostic::error(
+                format!("themes/{}/templates", site.config.theme),
+                "the theme has no `taxonomy.html` and `term.html`, so no taxonomy pages are written",
+            )
+            .warning(),
+        );
+    }
+    if taxonomy_templates {
+        for (n, t) in site.taxonomies.iter().enumerate() {
+            jobs.push((
+                Job::Taxonomy(n),
+                "taxonomy.html".into(),
+                format!("{}index.html", t.path()),
+            ));
+            for (k, term) in t.terms.iter().enumerate() {
+                jobs.push((
+                    Job::Term(n, k),
+                    "term.html".into(),
+                    format!("{}index.html", t.term_path(term)),
+                ));
+            }
+        }
+    }
+}
+
 /// The `page` context of a job (its body from `body` when given), with
 /// what a generated page adds to `ctx` (`comparison`, `tags`, `tag`).
 fn job_context<'s>(
@@ -334,6 +377,31 @@ fn job_context<'s>(
             let t = &site.tags[*n];
             ctx.insert("tag", &tag_ctx(site, t, true));
             PageCtx::generated(config, &t.name, "tag", &format!("tags/{}/", t.slug), None)
+        }
+        Job::Taxonomy(n) | Job::Term(n, _) => {
+            let t = &site.taxonomies[*n];
+            let k = match job {
+                Job::Term(_, k) => Some(*k),
+                _ => None,
+            };
+            let pos = config
+                .collections
+                .iter()
+                .position(|c| c.name == t.collection)
+                .unwrap_or(0);
+            let order = sh.c.order.get(pos).map(Vec::as_slice).unwrap_or_default();
+            let (tax, term) = super::context::taxonomy_ctx(site, t, k, order);
+            ctx.insert("taxonomy", &tax);
+            match (k, term) {
+                (Some(k), Some(term)) => {
+                    ctx.insert("term", &term);
+                    let path = t.term_path(&t.terms[k]);
+                    PageCtx::generated(config, &t.terms[k].name, "term", &path, Some(&t.collection))
+                }
+                _ => {
+                    PageCtx::generated(config, &t.label, "taxonomy", &t.path(), Some(&t.collection))
+                }
+            }
         }
         Job::Alias(_) => unreachable!("alias pages are not templated"),
     }

@@ -184,6 +184,12 @@ pub fn render_into(
         gc.insert_value("collections", tera::Value::from(globals.values.clone()));
         gc.insert("comparisons", &globals.comparisons);
         gc.insert("data", &site.data.tree());
+        let taxonomies: Vec<_> = site
+            .taxonomies
+            .iter()
+            .map(|t| context::taxonomy_ctx(site, t, None, &[]).0)
+            .collect();
+        gc.insert("taxonomies", &taxonomies);
         globals.values
     });
     render_all_bodies(site, &mut cache, &mut ds);

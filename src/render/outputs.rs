@@ -136,6 +136,31 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
                 ));
             }
         }
+        // A `list` taxonomy is a facet too, by the names of its term
+        // pages (spellings merged as there).
+        for t in site.taxonomies.iter().filter(|t| t.collection == coll.name) {
+            let Some(def) = coll
+                .field(&t.field)
+                .filter(|d| d.ty == crate::config::FieldType::List)
+            else {
+                continue;
+            };
+            if let Some((_, crate::site::fields::FieldValue::List(items))) =
+                p.fields.iter().find(|(n, _)| *n == def.name)
+            {
+                let mut names: Vec<String> = Vec::new();
+                for item in items {
+                    if let Some(term) = t.term_of(item)
+                        && !names.contains(&term.name)
+                    {
+                        names.push(term.name.clone());
+                    }
+                }
+                if !names.is_empty() {
+                    facets.push((def.name.clone(), def.label.clone(), names));
+                }
+            }
+        }
     }
     let kind = match (&p.kind, coll) {
         (PageKind::Entry(_), Some(c)) => singular(&c.title),

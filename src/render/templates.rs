@@ -175,18 +175,7 @@ impl Templates {
     /// then a data edit re-renders every page, not only those whose body
     /// shows the data.
     pub fn read_data(&self) -> bool {
-        self.sources.values().any(|s| {
-            s.text.match_indices("data").any(|(at, _)| {
-                let before = s.text[..at].chars().next_back();
-                let after = s.text[at + 4..].chars().next();
-                let word = |c: Option<char>, extra: &str| {
-                    c.is_some_and(|c| c.is_alphanumeric() || c == '_' || extra.contains(c))
-                };
-                // `data.x`, `data["x"]`, `load_data(...)`; not `metadata`,
-                // `data_table`, `page.data` or an HTML `data-kind`.
-                !word(after, "-") && (!word(before, "-.") || s.text[..at].ends_with("load_"))
-            })
-        })
+        self.sources.values().any(|s| reads_data(&s.text))
     }
 
     /// Whether `name` exists but was left out for its errors.
@@ -361,6 +350,47 @@ pub fn render_page(
     templates.render(template, ctx)
 }
 
+/// Whether a template's text uses the `data` variable (`data.x`,
+/// `data["x"]`, `{{ data }}`) or `load_data(...)`; not `metadata`,
+/// `data_table`, `page.data`, an HTML `data-kind` or a path `'data/'`.
+fn reads_data(text: &str) -> bool {
+    // Only inside `{{ ... }}` and `{% ... %}`: "Big data." in the HTML is
+    // not a variable.
+    let mut rest = text;
+    while let Some(open) = rest.find(['{']) {
+        let tag = &rest[open..];
+        let close = match tag.get(..2) {
+            Some("{{") => "}}",
+            Some("{%") => "%}",
+            _ => {
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        let end = tag.find(close).map_or(tag.len(), |e| e + 2);
+        if uses_data(&tag[..end]) {
+            return true;
+        }
+        rest = &tag[end..];
+    }
+    false
+}
+
+/// Whether the code of one tag names `data` or calls `load_data`.
+fn uses_data(code: &str) -> bool {
+    code.match_indices("data").any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + 4..].chars().next();
+        let word = |c: Option<char>, extra: &str| {
+            c.is_some_and(|c| c.is_alphanumeric() || c == '_' || extra.contains(c))
+        };
+        if code[..at].ends_with("load_") {
+            return after == Some('(') || after == Some(' ');
+        }
+        after.is_none_or(|c| ".[ }|),%".contains(c)) && !word(before, "-./'\"")
+    })
+}
+
 /// Registers cairn's functions and filters (listed, with one example each,
 /// in the manual's "Filters and functions" (docs/content/guides/themes-and-templates.md);
 /// their names in
@@ -440,6 +470,29 @@ fn filter_date(v: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_reading_templates_are_told_apart() {
+        for yes in [
+            "{{ data.bands }}",
+            "{{ data[\"salary-bands\"] }}",
+            "{% for r in data.teams.eu %}",
+            "{% set x = load_data(path=\"a.json\") %}",
+            "{{ data | json_encode }}",
+        ] {
+            assert!(reads_data(yes), "{yes}");
+        }
+        for no in [
+            "<a data-kind=\"Role\">",
+            "{{ page.metadata }}",
+            "{{ get_url(path='data/') }}",
+            "{{ page.data.x }}",
+            "{{ data_table }}",
+            "<p>Big data.</p>",
+        ] {
+            assert!(!reads_data(no), "{no}");
+        }
+    }
 
     fn one_off(template: &str) -> Result<String, String> {
         let config = Config::parse(

@@ -297,6 +297,7 @@ mod tests {
     fn def(ty: FieldType) -> FieldDef {
         FieldDef {
             help: None,
+            taxonomy: false,
             name: "f".into(),
             ty,
             required: false,

@@ -12,6 +12,7 @@ mod glossary;
 mod ladders;
 mod links;
 mod tags;
+pub mod taxonomy;
 
 pub use ladders::{LadderNode, find_cycle, ladder_nodes};
 pub use links::{Backlink, LinkIndex, source_key};
@@ -126,6 +127,8 @@ pub struct Site {
     pub scheduled: Vec<(PathBuf, String)>,
     /// The data files under `data/`.
     pub data: data::DataSet,
+    /// The `taxonomy = true` fields and their terms.
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
 }
 
 /// One published page and what checking derived from it: its typed fields
@@ -255,6 +258,7 @@ impl Site {
         let glossary = glossary::build(&config, &pages, &mut ds);
         let pages_have_embeds = pages.iter().any(|p| p.text.contains("![["));
         let tags = tags::collect_tags(&pages, &mut ds);
+        let taxonomies = taxonomy::build(&config, &pages, &typed);
         let aliases = tags::collect_aliases(&pages, &mut ds);
         let pages = pages
             .into_iter()
@@ -281,6 +285,7 @@ impl Site {
             glossary,
             scheduled,
             data,
+            taxonomies,
         })
     }
 

@@ -24,6 +24,7 @@ fn basic_site_output_tree() {
             "404.html",
             "about/index.html",
             "atom.xml",
+            "compare.js",
             "extra.css",
             "favicon.svg",
             "index.html",

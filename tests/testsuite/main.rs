@@ -21,5 +21,6 @@ mod output;
 mod publish;
 mod schedule;
 mod shipped;
+mod taxonomy;
 mod typed;
 mod util;

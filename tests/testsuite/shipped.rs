@@ -288,8 +288,15 @@ fn the_atlas_uses_knowledge_base_markdown() {
     let career = s.read("public/guides/career-paths-and-pay/index.html");
     assert!(career.contains("class=\"callout callout-tip\""));
     assert!(career.contains("<a class=\"autolink\" href=\"/roles/product-owner/\""));
-    // Issue 23: the collections are exported, and the salary bands come
-    // from data/salary-bands.csv.
+    // Issue 23: the track of the roles is a taxonomy.
+    let track = s.read("public/roles/track/strategy/index.html");
+    assert!(track.contains("<h1>Track: Strategy</h1>"), "{track}");
+    assert!(
+        track.contains("/roles/product-manager/\">Product Manager</a>"),
+        "{track}"
+    );
+    // The collections are exported, and the salary bands come from
+    // data/salary-bands.csv.
     for coll in ["roles", "kpis", "frameworks", "faqs", "guides"] {
         assert!(
             s.path(&format!("public/data/{coll}.json")).is_file(),
