@@ -96,6 +96,7 @@ pub(super) struct RawCollection {
     pub(super) kind: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) autolink: bool,
+    pub(super) paginate_by: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
 }

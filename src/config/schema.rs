@@ -163,6 +163,8 @@ pub struct Collection {
     /// Whether the titles and `terms` of the entries link on their first
     /// mention in every page's body.
     pub autolink: bool,
+    /// Entries per listing page (`/roles/page/2/`...), when set.
+    pub paginate_by: Option<usize>,
     /// Where the collection is declared in site.toml.
     #[serde(skip)]
     pub pos: Pos,
@@ -358,6 +360,17 @@ impl Resolver<'_> {
             .iter()
             .filter_map(|(fname, fdef)| self.field(fname, fdef.get_ref()))
             .collect();
+        let paginate_by = match &coll.paginate_by {
+            Some(n) if *n.get_ref() >= 1 => usize::try_from(*n.get_ref()).ok(),
+            Some(n) => {
+                self.push_at(
+                    n.span(),
+                    format!("`paginate_by` must be 1 or more, got {}", n.get_ref()),
+                );
+                None
+            }
+            None => None,
+        };
         Collection {
             title: coll.title.clone().unwrap_or_else(|| humanize(&name)),
             template: coll.template.clone().unwrap_or_else(|| "page.html".into()),
@@ -365,6 +378,7 @@ impl Resolver<'_> {
             kind: coll.kind.as_ref().map(|k| k.get_ref().clone()),
             fields,
             autolink: coll.autolink,
+            paginate_by,
             pos,
             name,
         }

@@ -83,6 +83,90 @@ pub(super) fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
     nav
 }
 
+/// Where a listing page stands among the pages of its collection
+/// (`page.paginator`).
+#[derive(Debug, Serialize)]
+pub(super) struct Paginator {
+    /// This page's number, from 1.
+    pub(super) number: usize,
+    /// How many pages.
+    pub(super) total: usize,
+    /// Entries per page.
+    pub(super) per_page: usize,
+    /// Entries in the collection.
+    pub(super) entries: usize,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    pub(super) first: String,
+    pub(super) last: String,
+    /// The links of a numbered pager: the first and last pages, and two
+    /// on each side of this one; `number` 0 marks a gap.
+    pub(super) pages: Vec<PagerLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct PagerLink {
+    pub(super) number: usize,
+    pub(super) url: String,
+    pub(super) current: bool,
+}
+
+/// The URL path of listing page `n` of collection `name` (`roles/`,
+/// `roles/page/2/`).
+pub(super) fn listing_path(name: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("{name}/")
+    } else {
+        format!("{name}/page/{n}/")
+    }
+}
+
+/// How many listing pages `entries` entries take at `per_page` (at
+/// least one).
+pub(super) fn listing_pages(entries: usize, per_page: usize) -> usize {
+    entries.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The paginator of page `number` of collection `name`.
+pub(super) fn paginator(
+    c: &Config,
+    name: &str,
+    number: usize,
+    per_page: usize,
+    entries: usize,
+) -> Paginator {
+    let total = listing_pages(entries, per_page);
+    let url = |n: usize| c.url(&listing_path(name, n));
+    let mut pages = Vec::new();
+    for n in 1..=total {
+        let shown = n == 1 || n == total || n.abs_diff(number) <= 2;
+        if shown {
+            pages.push(PagerLink {
+                number: n,
+                url: url(n),
+                current: n == number,
+            });
+        } else if pages.last().is_some_and(|p: &PagerLink| p.number != 0) {
+            pages.push(PagerLink {
+                number: 0,
+                url: String::new(),
+                current: false,
+            });
+        }
+    }
+    Paginator {
+        number,
+        total,
+        per_page,
+        entries,
+        previous: (number > 1).then(|| url(number - 1)),
+        next: (number < total).then(|| url(number + 1)),
+        first: url(1),
+        last: url(total),
+        pages,
+    }
+}
+
 /// A tag as templates see it.
 #[derive(Serialize)]
 pub(super) struct TagCtx<'a> {
@@ -439,6 +523,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) og_type: &'static str,
     /// Where the source can be edited (`edit_url` in site.toml).
     pub(super) edit_url: Option<String>,
+    /// On the listing pages of a collection with `paginate_by`.
+    pub(super) paginator: Option<Paginator>,
     #[serde(flatten)]
     pub(super) nav: Option<&'a Nav>,
     pub(super) extra: &'a Value,
@@ -490,6 +576,7 @@ impl<'a> PageCtx<'a> {
             jsonld: String::new(),
             og_type: "website",
             edit_url: c.edit_url_of(&p.source),
+            paginator: None,
             nav: None,
             extra: &p.extra,
         }
@@ -531,6 +618,7 @@ impl<'a> PageCtx<'a> {
             jsonld: String::new(),
             og_type: "website",
             edit_url: None,
+            paginator: None,
             nav: None,
             extra: &NO_VALUE,
         }
@@ -573,6 +661,25 @@ mod tests {
 
     /// Every key of `page` has an entry in the manual's reference
     /// (`docs/content/reference/variable-page-<key>.md`).
+    #[test]
+    fn the_pager_shows_the_ends_and_the_neighbours() {
+        let c = Config::parse(
+            "title = \"T\"\nbase_url = \"https://x.org/sub/\"\n",
+            std::path::Path::new("/s"),
+        )
+        .unwrap();
+        let p = paginator(&c, "roles", 6, 10, 95);
+        assert_eq!(
+            (p.total, p.previous.as_deref(), p.next.as_deref()),
+            (10, Some("/sub/roles/page/5/"), Some("/sub/roles/page/7/"))
+        );
+        let numbers: Vec<usize> = p.pages.iter().map(|l| l.number).collect();
+        assert_eq!(numbers, [1, 0, 4, 5, 6, 7, 8, 0, 10]);
+        assert_eq!(p.pages[0].url, "/sub/roles/");
+        let one = paginator(&c, "roles", 1, 10, 0);
+        assert_eq!((one.total, one.previous, one.next), (1, None, None));
+    }
+
     #[test]
     fn every_page_variable_is_in_the_manual() {
         let config = crate::config::Config::parse(

@@ -207,7 +207,7 @@ fn jobs_to_render(
         };
         for (n, (job, _, _)) in cache.jobs.iter().enumerate() {
             let is_page = match job {
-                Job::Collection(c) => c == name,
+                Job::Collection(c) | Job::CollectionPage { name: c, .. } => c == name,
                 Job::Page(k) => site.pages[*k].kind == PageKind::Collection(name.to_string()),
                 _ => false,
             };
@@ -229,7 +229,7 @@ fn render_again(
 ) -> Vec<OutputFile> {
     let sh = Shared { site, c: cache };
     let is_collection = |n: usize| match &cache.jobs[n].0 {
-        Job::Collection(_) => true,
+        Job::Collection(_) | Job::CollectionPage { .. } => true,
         Job::Page(k) => matches!(site.pages[*k].kind, PageKind::Collection(_)),
         _ => false,
     };

@@ -19,6 +19,13 @@ pub(super) enum Job {
     Page(usize),
     /// A collection page without `_index.md`.
     Collection(String),
+    /// Listing page `number` (2 and up) of a collection with
+    /// `paginate_by`, and its title.
+    CollectionPage {
+        name: String,
+        number: usize,
+        title: String,
+    },
     /// The home page without `content/_index.md`.
     Home,
     /// `404.html`.
@@ -56,7 +63,7 @@ pub(super) fn job_source(site: &Site, job: &Job) -> String {
             "taxonomy `{}` of collection `{}`",
             site.taxonomies[*t].field, site.taxonomies[*t].collection
         ),
-        Job::Collection(c) => format!("collection `{c}`"),
+        Job::Collection(c) | Job::CollectionPage { name: c, .. } => format!("collection `{c}`"),
         Job::Home | Job::NotFound | Job::CompareIndex | Job::Tags | Job::Search => {
             "(generated)".to_string()
         }
@@ -80,7 +87,7 @@ pub(super) fn page_template(config: &Config, page: &Page) -> String {
 /// or a collection's own `_index.md`).
 pub(super) fn is_listing(site: &Site, job: &Job) -> bool {
     match job {
-        Job::Collection(_) => true,
+        Job::Collection(_) | Job::CollectionPage { .. } => true,
         Job::Page(i) => matches!(site.pages[*i].kind, PageKind::Collection(_)),
         _ => false,
     }
@@ -130,19 +137,7 @@ pub(super) fn plan(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, Strin
     if !site.pages.iter().any(|p| p.kind == PageKind::Home) {
         jobs.push((Job::Home, "index.html".into(), "index.html".into()));
     }
-    for c in &site.config.collections {
-        if !site
-            .pages
-            .iter()
-            .any(|p| p.kind == PageKind::Collection(c.name.clone()))
-        {
-            jobs.push((
-                Job::Collection(c.name.clone()),
-                "collection.html".into(),
-                format!("{}/index.html", c.name),
-            ));
-        }
-    }
+    collection_jobs(sh, &mut jobs);
     for (n, c) in site.comparisons.iter().enumerate() {
         jobs.push((
             Job::Compare(n),
@@ -266,6 +261,54 @@ fn fresh_body(sh: &Shared, job: &Job) -> Option<markdown::Rendered> {
     }
 }
 
+/// The generated collection pages: page 1 where there is no `_index.md`,
+/// and pages 2 and up of the collections with `paginate_by`.
+fn collection_jobs(sh: &Shared, jobs: &mut Vec<(Job, String, String)>) {
+    let site = sh.site;
+    for c in &site.config.collections {
+        if !site
+            .pages
+            .iter()
+            .any(|p| p.kind == PageKind::Collection(c.name.clone()))
+        {
+            jobs.push((
+                Job::Collection(c.name.clone()),
+                "collection.html".into(),
+                format!("{}/index.html", c.name),
+            ));
+        }
+    }
+    for (ci, c) in site.config.collections.iter().enumerate() {
+        let Some(per_page) = c.paginate_by else {
+            continue;
+        };
+        let entries = sh.c.order.get(ci).map_or(0, Vec::len);
+        let total = super::context::listing_pages(entries, per_page);
+        let template = site
+            .pages
+            .iter()
+            .find(|p| p.kind == PageKind::Collection(c.name.clone()))
+            .map_or_else(
+                || "collection.html".to_string(),
+                |p| page_template(&site.config, p),
+            );
+        for number in 2..=total {
+            jobs.push((
+                Job::CollectionPage {
+                    name: c.name.clone(),
+                    number,
+                    title: format!("{} (page {number} of {total})", c.title),
+                },
+                template.clone(),
+                format!(
+                    "{}index.html",
+                    super::context::listing_path(&c.name, number)
+                ),
+            ));
+        }
+    }
+}
+
 /// The jobs of the tag pages and the taxonomy pages, when the theme has
 /// their templates (a warning when it has not).
 fn listing_jobs(sh: &Shared, jobs: &mut Vec<(Job, String, String)>, ds: &mut Diagnostics) {
@@ -351,6 +394,17 @@ fn job_context<'s>(
                 .map_or(name.as_str(), |c| c.title.as_str());
             PageCtx::generated(config, title, "collection", &format!("{name}/"), Some(name))
         }
+        Job::CollectionPage {
+            name,
+            number,
+            title,
+        } => PageCtx::generated(
+            config,
+            title,
+            "collection",
+            &super::context::listing_path(name, *number),
+            Some(name),
+        ),
         Job::Home => PageCtx::generated(config, &config.title, "home", "", None),
         Job::NotFound => PageCtx::generated(config, "Page not found", "404", "404.html", None),
         Job::Compare(n) => {
@@ -407,6 +461,33 @@ fn job_context<'s>(
     }
 }
 
+/// The paginator of a listing page of a collection with `paginate_by`.
+fn listing_paginator(sh: &Shared, job: &Job) -> Option<super::context::Paginator> {
+    let site = sh.site;
+    let (name, number) = match job {
+        Job::Collection(name) => (name.as_str(), 1),
+        Job::CollectionPage { name, number, .. } => (name.as_str(), *number),
+        Job::Page(i) if matches!(site.pages[*i].kind, PageKind::Collection(_)) => {
+            (site.pages[*i].collection()?, 1)
+        }
+        _ => return None,
+    };
+    let k = site
+        .config
+        .collections
+        .iter()
+        .position(|c| c.name == name)?;
+    let per_page = site.config.collections[k].paginate_by?;
+    let entries = sh.c.order.get(k).map_or(0, Vec::len);
+    Some(super::context::paginator(
+        &site.config,
+        name,
+        number,
+        per_page,
+        entries,
+    ))
+}
+
 /// Renders one page. `listings` holds each collection's listing as a
 /// template value (config order); only collection pages read it.
 pub(super) fn render_job(
@@ -426,9 +507,10 @@ pub(super) fn render_job(
     page_ctx.meta_description = description;
     page_ctx.jsonld = jsonld;
     page_ctx.og_type = og_type;
+    page_ctx.paginator = listing_paginator(sh, job);
     ctx.insert("page", &page_ctx);
     let collection_name = match job {
-        Job::Collection(name) => Some(name.as_str()),
+        Job::Collection(name) | Job::CollectionPage { name, .. } => Some(name.as_str()),
         Job::Page(i) if matches!(site.pages[*i].kind, PageKind::Collection(_)) => {
             site.pages[*i].collection()
         }
@@ -442,6 +524,13 @@ pub(super) fn render_job(
             Job::Page(i) => body_of(*i).html.as_str(),
             _ => "",
         };
+        // With `paginate_by`, this page's share of the entries.
+        let number = match job {
+            Job::CollectionPage { number, .. } => *number,
+            _ => 1,
+        };
+        let per_page = config.collections[k].paginate_by;
+        let range = per_page.map_or(0..usize::MAX, |n| (number - 1) * n..number * n);
         // The shared listing plus this page's own content, and each
         // entry's first paragraph (here only: a body edit re-renders its
         // collection page, not every page that lists `collections`).
@@ -454,6 +543,9 @@ pub(super) fn render_job(
             let with_summaries: Vec<tera::Value> = entries
                 .iter()
                 .zip(&sh.c.order[k])
+                .enumerate()
+                .filter(|(n, _)| range.contains(n))
+                .map(|(_, pair)| pair)
                 .map(|(e, &i)| {
                     let mut e = e.as_map().cloned().unwrap_or_default();
                     e.insert(

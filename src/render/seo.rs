@@ -30,6 +30,38 @@ pub(super) fn describe(sh: &Shared, i: usize, fallback: &str) -> String {
     )
 }
 
+/// An FAQ entry's question and answer for structured data.
+fn faq(sh: &Shared, i: usize) -> publish::Faq {
+    publish::Faq {
+        question: sh.site.pages[i].title.clone(),
+        answer: sh.c.pages[i].body.text.clone(),
+    }
+}
+
+/// The structured data of a listing page of collection `name`: its
+/// entries, all or, with `paginate_by`, those of page `number`.
+fn collection_ld(sh: &Shared, name: &str, number: usize) -> publish::LdKind {
+    let site = sh.site;
+    let config = &site.config;
+    let coll = config.collection(name);
+    let pos = config.collections.iter().position(|c| c.name == name);
+    let mut order: &[usize] = pos.map_or(&[], |n| sh.c.order[n].as_slice());
+    if let Some(per_page) = coll.and_then(|c| c.paginate_by) {
+        let start = ((number - 1) * per_page).min(order.len());
+        order = &order[start..(start + per_page).min(order.len())];
+    }
+    let items = order
+        .iter()
+        .map(|&e| (site.pages[e].title.clone(), site.pages[e].permalink.clone()))
+        .collect();
+    let faqs = if coll.is_some_and(|c| c.kind.as_deref() == Some("faq")) {
+        order.iter().map(|&e| faq(sh, e)).collect()
+    } else {
+        Vec::new()
+    };
+    publish::LdKind::Collection { items, faqs }
+}
+
 /// The meta description, JSON-LD and Open Graph type of a page.
 pub(super) fn for_job(
     sh: &Shared,
@@ -51,25 +83,8 @@ pub(super) fn for_job(
         url: config.base_url.clone(),
     };
     let page_description = |i: usize| describe(sh, i, &config.description);
-    let faq_of = |i: usize| publish::Faq {
-        question: site.pages[i].title.clone(),
-        answer: sh.c.pages[i].body.text.clone(),
-    };
-    let collection_kind = |name: &str| {
-        let coll = config.collection(name);
-        let pos = config.collections.iter().position(|c| c.name == name);
-        let order: &[usize] = pos.map_or(&[], |n| sh.c.order[n].as_slice());
-        let items = order
-            .iter()
-            .map(|&e| (site.pages[e].title.clone(), site.pages[e].permalink.clone()))
-            .collect();
-        let faqs = if coll.is_some_and(|c| c.kind.as_deref() == Some("faq")) {
-            order.iter().map(|&e| faq_of(e)).collect()
-        } else {
-            Vec::new()
-        };
-        publish::LdKind::Collection { items, faqs }
-    };
+    let faq_of = |i: usize| faq(sh, i);
+    let collection_kind = |name: &str, number: usize| collection_ld(sh, name, number);
     let (description, crumbs, kind, og_type) = match job {
         Job::Page(i) => {
             let i = *i;
@@ -88,7 +103,7 @@ pub(super) fn for_job(
                 PageKind::Home => publish::LdKind::Home {
                     description: description.clone(),
                 },
-                PageKind::Collection(c) => collection_kind(c),
+                PageKind::Collection(c) => collection_kind(c, 1),
                 PageKind::Entry(c)
                     if config
                         .collection(c)
@@ -123,15 +138,19 @@ pub(super) fn for_job(
             publish::LdKind::Other,
             "website",
         ),
-        Job::Collection(name) => {
+        Job::Collection(name) | Job::CollectionPage { name, .. } => {
             let crumb = publish::Crumb {
                 name: title.to_string(),
                 url: url.clone(),
             };
+            let number = match job {
+                Job::CollectionPage { number, .. } => *number,
+                _ => 1,
+            };
             (
                 format!("{title}: {}", config.title),
                 vec![home, crumb],
-                collection_kind(name),
+                collection_kind(name, number),
                 "website",
             )
         }

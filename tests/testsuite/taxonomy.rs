@@ -130,3 +130,86 @@ fn taxonomy_mistakes_are_errors() {
         run.stderr
     );
 }
+
+/// `paginate_by`: listing pages `/roles/page/N/` with rel links and a
+/// numbered pager; page 1 stays `/roles/`.
+#[test]
+fn paginated_collections_split_their_listing() {
+    let toml = typed_toml().replacen(
+        "[collections.roles]\ntitle = \"Roles\"\n",
+        "[collections.roles]\ntitle = \"Roles\"\npaginate_by = 1\n",
+        1,
+    );
+    assert!(toml.contains("paginate_by = 1"), "{toml}");
+    let s = TestSite::fixture("typed").file("site.toml", &toml);
+    let run = s.cairn(&["build"]);
+    run.success();
+    let first = s.read("public/roles/index.html");
+    let second = s.read("public/roles/page/2/index.html");
+    assert!(!s.path("public/roles/page/1").exists());
+    assert!(!s.path("public/roles/page/3").exists());
+    let cards = |html: &str| {
+        let c = &html[html.find("<ul class=\"cards\">").unwrap()..];
+        c[..c.find("</ul>").unwrap()].to_string()
+    };
+    assert!(
+        cards(&first).contains("Product Manager") && !cards(&first).contains("Product Owner"),
+        "{first}"
+    );
+    assert!(
+        cards(&second).contains("Product Owner") && !cards(&second).contains("Product Manager"),
+        "{second}"
+    );
+    assert!(
+        first.contains("<link rel=\"next\" href=\"/atlas/roles/page/2/\">"),
+        "{first}"
+    );
+    assert!(!first.contains("rel=\"prev\""), "{first}");
+    assert!(
+        second.contains("<link rel=\"prev\" href=\"/atlas/roles/\">"),
+        "{second}"
+    );
+    assert!(second.contains("<title>Roles (page 2 of 2)"), "{second}");
+    assert!(
+        second
+            .contains("<link rel=\"canonical\" href=\"https://example.org/atlas/roles/page/2/\">"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<a href=\"/atlas/roles/page/2/\" aria-current=\"page\">2</a>"),
+        "{second}"
+    );
+    assert!(second.contains("Page 2 of 2 · 2 entries"), "{second}");
+    // The structured data lists this page's entries only.
+    let ld = |html: &str| {
+        let l = &html[html.find("application/ld+json\">").unwrap()..];
+        l[..l.find("</script>").unwrap()].to_string()
+    };
+    assert!(
+        ld(&second).contains("Product Owner") && !ld(&second).contains("Product Manager"),
+        "{}",
+        ld(&second)
+    );
+    assert!(
+        ld(&first).contains("Product Manager") && !ld(&first).contains("Product Owner"),
+        "{}",
+        ld(&first)
+    );
+    // A collection without paginate_by has no pager.
+    assert!(!s.read("public/kpis/index.html").contains("class=\"pager\""));
+    let bad = typed_toml().replacen(
+        "[collections.roles]\ntitle = \"Roles\"\n",
+        "[collections.roles]\ntitle = \"Roles\"\npaginate_by = 0\n",
+        1,
+    );
+    let run = TestSite::fixture("typed")
+        .file("site.toml", &bad)
+        .cairn(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("`paginate_by` must be 1 or more, got 0"),
+        "{}",
+        run.stderr
+    );
+}
