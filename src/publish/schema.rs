@@ -32,9 +32,13 @@ fn describe(def: &FieldDef) -> String {
     out
 }
 
-/// A `YYYY-MM-DD` day, optionally with a time.
+/// A `YYYY-MM-DD` day (`format: date`), or a date and time.
 fn date() -> Value {
-    json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].+)?$"})
+    json!({
+        "type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].+)?$",
+        "anyOf": [{"format": "date"}, {"format": "date-time"}]
+    })
 }
 
 fn strings() -> Value {

@@ -1165,3 +1165,33 @@ fn a_template_reading_data_makes_data_edits_rebuild_in_full() {
     assert!(s.read("public/pay/index.html").contains("<b>14</b>"));
     assert_equals_clean_build(&s);
 }
+
+/// Issue 23: a body edit in a paginated collection re-renders its listing
+/// pages (their summaries) like a clean build.
+#[test]
+fn a_paginated_listing_follows_a_body_edit() {
+    let toml = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typed/site.toml"),
+    )
+    .unwrap()
+    .replacen(
+        "[collections.roles]\ntitle = \"Roles\"\n",
+        "[collections.roles]\ntitle = \"Roles\"\npaginate_by = 1\n",
+        1,
+    );
+    let s = TestSite::fixture("typed").file("site.toml", &toml);
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    let po = s.read("content/roles/product-owner.md");
+    s.write(
+        "content/roles/product-owner.md",
+        &po.replace("The PO page.", "The PO page, edited."),
+    );
+    let line = w.wait_for("rebuilt in");
+    assert!(line.contains("(incremental)"), "{line}");
+    assert!(
+        s.read("public/roles/product-owner/index.html")
+            .contains("edited")
+    );
+    assert_equals_clean_build(&s);
+}
