@@ -160,6 +160,17 @@ fn new_entries_name_the_schema_and_vscode_settings_are_merged() {
     run.failure();
     assert!(run.stderr.contains("not plain JSON"), "{}", run.stderr);
     assert_eq!(s.read(".vscode/settings.json"), jsonc);
+    // Nor is a file whose shape cairn does not know rewritten.
+    for (text, why) in [
+        ("[1, 2]\n", "is not a JSON object"),
+        ("{\"yaml.schemas\": 3}\n", "`yaml.schemas` is not an object"),
+    ] {
+        s.write(".vscode/settings.json", text);
+        let run = s.cairn(&["schema", "--vscode"]);
+        run.failure();
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+        assert_eq!(s.read(".vscode/settings.json"), text);
+    }
 }
 
 #[test]

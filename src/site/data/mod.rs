@@ -123,19 +123,14 @@ pub fn load(config: &Config) -> (DataSet, Vec<Diagnostic>) {
     }
     for abs in paths {
         let rel = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
-        let ext = rel
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        if !EXTENSIONS.contains(&ext.as_str()) {
+        let Some(ext) = data_extension(&rel) else {
             ds.push(
                 Diagnostic::error(&rel, "not a data file; it is left out")
                     .with_hint("data files end in `.csv`, `.json`, `.toml`, `.yaml` or `.yml`")
                     .warning(),
             );
             continue;
-        }
+        };
         let name = data_name(&rel);
         if let Some(other) = files.iter().find(|f| f.name == name) {
             ds.push(Diagnostic::error(
@@ -215,16 +210,11 @@ pub fn load_path(root: &Path, path: &str) -> Result<DataValue, String> {
             "`load_data` reads files inside the site root; `{path}` leads outside it through a link"
         ));
     }
-    let ext = rel
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !EXTENSIONS.contains(&ext.as_str()) {
+    let Some(ext) = data_extension(rel) else {
         return Err(format!(
             "`load_data` reads `.csv`, `.json`, `.toml` and `.yaml` files, not `{path}`"
         ));
-    }
+    };
     let text = std::fs::read_to_string(&abs)
         .map_err(|e| format!("`load_data` cannot read `{path}`: {e}"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -234,6 +224,12 @@ pub fn load_path(root: &Path, path: &str) -> Result<DataValue, String> {
     } else {
         formats::parse_tree(text, &ext).map_err(at)
     }
+}
+
+/// The format of a data file by its extension (any case), if it is one.
+fn data_extension(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    EXTENSIONS.contains(&ext.as_str()).then_some(ext)
 }
 
 /// `data/teams/eu.yaml` -> `teams/eu`.
