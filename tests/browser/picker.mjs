@@ -5,7 +5,8 @@
 // build-time comparison page of the same entries and fields, and links to
 // it; fewer than two entries is a message in the status region; axe finds
 // nothing serious; without JavaScript the page still lists the generated
-// comparisons. No request leaves the site.
+// comparisons. Every control is at least 44 px tall. No request leaves
+// the site.
 // Usage: node picker.mjs BASE_URL SCREENSHOT_DIR
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -38,16 +39,26 @@ try {
     await page.waitForSelector(".picker-items:not([hidden]) input[value='product-owner']");
     check(data.length === 1 && data[0].endsWith("/data/roles.json"), `${where}: loaded ${JSON.stringify(data)}`);
 
+    // Every control is big enough to tap: 44 px tall at least.
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll("#compare-picker select, #compare-picker .picker-option, #compare-picker button")]
+        .filter((e) => e.getBoundingClientRect().height < 44)
+        .map((e) => `${e.tagName}.${e.className} ${e.getBoundingClientRect().height}px`));
+    check(small.length === 0, `${where}: controls under 44 px: ${small.join(", ")}`);
+
     // One entry: a message, no table.
-    await page.check("input[name='item'][value='product-owner']");
-    await page.keyboard.press("Tab");
-    await page.click(".picker button[type='submit']");
+    // Checkboxes with Space, the button with Enter: the keyboard alone.
+    await page.focus("input[name='item'][value='product-owner']");
+    await page.keyboard.press("Space");
+    await page.focus(".picker button[type='submit']");
+    await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.querySelector(".picker-status").textContent.includes("Pick 2 to 4"));
     check((await page.locator(".picker-result table").count()) === 0, `${where}: a table for one entry`);
 
     // Two entries, submitted with Enter: the table, the URL, the link to
     // the author's page of the same pair.
-    await page.check("input[name='item'][value='scrum-master']");
+    await page.focus("input[name='item'][value='scrum-master']");
+    await page.keyboard.press("Space");
     await page.focus(".picker button[type='submit']");
     await page.keyboard.press("Enter");
     await page.waitForSelector(".picker-result table.compare");
