@@ -258,6 +258,34 @@ impl<'a> SiteLinks<'a> {
 
     /// Whether the failed link at hand is among those shown, and so worth a
     /// suggestion.
+    /// The one page whose terms or title parts name the last segment of
+    /// `dest` (`[[kpis/nps]]` -> `net-promoter-score` of "Net Promoter
+    /// Score (NPS)"), as a wikilink target: its path with `as_path`, else
+    /// its slug when that is unique.
+    fn named(&self, dest: &str, as_path: bool) -> Option<String> {
+        let key = crate::content::slug::slugify(dest.rsplit('/').next()?);
+        let mut found = self.site.pages.iter().filter(|p| {
+            crate::site::names_of(p)
+                .iter()
+                .any(|n| crate::content::slug::slugify(n) == key)
+        });
+        let p = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        let unique = self
+            .site
+            .links
+            .by_slug
+            .get(&p.slug)
+            .is_some_and(|v| v.len() == 1);
+        Some(if unique && !as_path {
+            p.slug.clone()
+        } else {
+            p.path.trim_end_matches('/').to_string()
+        })
+    }
+
     fn suggest(&self) -> bool {
         self.failed
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -357,10 +385,17 @@ impl SiteLinks<'_> {
             ));
         }
         let mut msg = format!("{noun} to a missing {missing} `{shown}`");
-        if self.suggest()
-            && let Some(s) = did_you_mean(key, pages.keys().map(String::as_str))
-        {
-            msg.push_str(&format!(" (did you mean `{}`?)", written(s)));
+        if self.suggest() {
+            let near = did_you_mean(key, pages.keys().map(String::as_str))
+                .map(str::to_string)
+                .or_else(|| {
+                    (noun == "wikilink")
+                        .then(|| self.named(key, true))
+                        .flatten()
+                });
+            if let Some(s) = near {
+                msg.push_str(&format!(" (did you mean `{}`?)", written(&s)));
+            }
         }
         Err(msg)
     }
@@ -532,11 +567,13 @@ impl markdown::LinkResolver for SiteLinks<'_> {
                         ));
                     }
                     let mut msg = format!("wikilink to a missing page `[[{dest}]]`");
-                    if self.suggest()
-                        && let Some(s) =
-                            did_you_mean(dest, links.by_slug.keys().map(String::as_str))
-                    {
-                        msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                    if self.suggest() {
+                        let near = did_you_mean(dest, links.by_slug.keys().map(String::as_str))
+                            .map(str::to_string)
+                            .or_else(|| self.named(dest, false));
+                        if let Some(s) = near {
+                            msg.push_str(&format!(" (did you mean `[[{s}]]`?)"));
+                        }
                     }
                     Err(msg)
                 }

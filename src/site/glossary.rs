@@ -65,6 +65,16 @@ pub(super) fn build(config: &Config, pages: &[Page], ds: &mut Diagnostics) -> Op
 /// Product Officer" in "VP of Product / Chief Product Officer"; a part of
 /// one word is kept only when it is an abbreviation ("Group" of "Group /
 /// Principal Product Manager" is not a name).
+/// The names a page goes by besides its slug: its `terms`, and the named
+/// parts of its title ("NPS" of "Net Promoter Score (NPS)").
+pub(crate) fn names_of(p: &Page) -> Vec<String> {
+    p.terms
+        .iter()
+        .cloned()
+        .chain(title_parts(&p.title))
+        .collect()
+}
+
 fn title_parts(title: &str) -> Vec<String> {
     let parts: Vec<String> = title
         .split(['(', ')', '/'])

@@ -14,6 +14,7 @@ mod links;
 mod tags;
 pub mod taxonomy;
 
+pub(crate) use glossary::names_of;
 pub use ladders::{LadderNode, find_cycle, ladder_nodes};
 pub use links::{Backlink, LinkIndex, source_key};
 pub use tags::{TagInfo, alias_path};

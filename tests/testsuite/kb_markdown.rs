@@ -255,3 +255,33 @@ fn embed_mistakes_are_errors_at_their_line() {
         "{lines:?}"
     );
 }
+
+/// A wikilink by an entry's abbreviation or term (`[[nps]]`) is not a
+/// link, but the error names the entry it means.
+#[test]
+fn a_wikilink_by_an_abbreviation_suggests_the_entry() {
+    let s = TestSite::fixture("typed")
+        .file(
+            "content/kpis/net-promoter-score.md",
+            "---\ntitle: Net Promoter Score (NPS)\ndefinition: Promoters minus detractors.\n---\n",
+        )
+        .file(
+            "content/kpis/cycle-time.md",
+            "---\ntitle: Cycle time\ndefinition: Start to done.\nterms: [lead time to done]\n---\n",
+        )
+        .file(
+            "content/notes.md",
+            "---\ntitle: Notes\n---\n\n[[nps]], [[kpis/nps]], [[lead-time-to-done]], [[xyz]].\n",
+        );
+    let run = s.cairn(&["check"]);
+    run.failure();
+    let lines = run.error_lines();
+    for want in [
+        "content/notes.md:5:1: wikilink to a missing page `[[nps]]` (did you mean `[[net-promoter-score]]`?)",
+        "content/notes.md:5:10: wikilink to a missing page `[[kpis/nps]]` (did you mean `[[kpis/net-promoter-score]]`?)",
+        "content/notes.md:5:24: wikilink to a missing page `[[lead-time-to-done]]` (did you mean `[[cycle-time]]`?)",
+        "content/notes.md:5:47: wikilink to a missing page `[[xyz]]`",
+    ] {
+        assert!(lines.contains(&want), "no {want:?} in:\n{}", run.stderr);
+    }
+}
