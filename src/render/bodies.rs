@@ -305,19 +305,14 @@ impl<'a> SiteLinks<'a> {
     /// What a preview card shows of page `p`, when previews are on and it
     /// is an entry: its collection's title in the singular and its
     /// `description` (or its `summary` field).
-    fn preview(&self, p: &Page) -> Option<(String, String)> {
+    fn preview(&self, p: &crate::site::SitePage) -> Option<(String, String)> {
         if !self.site.config.previews {
             return None;
         }
         let coll = p.collection()?;
         let title = &self.site.config.collection(coll)?.title;
-        let summary = p.description.clone().or_else(|| {
-            p.fields
-                .iter()
-                .find(|(k, _)| k == "summary")
-                .and_then(|(_, v)| v.as_str().map(str::to_string))
-        });
-        Some((super::outputs::singular(title), summary.unwrap_or_default()))
+        let summary = p.summary_text().unwrap_or_default().to_string();
+        Some((super::outputs::singular(title), summary))
     }
 
     /// `dest` relative to the linking page's folder, `..` resolved: the

@@ -121,6 +121,22 @@ pub(super) fn listing_path(name: &str, n: usize) -> String {
     }
 }
 
+/// The positions (in collection order) of the entries listing page
+/// `number` shows: all without `paginate_by`.
+pub(super) fn page_range(
+    number: usize,
+    per_page: Option<usize>,
+    entries: usize,
+) -> std::ops::Range<usize> {
+    match per_page {
+        Some(n) => {
+            let start = ((number.max(1) - 1) * n).min(entries);
+            start..(start + n).min(entries)
+        }
+        None => 0..entries,
+    }
+}
+
 /// How many listing pages `entries` entries take at `per_page` (at
 /// least one).
 pub(super) fn listing_pages(entries: usize, per_page: usize) -> usize {
@@ -219,16 +235,11 @@ pub(super) fn taxonomy_ctx<'a>(
                 .into_iter()
                 .map(|i| {
                     let p = &site.pages[i];
-                    // An entry's `description`, else its `summary` field.
-                    let summary = p.fields.iter().find_map(|(k, v)| match (k.as_str(), v) {
-                        ("summary", crate::site::fields::FieldValue::String(s)) => Some(s.as_str()),
-                        _ => None,
-                    });
                     TaggedPage {
                         title: &p.title,
                         url: p.url.clone(),
                         collection: p.collection(),
-                        description: p.description.as_deref().or(summary),
+                        description: p.summary_text(),
                     }
                 })
                 .collect(),

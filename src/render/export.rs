@@ -77,21 +77,6 @@ fn json_file(rel: String, v: &Value) -> OutputFile {
     }
 }
 
-/// The summary an entry shows in previews: `description`, else its
-/// `summary` field.
-fn summary(sh: &Shared, i: usize) -> Option<String> {
-    let p = &sh.site.pages[i];
-    p.description.clone().or_else(|| {
-        sh.site.pages[i]
-            .fields
-            .iter()
-            .find_map(|(k, v)| match (k.as_str(), v) {
-                ("summary", FieldValue::String(s) | FieldValue::Text(s)) => Some(s.clone()),
-                _ => None,
-            })
-    })
-}
-
 /// `/data/COLLECTION.json`.
 fn document(sh: &Shared, coll: &Collection, order: &[usize]) -> Value {
     let site = sh.site;
@@ -119,7 +104,7 @@ fn document(sh: &Shared, coll: &Collection, order: &[usize]) -> Value {
                 "title": p.title,
                 "url": p.url,
                 "permalink": p.permalink,
-                "summary": summary(sh, i),
+                "summary": p.summary_text(),
                 "tags": p.tags,
                 "date": day(&p.date),
                 "updated": day(&p.updated),

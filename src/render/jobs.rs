@@ -529,8 +529,11 @@ pub(super) fn render_job(
             Job::CollectionPage { number, .. } => *number,
             _ => 1,
         };
-        let per_page = config.collections[k].paginate_by;
-        let range = per_page.map_or(0..usize::MAX, |n| (number - 1) * n..number * n);
+        let range = super::context::page_range(
+            number,
+            config.collections[k].paginate_by,
+            sh.c.order[k].len(),
+        );
         // The shared listing plus this page's own content, and each
         // entry's first paragraph (here only: a body edit re-renders its
         // collection page, not every page that lists `collections`).

@@ -45,11 +45,9 @@ fn collection_ld(sh: &Shared, name: &str, number: usize) -> publish::LdKind {
     let config = &site.config;
     let coll = config.collection(name);
     let pos = config.collections.iter().position(|c| c.name == name);
-    let mut order: &[usize] = pos.map_or(&[], |n| sh.c.order[n].as_slice());
-    if let Some(per_page) = coll.and_then(|c| c.paginate_by) {
-        let start = ((number - 1) * per_page).min(order.len());
-        order = &order[start..(start + per_page).min(order.len())];
-    }
+    let all: &[usize] = pos.map_or(&[], |n| sh.c.order[n].as_slice());
+    let order =
+        &all[super::context::page_range(number, coll.and_then(|c| c.paginate_by), all.len())];
     let items = order
         .iter()
         .map(|&e| (site.pages[e].title.clone(), site.pages[e].permalink.clone()))

@@ -147,6 +147,21 @@ pub struct SitePage {
     pub referrers: Vec<Backlink>,
 }
 
+impl SitePage {
+    /// What previews, term pages and the export show as an entry's
+    /// summary: its `description`, else its `summary` field.
+    pub fn summary_text(&self) -> Option<&str> {
+        self.page.description.as_deref().or_else(|| {
+            self.fields.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                ("summary", fields::FieldValue::String(s) | fields::FieldValue::Text(s)) => {
+                    Some(s.as_str())
+                }
+                _ => None,
+            })
+        })
+    }
+}
+
 impl std::ops::Deref for SitePage {
     type Target = Page;
     fn deref(&self) -> &Page {
