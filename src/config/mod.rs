@@ -6,11 +6,13 @@
 //! the unit tests never touch the disk. Every problem is reported at its line
 //! and column in `site.toml`, all of them in one pass.
 
+mod languages;
 mod raw;
 mod schema;
 
 use std::path::{Path, PathBuf};
 
+pub use languages::{LangCollection, LangField, Language, comparison_name, is_language_code};
 pub use schema::{
     BUILTIN_KEYS, ChartDef, ChartKind, Collection, ComparisonDef, DataSchema, FieldDef, FieldType,
     Pos, SortBy,
@@ -36,8 +38,21 @@ pub struct Config {
     pub base_path: String,
     /// Site description.
     pub description: String,
-    /// Language code for `<html lang>`.
+    /// Language code for `<html lang>`: the default language, or the
+    /// language this configuration builds (see [`Config::for_language`]).
     pub language: String,
+    /// The site's default language (`language` of site.toml).
+    pub default_language: String,
+    /// `[languages.CODE]`: the other languages, in declaration order.
+    pub languages: Vec<Language>,
+    /// `CODE/` for a language besides the default, where its pages go;
+    /// empty for the default language.
+    pub lang_prefix: String,
+    /// The site's root URL (`base_url` of site.toml), which `base_url`
+    /// is for the default language; theme files and assets are there.
+    pub root_url: String,
+    /// The path part of `root_url`.
+    pub root_path: String,
     /// Theme name under `themes/`.
     pub theme: String,
     /// Output folder (absolute).
@@ -140,6 +155,7 @@ impl Config {
         let comparisons = r.comparisons(&raw.comparisons, &collections);
         let charts = r.charts(&raw.charts, &collections);
         let data = r.data(&raw.data, &collections);
+        let languages = r.languages(&raw.languages, &raw.language, &collections, &comparisons);
         let theme = raw.theme.get_ref().clone();
         if !is_safe_segment(&theme) {
             let d = r.err(
@@ -154,10 +170,15 @@ impl Config {
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
+            root_url: base_url.clone(),
+            root_path: base_path.clone(),
             base_url,
             base_path,
             description: raw.description,
+            default_language: raw.language.clone(),
             language: raw.language,
+            languages,
+            lang_prefix: String::new(),
             theme,
             output_dir: root.join(raw.output_dir),
             search: raw.search,
@@ -178,8 +199,10 @@ impl Config {
     /// Replaces the base URL (the `--base-url` flag).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         let (base_url, base_path) = normalize_base_url(url)?;
-        self.base_url = base_url;
-        self.base_path = base_path;
+        self.base_url = format!("{base_url}{}", self.lang_prefix);
+        self.base_path = format!("{base_path}{}", self.lang_prefix);
+        self.root_url = base_url;
+        self.root_path = base_path;
         Ok(())
     }
 

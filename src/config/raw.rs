@@ -70,6 +70,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) export: RawExport,
     #[serde(default)]
+    pub(super) languages: Ordered<Spanned<String>, Spanned<RawLanguage>>,
+    #[serde(default)]
     pub(super) extra: toml::Table,
 }
 
@@ -153,4 +155,36 @@ pub(super) struct RawField {
     pub(super) values: Option<Spanned<Vec<String>>>,
     pub(super) labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,
     pub(super) unit: Option<String>,
+}
+
+/// `[languages.CODE]`: a language besides the default one, with what
+/// readers of that language see instead of the default text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLanguage {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    #[serde(default)]
+    pub(super) collections: Ordered<Spanned<String>, Spanned<RawLangCollection>>,
+    #[serde(default)]
+    pub(super) comparisons: Ordered<Spanned<String>, String>,
+}
+
+/// `[languages.CODE.collections.NAME]`: a collection's title and field
+/// labels in that language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLangCollection {
+    pub(super) title: Option<String>,
+    #[serde(default)]
+    pub(super) fields: Ordered<Spanned<String>, Spanned<RawLangField>>,
+}
+
+/// One field's label, help and enum value labels in a language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLangField {
+    pub(super) label: Option<String>,
+    pub(super) help: Option<String>,
+    pub(super) labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,
 }

@@ -262,13 +262,13 @@ impl Resolver<'_> {
     }
 
     /// Records an error at the start of `span`.
-    fn push_at(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
+    pub(super) fn push_at(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
         let d = self.err(self.at(span), msg);
         self.ds.push(d);
     }
 
     /// The error for `what` naming a collection that is not declared.
-    fn missing_collection(
+    pub(super) fn missing_collection(
         &self,
         known: &[Collection],
         what: &str,

@@ -10,6 +10,7 @@ mod builtins;
 pub mod frontmatter;
 pub mod git;
 pub(crate) mod slug;
+mod translations;
 pub mod yaml;
 
 use std::path::{Component, Path, PathBuf};
@@ -21,6 +22,8 @@ use crate::config::Config;
 use crate::content::slug::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use builtins::{Builtins, Taken};
+pub use translations::translation_of;
+use translations::{NO_TITLE, parse_translation};
 use yaml::{Positions, Value};
 
 /// The names of the months, January first.
@@ -236,6 +239,11 @@ pub struct Page {
     /// Set once `text` is released: a hash of the released text, so that
     /// reading the file again can tell whether it changed meanwhile.
     pub released: Option<u64>,
+    /// For a translation (`roles/pm.de.md`): its language code.
+    pub lang: Option<String>,
+    /// For a translation: the source of the page it translates
+    /// (`content/roles/pm.md`).
+    pub original: Option<PathBuf>,
 }
 
 impl Page {
@@ -478,12 +486,8 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
     }
     if b.title.is_none() && !diags.iter().any(|d| d.message.starts_with("`title`")) {
         diags.push(
-            err(
-                split.yaml_line.saturating_sub(1).max(1),
-                1,
-                "missing `title` in front-matter".into(),
-            )
-            .with_hint("add a line `title: ...` between the `---` lines"),
+            err(split.yaml_line.saturating_sub(1).max(1), 1, NO_TITLE.into())
+                .with_hint("add a line `title: ...` between the `---` lines"),
         );
     }
     let route = match route(rel, collections, b.slug.as_deref()) {
@@ -528,6 +532,8 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
         positions: std::sync::OnceLock::new(),
         text,
         released: None,
+        lang: None,
+        original: None,
     };
     Ok((page, diags))
 }
@@ -647,8 +653,13 @@ pub fn load(config: &Config) -> (Loaded, Diagnostics) {
         .par_iter()
         .map(|rel| {
             let source = Path::new("content").join(rel);
+            let lang = translation_of(rel, config)
+                .map_err(|m| vec![Diagnostic::error(&source, m.0).with_hint(m.1)])?;
             let text = read_text(&content.join(rel), &source)?;
-            parse_page_lenient(&source, rel, text, &names)
+            match lang {
+                None => parse_page_lenient(&source, rel, text, &names),
+                Some((code, original)) => parse_translation(&source, &original, code, text, &names),
+            }
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
@@ -661,7 +672,9 @@ pub fn load(config: &Config) -> (Loaded, Diagnostics) {
             }
             Err(d) => {
                 ds.extend(d);
-                if let Ok(route) = route(rel, &names, None) {
+                if let Ok(None) = translation_of(rel, config)
+                    && let Ok(route) = route(rel, &names, None)
+                {
                     failed.push((rel.clone(), route));
                 }
             }

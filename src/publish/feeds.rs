@@ -9,13 +9,21 @@ pub struct SitemapEntry {
     pub loc: String,
     /// `YYYY-MM-DD`, from `updated` or `date`.
     pub lastmod: Option<String>,
+    /// The page in every language that has it, `x-default` last:
+    /// (hreflang, absolute URL); empty for a site in one language.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// `sitemap.xml` (sitemaps.org protocol 0.9).
 pub fn sitemap(entries: &[SitemapEntry]) -> String {
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    // Translations as Google reads them: `xhtml:link rel="alternate"`.
+    if entries.iter().any(|e| !e.alternates.is_empty()) {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
     for e in entries {
         out.push_str("  <url>\n    <loc>");
         out.push_str(&xml_escape(&e.loc));
@@ -24,6 +32,13 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
             out.push_str("    <lastmod>");
             out.push_str(&xml_escape(d));
             out.push_str("</lastmod>\n");
+        }
+        for (lang, href) in &e.alternates {
+            out.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                xml_escape(lang),
+                xml_escape(href)
+            ));
         }
         out.push_str("  </url>\n");
     }
@@ -139,6 +154,7 @@ mod tests {
     fn xml_is_escaped() {
         assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
         let s = sitemap(&[SitemapEntry {
+            alternates: Vec::new(),
             loc: "https://x.org/a?b=1&c=2".into(),
             lastmod: Some("2024-01-02".into()),
         }]);

@@ -354,7 +354,10 @@ pub(super) fn collection_order(site: &Site) -> Vec<Vec<usize>> {
         .iter()
         .map(|coll| {
             let mut idx: Vec<usize> = (0..site.pages.len())
-                .filter(|&i| site.pages[i].kind == PageKind::Entry(coll.name.clone()))
+                .filter(|&i| {
+                    site.pages[i].kind == PageKind::Entry(coll.name.clone())
+                        && !site.pages[i].foreign
+                })
                 .collect();
             let p = &site.pages;
             let title = |i: usize| p[i].title.to_lowercase();
@@ -536,6 +539,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) edit_url: Option<String>,
     /// On the listing pages of a collection with `paginate_by`.
     pub(super) paginator: Option<Paginator>,
+    /// The page in every language of the site (empty for one language).
+    pub(super) translations: Vec<super::languages::Translation>,
     #[serde(flatten)]
     pub(super) nav: Option<&'a Nav>,
     pub(super) extra: &'a Value,
@@ -588,6 +593,7 @@ impl<'a> PageCtx<'a> {
             og_type: "website",
             edit_url: c.edit_url_of(&p.source),
             paginator: None,
+            translations: Vec::new(),
             nav: None,
             extra: &p.extra,
         }
@@ -630,6 +636,7 @@ impl<'a> PageCtx<'a> {
             og_type: "website",
             edit_url: None,
             paginator: None,
+            translations: Vec::new(),
             nav: None,
             extra: &NO_VALUE,
         }

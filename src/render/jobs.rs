@@ -99,6 +99,10 @@ pub(super) fn plan(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, Strin
     let mut jobs = Vec::new();
     let mut told: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (i, page) in site.pages.iter().enumerate() {
+        // Rendered in its own language only.
+        if page.foreign {
+            continue;
+        }
         let template = page_template(&site.config, page);
         // A page whose template is missing or has errors keeps its job, so
         // that links to it are fine; it is just not rendered.
@@ -134,7 +138,11 @@ pub(super) fn plan(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, Strin
         }
         jobs.push(job);
     }
-    if !site.pages.iter().any(|p| p.kind == PageKind::Home) {
+    if !site
+        .pages
+        .iter()
+        .any(|p| p.kind == PageKind::Home && !p.foreign)
+    {
         jobs.push((Job::Home, "index.html".into(), "index.html".into()));
     }
     collection_jobs(sh, &mut jobs);
@@ -163,7 +171,10 @@ pub(super) fn plan(sh: &Shared, ds: &mut Diagnostics) -> Vec<(Job, String, Strin
             "search/index.html".into(),
         ));
     }
-    jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
+    // One 404 page for the site, at its root.
+    if site.config.lang_prefix.is_empty() {
+        jobs.push((Job::NotFound, "404.html".into(), "404.html".into()));
+    }
     jobs.retain(|(job, template, rel)| {
         if sh.c.templates.is_broken(template) || matches!(job, Job::Page(_)) {
             return true;
@@ -269,7 +280,7 @@ fn collection_jobs(sh: &Shared, jobs: &mut Vec<(Job, String, String)>) {
         if !site
             .pages
             .iter()
-            .any(|p| p.kind == PageKind::Collection(c.name.clone()))
+            .any(|p| p.kind == PageKind::Collection(c.name.clone()) && !p.foreign)
         {
             jobs.push((
                 Job::Collection(c.name.clone()),
@@ -287,7 +298,7 @@ fn collection_jobs(sh: &Shared, jobs: &mut Vec<(Job, String, String)>) {
         let template = site
             .pages
             .iter()
-            .find(|p| p.kind == PageKind::Collection(c.name.clone()))
+            .find(|p| p.kind == PageKind::Collection(c.name.clone()) && !p.foreign)
             .map_or_else(
                 || "collection.html".to_string(),
                 |p| page_template(&site.config, p),
@@ -508,6 +519,7 @@ pub(super) fn render_job(
     page_ctx.jsonld = jsonld;
     page_ctx.og_type = og_type;
     page_ctx.paginator = listing_paginator(sh, job);
+    page_ctx.translations = sh.c.alternates.for_job(sh.c.lang_index, job, rel);
     ctx.insert("page", &page_ctx);
     let collection_name = match job {
         Job::Collection(name) | Job::CollectionPage { name, .. } => Some(name.as_str()),

@@ -32,6 +32,10 @@ pub(super) fn check_fragments(
         for l in &body.links {
             let Some(f) = &l.fragment else { continue };
             let t = l.page.unwrap_or(i);
+            // A foreign page's body is the default language's, checked there.
+            if site.pages[t].foreign {
+                continue;
+            }
             let ids = &parts[t].body.ids;
             let set = id_sets
                 .entry(t)
@@ -178,10 +182,34 @@ pub(super) fn check_rendered_links(
     };
     rels.sort();
     let base = &site.config.base_path;
-    let memo = match only {
+    let mut memo = match only {
         Some(_) => crate::check::links::Memo::default(),
         None => crate::check::links::absolute_problems(&cache.outputs, &cache.scans, base),
     };
+    // In a language's folder, links that leave it (the theme's files, the
+    // default language's pages a link falls back to, other languages) are
+    // checked against the whole site.
+    if !site.config.lang_prefix.is_empty() {
+        let root = &site.config.root_path;
+        let none = HashMap::new();
+        for rel in &rels {
+            for link in &cache.scans[*rel].links {
+                if link.starts_with(root.as_str())
+                    && !link.starts_with(base.as_str())
+                    && !memo.get(link).is_some_and(Option::is_none)
+                {
+                    let problem = crate::check::links::link_problem(
+                        link,
+                        "",
+                        &cache.root_outputs,
+                        &none,
+                        root,
+                    );
+                    memo.insert(link.clone(), problem);
+                }
+            }
+        }
+    }
     let broken: Vec<(&String, Vec<(String, String)>)> = rels
         .par_iter()
         .map(|rel| {

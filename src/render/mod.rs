@@ -18,8 +18,10 @@ mod compare;
 mod context;
 mod datatable;
 mod export;
+pub(crate) mod i18n;
 mod incremental;
 mod jobs;
+mod languages;
 mod links;
 mod outputs;
 mod seo;
@@ -90,6 +92,17 @@ pub struct RenderCache {
     charts: Vec<charts::ChartCtx>,
     /// The search index (when `search = true`) and each page's document.
     search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
+    /// Which pages of the languages translate which (empty for a site in
+    /// one language).
+    alternates: std::sync::Arc<languages::Alternates>,
+    /// This language's place among the site's (0 for the default).
+    lang_index: usize,
+    /// The render caches of the other languages, in the order of
+    /// [`Site::languages`] (on the default language's cache).
+    pub(crate) languages: Vec<RenderCache>,
+    /// For a language besides the default: every output path of the site,
+    /// root-relative, for links that leave the language's folder.
+    root_outputs: std::sync::Arc<HashSet<String>>,
 }
 
 impl RenderCache {
@@ -108,9 +121,13 @@ impl RenderCache {
         }
     }
 
-    /// Every output path of the build.
+    /// Every output path of the build, every language's included.
     pub fn output_paths(&self) -> Vec<String> {
-        self.outputs.iter().cloned().collect()
+        let mut all: Vec<String> = self.outputs.iter().cloned().collect();
+        for l in &self.languages {
+            all.extend(l.output_paths());
+        }
+        all
     }
 }
 
@@ -159,14 +176,70 @@ pub fn render_into(
         timed("release sources", || {
             site.pages
                 .par_iter_mut()
-                .for_each(|p| p.page.release_text())
+                .for_each(|p| p.page.release_text());
+            for l in &mut site.languages {
+                l.pages.par_iter_mut().for_each(|p| p.page.release_text());
+            }
         });
     }
     let site = &*site;
     // The problems found while loading come first; every later step still
     // runs, so that one run reports every mistake of the site.
     let mut ds = site.diagnostics.clone();
-    let mut cache = prepare(site, !release_sources, &mut ds);
+    let (mut cache, listings) = begin(site, 0, !release_sources, &mut ds);
+    let mut files = Vec::new();
+    if site.languages.is_empty() {
+        files = finish(site, &mut cache, &listings, sink, &mut ds);
+    } else {
+        // Every language plans its pages before any is rendered, so that
+        // each page knows its translations.
+        let mut rest: Vec<(RenderCache, Vec<tera::Value>)> = site
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(n, l)| begin(l, n + 1, !release_sources, &mut ds))
+            .collect();
+        let all: Vec<&Site> = site.all_languages().collect();
+        let caches: Vec<&RenderCache> = std::iter::once(&cache)
+            .chain(rest.iter().map(|(c, _)| c))
+            .collect();
+        let alternates = std::sync::Arc::new(timed("languages: alternates", || {
+            languages::Alternates::new(&all, &caches)
+        }));
+        cache.alternates = alternates.clone();
+        files.extend(finish(site, &mut cache, &listings, sink, &mut ds));
+        let mut root: HashSet<String> = alternates.pages.clone();
+        root.extend(cache.outputs.iter().cloned());
+        let root = std::sync::Arc::new(root);
+        for (l, (c, listings)) in site.languages.iter().zip(&mut rest) {
+            c.alternates = alternates.clone();
+            c.root_outputs = root.clone();
+            let sink = languages::Prefixed {
+                inner: sink,
+                prefix: &l.config.lang_prefix,
+            };
+            files.extend(finish(l, c, listings, &sink, &mut ds));
+        }
+        cache.languages = rest.into_iter().map(|(c, _)| c).collect();
+    }
+    if ds.has_errors() {
+        return Err(ds);
+    }
+    Ok((files, ds, cache))
+}
+
+/// The steps of a render before any page is written: what pages share,
+/// the template globals, the Markdown bodies, links and backlinks, and
+/// the plan of every output page. `lang_index` is the site's place among
+/// the languages (0 for the default).
+fn begin(
+    site: &Site,
+    lang_index: usize,
+    html_kept: bool,
+    ds: &mut Diagnostics,
+) -> (RenderCache, Vec<tera::Value>) {
+    let mut cache = prepare(site, html_kept, ds);
+    cache.lang_index = lang_index;
     // One listing of every collection, for the global template context and
     // for collection pages.
     let listings = timed("globals", || {
@@ -184,6 +257,7 @@ pub fn render_into(
         gc.insert_value("collections", tera::Value::from(globals.values.clone()));
         gc.insert("comparisons", &globals.comparisons);
         gc.insert("data", &site.data.tree());
+        gc.insert("i18n", &cache.templates.words);
         let taxonomies: Vec<_> = site
             .taxonomies
             .iter()
@@ -192,18 +266,35 @@ pub fn render_into(
         gc.insert("taxonomies", &taxonomies);
         globals.values
     });
-    render_all_bodies(site, &mut cache, &mut ds);
-    cache.reported = check_fragments(site, &cache.pages, &mut ds);
+    render_all_bodies(site, &mut cache, ds);
+    cache.reported = check_fragments(site, &cache.pages, ds);
     let backlinks = timed("backlinks", || merge_backlinks(site, &cache.pages));
     for (parts, list) in cache.pages.iter_mut().zip(backlinks) {
         parts.backlinks = list;
     }
-    cache.jobs = jobs::plan(&Shared { site, c: &cache }, &mut ds);
+    cache.jobs = jobs::plan(&Shared { site, c: &cache }, ds);
+    (cache, listings)
+}
+
+/// The steps of a render that write: the files beside the pages, then
+/// every page, handed to `sink` as it is done (nothing once an error is
+/// known), then the check of the links of the rendered pages.
+fn finish(
+    site: &Site,
+    cache: &mut RenderCache,
+    listings: &[tera::Value],
+    sink: &dyn Sink,
+    ds: &mut Diagnostics,
+) -> Vec<OutputFile> {
+    {
+        let gc = cache.templates.tera.global_context();
+        gc.insert("languages", &cache.alternates.langs);
+    }
     // Every file besides the pages is known before a page is rendered, so
     // collisions are found before anything is handed to the sink.
-    let statics = statics(site, &mut cache, &mut ds);
+    let statics = statics(site, cache, ds);
     timed("collisions", || {
-        check_collisions(site, &cache.jobs, &statics, &mut ds)
+        check_collisions(site, &cache.jobs, &statics, ds)
     });
     cache.outputs = cache
         .jobs
@@ -229,7 +320,7 @@ pub fn render_into(
         }
     }
     let mut failures = Vec::new();
-    for r in render_jobs(site, &cache, &listings, &hand_on) {
+    for r in render_jobs(site, cache, listings, &hand_on) {
         match r {
             Ok((kept, scan)) => {
                 files.extend(kept);
@@ -240,12 +331,9 @@ pub fn render_into(
     }
     ds.extend(once_per_place(failures, MetBy::Pages));
     timed("check links", || {
-        check_rendered_links(site, &cache, None, &mut ds)
+        check_rendered_links(site, cache, None, ds)
     });
-    if ds.has_errors() {
-        return Err(ds);
-    }
-    Ok((files, ds, cache))
+    files
 }
 
 /// What every page shares, computed before any body is rendered: the
@@ -315,6 +403,10 @@ fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
         outputs: HashSet::new(),
         search: None,
         charts,
+        alternates: Default::default(),
+        lang_index: 0,
+        languages: Vec::new(),
+        root_outputs: Default::default(),
     }
 }
 
@@ -325,7 +417,13 @@ fn render_all_bodies(site: &Site, cache: &mut RenderCache, ds: &mut Diagnostics)
         let sh = Shared { site, c: cache };
         site.pages
             .par_iter()
-            .map(|p| render_body(&sh, p, sh.c.first_pass()))
+            .map(|p| {
+                // A foreign page's body is the default language's.
+                if p.foreign {
+                    return Default::default();
+                }
+                render_body(&sh, p, sh.c.first_pass())
+            })
             .collect()
     });
     let mut in_templates = Vec::new();
@@ -353,6 +451,10 @@ fn statics(site: &Site, cache: &mut RenderCache, ds: &mut Diagnostics) -> Vec<Ou
     statics.extend(timed("export", || {
         export::files(&Shared { site, c: cache })
     }));
+    if !site.config.lang_prefix.is_empty() {
+        // The theme's files and the assets are the site's, at its root.
+        return statics;
+    }
     statics.extend(templates::static_files(&site.config, ds));
     statics.extend(site.assets.iter().map(|a| OutputFile {
         rel: a.rel.clone(),

@@ -212,7 +212,7 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
     let site = sh.site;
     let config = &site.config;
     let pages: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].kind != PageKind::Home)
+        .filter(|&i| site.pages[i].kind != PageKind::Home && !site.pages[i].foreign)
         .collect();
     let mut docs: Vec<crate::search::DocInput> =
         crate::diagnostics::timed("search: documents", || {
@@ -257,6 +257,11 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
 pub(super) fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
     let site = sh.site;
     let config = &site.config;
+    // A language besides the default has its own feed; the sitemap and
+    // robots.txt are the site's, at its root.
+    if !config.lang_prefix.is_empty() {
+        return vec![atom_file(sh)];
+    }
     let mut entries = Vec::new();
     for (job, _, rel) in &sh.c.jobs {
         if matches!(job, Job::Alias(_) | Job::NotFound | Job::Search) {
@@ -276,9 +281,13 @@ pub(super) fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
         entries.push(publish::SitemapEntry {
             loc: format!("{}{path}", config.base_url),
             lastmod,
+            alternates: Vec::new(),
         });
     }
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
+    if !sh.c.alternates.sitemap.is_empty() {
+        entries.clone_from(&sh.c.alternates.sitemap);
+    }
     vec![
         OutputFile {
             rel: "sitemap.xml".into(),
@@ -300,6 +309,7 @@ pub(super) fn atom_file(sh: &Shared) -> OutputFile {
         .filter(|&i| {
             matches!(site.pages[i].kind, PageKind::Entry(_) | PageKind::Plain)
                 && site.pages[i].date.is_some()
+                && !site.pages[i].foreign
         })
         .collect();
     let newest = |i: usize| {

@@ -163,6 +163,8 @@ pub struct Templates {
     /// The variables each shortcode template uses (its arguments), by
     /// template name, worked out once.
     shortcode_vars: std::collections::HashMap<String, Vec<String>>,
+    /// The theme's words in this language (the `i18n` variable).
+    pub words: super::i18n::Strings,
 }
 
 impl Templates {
@@ -246,6 +248,7 @@ fn files(sources: &BTreeMap<String, Source>) -> crate::render::template_errors::
 /// problems (and those built on them) are left out, so that the rest of
 /// the site is still rendered and checked.
 pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
+    let words = super::i18n::strings(config, ds);
     let mut sources: BTreeMap<String, Source> = BTreeMap::new();
     for (name, (shown, data)) in layered_files(config, "templates", ds) {
         let (text, built_in) = match data {
@@ -291,7 +294,7 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
     // before the next try.
     let tera = loop {
         let mut tera = Tera::new();
-        register(&mut tera, config);
+        register(&mut tera, config, &words);
         let sound = sources
             .iter()
             .filter(|(n, _)| !broken.contains(*n))
@@ -308,7 +311,7 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
         if broken.len() == before {
             ds.push(Diagnostic::error("templates", e.to_string()));
             let mut empty = Tera::new();
-            register(&mut empty, config);
+            register(&mut empty, config, &words);
             break empty;
         }
     };
@@ -337,6 +340,7 @@ pub fn load_templates(config: &Config, ds: &mut Diagnostics) -> Templates {
         broken,
         sources,
         shortcode_vars,
+        words,
     }
 }
 
@@ -395,15 +399,38 @@ fn uses_data(code: &str) -> bool {
 /// in the manual's "Filters and functions" (docs/content/guides/themes-and-templates.md);
 /// their names in
 /// `template_errors::FILTERS` and `FUNCTIONS`).
-fn register(tera: &mut Tera, config: &Config) {
-    let base_path = config.base_path.clone();
+fn register(tera: &mut Tera, config: &Config, words: &super::i18n::Strings) {
+    let root_path = config.root_path.clone();
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     // `get_url(path="style.css")` -> `/sub/style.css`: root-relative, with
-    // the base URL's subpath.
+    // the base URL's subpath. `lang="de"` puts a page path in that
+    // language's folder: `get_url(path="search/", lang="de")` -> `/sub/de/search/`.
     tera.register_function(
         "get_url",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+            let path = path.trim_start_matches('/');
+            match kwargs.get::<&str>("lang")? {
+                Some(code) if codes.iter().any(|c| c == code) => {
+                    Ok(format!("{root_path}{code}/{path}"))
+                }
+                _ => Ok(format!("{root_path}{path}")),
+            }
+        },
+    );
+    let months: Vec<String> = words
+        .get("months")
+        .and_then(|m| m.as_array())
+        .map(|m| {
+            m.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    tera.register_filter(
+        "date",
+        move |v: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            filter_date(v, kwargs, &months)
         },
     );
     tera.register_function("range", budget::range);
@@ -424,7 +451,6 @@ fn register(tera: &mut Tera, config: &Config) {
             value.clone().map_err(tera::Error::message)
         },
     );
-    tera.register_filter("date", filter_date);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
         crate::content::slug::slugify(v)
     });
@@ -456,13 +482,17 @@ fn register(tera: &mut Tera, config: &Config) {
 /// `{{ page.date | date(format="%-d %B %Y") }}`: a `YYYY-MM-DD` date, or a
 /// date and time, formatted with strftime directives (default
 /// `%Y-%m-%d`).
-fn filter_date(v: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
+fn filter_date(v: &str, kwargs: Kwargs, months: &[String]) -> tera::TeraResult<String> {
     let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
     let fail = |why: String| tera::Error::message(format!("`date` cannot use `{v}`: {why}"));
     let date = crate::content::Date::parse(v).map_err(|e| fail(format!("it {}", e.reason)))?;
+    let day = date.calendar_day();
+    // Month names in the page's language (`months` of its words).
+    let format = super::i18n::localise_format(format, day.month() as usize, months);
+    let format = format.as_str();
     let out = match date.wall_clock() {
         Some(time) => jiff::fmt::strtime::format(format, time),
-        None => jiff::fmt::strtime::format(format, date.calendar_day()),
+        None => jiff::fmt::strtime::format(format, day),
     };
     out.map_err(|e| fail(e.to_string()))
 }
@@ -501,7 +531,7 @@ mod tests {
         )
         .unwrap();
         let mut tera = Tera::new();
-        register(&mut tera, &config);
+        register(&mut tera, &config, &Default::default());
         tera.add_raw_template("t", template)
             .map_err(|e| e.to_string())?;
         tera.render("t", &Context::new()).map_err(|e| e.to_string())

@@ -107,6 +107,29 @@ pub fn check_page(page: &Page, config: &Config) -> (TypedFields, Vec<Diagnostic>
         }
         return (Vec::new(), diags);
     };
+    check_in(page, coll)
+}
+
+/// Checks the typed fields a translation sets itself (`original` holds
+/// the values of the page it translates, which it inherits): a field the
+/// original sets is not required of it.
+pub fn check_translation(
+    page: &Page,
+    config: &Config,
+    original: &TypedFields,
+) -> (TypedFields, Vec<Diagnostic>) {
+    let Some(coll) = page.collection().and_then(|c| config.collection(c)) else {
+        return check_page(page, config);
+    };
+    let mut relaxed = coll.clone();
+    for f in &mut relaxed.fields {
+        f.required &= !original.iter().any(|(k, _)| *k == f.name);
+    }
+    check_in(page, &relaxed)
+}
+
+fn check_in(page: &Page, coll: &crate::config::Collection) -> (TypedFields, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let mut values: HashMap<&str, &Value> = HashMap::new();
     for (key, value) in &page.fields {
         if coll.field(key).is_some() {
@@ -471,7 +494,7 @@ fn is_url(s: &str) -> bool {
 
 /// The published entries, by collection and slug, and the draft ones (left
 /// out of this build), for reference checks.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct EntryIndex {
     published: HashMap<String, HashMap<String, usize>>,
     drafts: HashSet<(String, String)>,

@@ -66,6 +66,12 @@ impl LinkIndex {
         let mut ix = LinkIndex::default();
         for (i, p) in pages.iter().enumerate() {
             ix.by_source.insert(source_key(p), i);
+            // A translation answers to its original's path too: `@/` links
+            // resolve within the page's language.
+            if let Some(o) = &p.original {
+                ix.by_source
+                    .insert(self::source_key(o.strip_prefix("content").unwrap_or(o)), i);
+            }
             if p.kind != PageKind::Home {
                 ix.by_path
                     .insert(p.path.trim_end_matches('/').to_string(), i);

@@ -10,6 +10,7 @@ pub mod data;
 pub(crate) mod fields;
 mod glossary;
 mod ladders;
+mod languages;
 mod links;
 mod tags;
 pub mod taxonomy;
@@ -130,6 +131,9 @@ pub struct Site {
     pub data: data::DataSet,
     /// The `taxonomy = true` fields and their terms.
     pub taxonomies: Vec<taxonomy::Taxonomy>,
+    /// The site of every other language (`[languages.CODE]`), in
+    /// declaration order; empty in those sites themselves.
+    pub languages: Vec<Site>,
 }
 
 /// One published page and what checking derived from it: its typed fields
@@ -145,6 +149,10 @@ pub struct SitePage {
     /// The entries that refer to it through a typed field, in collection,
     /// field and title order.
     pub referrers: Vec<Backlink>,
+    /// In the site of a language besides the default: a page of the
+    /// default language that has no translation, there for links and
+    /// references to fall back to, never rendered in this language.
+    pub foreign: bool,
 }
 
 impl SitePage {
@@ -188,22 +196,10 @@ impl Site {
             let root = config.root.clone();
             std::thread::spawn(move || content::git::last_commit_days(&root))
         });
-        let (loaded, mut ds) = timed("load content", || content::load(&config));
-        let git_days = match git.map(|t| t.join()) {
-            None => HashMap::new(),
-            Some(Ok(Ok(days))) => days,
-            Some(Ok(Err(why))) => {
-                ds.push(
-                    Diagnostic::error(
-                        crate::config::CONFIG_FILE,
-                        format!("`updated_from_git` is set, but {why}; pages without `updated` show no date"),
-                    )
-                    .warning(),
-                );
-                HashMap::new()
-            }
-            Some(Err(_)) => HashMap::new(),
-        };
+        let (mut loaded, mut ds) = timed("load content", || content::load(&config));
+        let translations: Vec<Page>;
+        (translations, loaded.pages) = loaded.pages.into_iter().partition(|p| p.lang.is_some());
+        let git_days = joined_git_days(git, &mut ds);
         let schedule = Schedule::new(opts);
         let is_scheduled = |p: &Page| schedule.holds(p);
         let unpublished = |p: &Page| (p.draft && !opts.drafts) || is_scheduled(p);
@@ -284,9 +280,10 @@ impl Site {
                 page,
                 fields,
                 referrers,
+                foreign: false,
             })
             .collect();
-        Ok(Site {
+        let mut site = Site {
             config,
             pages,
             assets: loaded.assets,
@@ -302,13 +299,65 @@ impl Site {
             scheduled,
             data,
             taxonomies,
-        })
+            languages: Vec::new(),
+        };
+        site.add_languages(translations, opts);
+        Ok(site)
+    }
+
+    /// Builds the site of every other language from its translations
+    /// (see [`languages`]); their problems join this site's, and each
+    /// language's missing translations are one warning.
+    fn add_languages(&mut self, translations: Vec<Page>, opts: &BuildOptions) {
+        if !self.config.is_multilingual() {
+            return;
+        }
+        let mut ds = Diagnostics::new();
+        self.languages = timed("languages", || {
+            languages::build(self, translations, opts, &mut ds)
+        });
+        for l in &self.languages {
+            ds.extend(languages::missing(self, l));
+        }
+        self.diagnostics.extend(ds.sorted());
+    }
+
+    /// This site and the site of every other language, the default first.
+    pub fn all_languages(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(self).chain(self.languages.iter())
     }
 
     /// Whether loading found errors (rendering still runs, to report its
     /// own, but nothing is written).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
+    }
+}
+
+/// The last-commit days `git log` found (on its thread), or none, with a
+/// warning when git could not tell.
+type GitDays = HashMap<PathBuf, content::Date>;
+
+fn joined_git_days(
+    git: Option<std::thread::JoinHandle<Result<GitDays, String>>>,
+    ds: &mut Diagnostics,
+) -> GitDays {
+    match git.map(|t| t.join()) {
+        None => HashMap::new(),
+        Some(Ok(Ok(days))) => days,
+        Some(Ok(Err(why))) => {
+            ds.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "`updated_from_git` is set, but {why}; pages without `updated` show no date"
+                    ),
+                )
+                .warning(),
+            );
+            HashMap::new()
+        }
+        Some(Err(_)) => HashMap::new(),
     }
 }
 
