@@ -53,6 +53,94 @@ pub struct DocInput {
     /// Words that describe the page without being in its text: the words
     /// of its URL, its typed fields' labels and values.
     pub keywords: Vec<String>,
+    /// The language of the page, whose stemmer and stop words its terms
+    /// take.
+    pub lang: Lang,
+    /// A comparison page: the page for "X vs Y", its title weighted more.
+    pub comparison: bool,
+}
+
+/// The stemmer and stop words of a language: German (`de`) has its own,
+/// every other language takes the English ones (as before languages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    English,
+    /// German.
+    German,
+}
+
+impl Lang {
+    /// The stemmer of the language with code `code` (`de`, `de-at`...).
+    pub fn of(code: &str) -> Lang {
+        match code.split('-').next() {
+            Some("de") => Lang::German,
+            _ => Lang::English,
+        }
+    }
+}
+
+/// Short German words too common to be worth an entry (`search.js` drops
+/// the same ones from German queries).
+fn is_german_stop_word(t: &str) -> bool {
+    matches!(
+        t,
+        "der"
+            | "die"
+            | "das"
+            | "den"
+            | "dem"
+            | "des"
+            | "ein"
+            | "eine"
+            | "einer"
+            | "eines"
+            | "einem"
+            | "einen"
+            | "und"
+            | "oder"
+            | "aber"
+            | "ist"
+            | "sind"
+            | "war"
+            | "wird"
+            | "werden"
+            | "hat"
+            | "haben"
+            | "im"
+            | "in"
+            | "zu"
+            | "zum"
+            | "zur"
+            | "mit"
+            | "von"
+            | "vom"
+            | "auf"
+            | "an"
+            | "am"
+            | "als"
+            | "auch"
+            | "es"
+            | "er"
+            | "sie"
+            | "wir"
+            | "ihr"
+            | "nicht"
+            | "so"
+            | "wie"
+            | "bei"
+            | "für"
+            | "um"
+            | "aus"
+            | "nach"
+            | "dass"
+            | "sich"
+            | "noch"
+            | "nur"
+            | "wenn"
+            | "was"
+    )
 }
 
 /// Short English words too common to be worth an entry (the browser drops
@@ -105,7 +193,13 @@ fn is_stop_word(t: &str) -> bool {
 
 /// The terms of `text`, as the browser tokenises queries. Borrowed when
 /// already lowercase, which most words are.
+#[cfg(test)]
 pub fn tokens(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+    tokens_in(text, Lang::English)
+}
+
+/// The terms of `text` in language `lang` (its stop words left out).
+pub fn tokens_in(text: &str, lang: Lang) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
     text.split(|c: char| {
         if c.is_ascii() {
             !c.is_ascii_alphanumeric()
@@ -121,15 +215,69 @@ pub fn tokens(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '
             std::borrow::Cow::Borrowed(t)
         }
     })
-    .filter(|t| {
+    .filter(move |t| {
         // Byte length bounds the character count: only short or long
         // words need counting.
         let ok_len = match t.len() {
             4..=32 => true,
             _ => (2..=32).contains(&t.chars().count()),
         };
-        ok_len && !is_stop_word(t)
+        ok_len
+            && match lang {
+                Lang::English => !is_stop_word(t),
+                Lang::German => !is_german_stop_word(t),
+            }
     })
+}
+
+/// A light German stemmer, the same as `stemDe` in `search.js` (after
+/// CISTEM, Weissweiler and Fraser 2017, without its prefix and `sch`
+/// rules): umlauts and `ß` folded (`ä` -> `a`, `ß` -> `ss`), then, while
+/// the word is long enough, `em`, `er` or `nd` off words of more than
+/// five letters and `t`, `e`, `s` or `n` off words of more than four, so
+/// that "Kennzahlen" finds "Kennzahl" and "Produktmanagers" "Produktmanager".
+pub fn stem_de(t: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || "äöüß".contains(c))
+    {
+        return Cow::Borrowed(t);
+    }
+    let mut w: String = t
+        .chars()
+        .map(|c| match c {
+            'ä' => "a".to_string(),
+            'ö' => "o".to_string(),
+            'ü' => "u".to_string(),
+            'ß' => "ss".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    loop {
+        if w.len() > 5 && (w.ends_with("em") || w.ends_with("er") || w.ends_with("nd")) {
+            w.truncate(w.len() - 2);
+        } else if w.len() > 4
+            && (w.ends_with('t') || w.ends_with('e') || w.ends_with('s') || w.ends_with('n'))
+        {
+            w.truncate(w.len() - 1);
+        } else {
+            break;
+        }
+    }
+    if w == t {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(w)
+    }
+}
+
+/// The stem of term `t` in language `lang`.
+pub fn stem_in(t: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
+    match lang {
+        Lang::English => stem(t),
+        Lang::German => stem_de(t),
+    }
 }
 
 /// A light English stemmer, the same as `stem` in `search.js`: plurals,
@@ -185,11 +333,11 @@ pub fn stem(t: &str) -> std::borrow::Cow<'_, str> {
 
 /// The stemmed terms of `text`, borrowed where neither lowercasing nor
 /// stemming changed them.
-fn stems(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+fn stems(text: &str, lang: Lang) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
     use std::borrow::Cow;
-    tokens(text).map(|t| match t {
-        Cow::Borrowed(b) => stem(b),
-        Cow::Owned(o) => Cow::Owned(stem(&o).into_owned()),
+    tokens_in(text, lang).map(move |t| match t {
+        Cow::Borrowed(b) => stem_in(b, lang),
+        Cow::Owned(o) => Cow::Owned(stem_in(&o, lang).into_owned()),
     })
 }
 
@@ -199,7 +347,7 @@ fn stems(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
 /// the initials of each part of two words or more ("pm " for Product
 /// Manager, "pm vs po " for Product Manager vs Product Owner). Weighted
 /// 1,000 for the whole title, 300 for a part.
-fn title_phrases(title: &str) -> Vec<(String, u32)> {
+fn title_phrases(title: &str, lang: Lang) -> Vec<(String, u32)> {
     let mut out: Vec<(String, u32)> = Vec::new();
     let mut add = |phrase: String, w: u32| {
         if phrase.trim().is_empty() {
@@ -210,7 +358,7 @@ fn title_phrases(title: &str) -> Vec<(String, u32)> {
             None => out.push((phrase, w)),
         }
     };
-    let words = |s: &str| -> Vec<String> { stems(s).map(|t| t.into_owned()).collect() };
+    let words = |s: &str| -> Vec<String> { stems(s, lang).map(|t| t.into_owned()).collect() };
     let initials = |ws: &[String]| -> Option<String> {
         (ws.len() >= 2).then(|| ws.iter().filter_map(|w| w.chars().next()).collect())
     };
@@ -322,12 +470,12 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
     // ahash: a body has a thousand words, and SipHash was most of the cost.
     use std::borrow::Cow;
     let mut w: ahash::AHashMap<Cow<'_, str>, u32> = ahash::AHashMap::new();
-    for t in stems(&doc.title) {
+    for t in stems(&doc.title, doc.lang) {
         *w.entry(t).or_default() += 10;
     }
     // A comparison is the page for "X vs Y": its title counts half again.
-    let boost = if doc.kind == "Comparison" { 3 } else { 2 };
-    for (phrase, weight) in title_phrases(&doc.title) {
+    let boost = if doc.comparison { 3 } else { 2 };
+    for (phrase, weight) in title_phrases(&doc.title, doc.lang) {
         let weight = weight * boost / 2;
         // Initials are words too ("nps", "pm"), weighted as title words.
         let word = phrase.trim_end();
@@ -339,7 +487,7 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
     }
     for (_, text) in &doc.headings {
         let mut last: Option<Cow<'_, str>> = None;
-        for t in stems(text) {
+        for t in stems(text, doc.lang) {
             // Neighbours in a heading: proximity for multi-word queries.
             if let Some(prev) = last.replace(t.clone()) {
                 *w.entry(Cow::Owned(pair(&prev, &t))).or_default() += 5;
@@ -349,27 +497,27 @@ fn weights(doc: &DocInput) -> BTreeMap<String, u32> {
     }
     for (_, _, values) in &doc.facets {
         for v in values {
-            for t in stems(v) {
+            for t in stems(v, doc.lang) {
                 *w.entry(t).or_default() += 4;
             }
         }
     }
     for k in &doc.keywords {
-        for t in stems(k) {
+        for t in stems(k, doc.lang) {
             *w.entry(t).or_default() += 3;
         }
     }
-    for t in stems(&doc.excerpt) {
+    for t in stems(&doc.excerpt, doc.lang) {
         *w.entry(t).or_default() += 2;
     }
     let mut body: ahash::AHashMap<std::borrow::Cow<'_, str>, u32> = ahash::AHashMap::new();
-    for t in tokens(&doc.text) {
+    for t in tokens_in(&doc.text, doc.lang) {
         *body.entry(t).or_default() += 1;
     }
     for (t, n) in body {
         let t = match t {
-            Cow::Borrowed(b) => stem(b),
-            Cow::Owned(o) => Cow::Owned(stem(&o).into_owned()),
+            Cow::Borrowed(b) => stem_in(b, doc.lang),
+            Cow::Owned(o) => Cow::Owned(stem_in(&o, doc.lang).into_owned()),
         };
         *w.entry(t).or_default() += n.min(5);
     }
@@ -776,6 +924,33 @@ mod tests {
     }
 
     #[test]
+    fn german_stems_fold_umlauts_and_take_endings_off() {
+        for (word, want) in [
+            ("kennzahlen", "kennzahl"),
+            ("kennzahl", "kennzahl"),
+            ("rollen", "roll"),
+            ("rolle", "roll"),
+            ("produktmanagers", "produktmanag"),
+            ("produktmanager", "produktmanag"),
+            ("gehälter", "gehal"),
+            ("gehalt", "gehal"),
+            ("größe", "gros"),
+            ("groß", "gros"),
+            ("team", "team"),
+            ("okrs", "okrs"),
+            ("café", "café"),
+        ] {
+            assert_eq!(stem_de(word), want, "{word}");
+        }
+        let de: Vec<String> = tokens_in("Die Rolle und der Markt", Lang::German)
+            .map(|t| t.into_owned())
+            .collect();
+        assert_eq!(de, ["rolle", "markt"]);
+        assert_eq!(Lang::of("de-at"), Lang::German);
+        assert_eq!(Lang::of("fr"), Lang::English);
+    }
+
+    #[test]
     fn stems_take_plurals_and_endings_off() {
         for (word, want) in [
             ("metrics", "metric"),
@@ -862,7 +1037,7 @@ mod tests {
     #[test]
     fn titles_give_phrases_and_initials() {
         let p = |t: &str| -> Vec<(String, u32)> {
-            let mut v = title_phrases(t);
+            let mut v = title_phrases(t, Lang::English);
             v.sort();
             v
         };

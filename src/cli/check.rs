@@ -24,6 +24,9 @@ pub struct CheckArgs {
     /// Also request every external http(s) link (needs network)
     #[arg(long)]
     external: bool,
+    /// Treat every warning (a missing translation, a missing alt text...) as an error
+    #[arg(long)]
+    strict: bool,
     /// Seconds to wait for each external link
     #[arg(long, default_value_t = 10, value_name = "SECS", requires = "external")]
     timeout: u64,
@@ -53,6 +56,14 @@ pub fn run(a: CheckArgs) -> ExitCode {
             return fail(all, "check");
         }
         warnings.extend(errors.sorted());
+    }
+    if a.strict && warnings.warning_count() > 0 {
+        let mut all = Diagnostics::new();
+        all.extend(warnings.sorted().into_iter().map(|mut d| {
+            d.severity = crate::diagnostics::Severity::Error;
+            d
+        }));
+        return fail(all, "check");
     }
     let (_, w) = report(warnings);
     for (source, day) in &site.scheduled {

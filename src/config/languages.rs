@@ -36,6 +36,8 @@ pub struct LangCollection {
     pub name: String,
     /// Its title in this language.
     pub title: Option<String>,
+    /// What one of its entries is called in this language (`Rolle`).
+    pub singular: Option<String>,
     /// Its fields' labels: (field, label, help, enum value labels).
     pub fields: Vec<LangField>,
 }
@@ -205,6 +207,7 @@ impl Resolver<'_> {
         Some(LangCollection {
             name: coll.name.clone(),
             title: raw.title.clone(),
+            singular: raw.singular.clone(),
             fields,
         })
     }
@@ -246,6 +249,9 @@ impl Config {
             };
             if let Some(t) = &over.title {
                 coll.title = t.clone();
+            }
+            if over.singular.is_some() {
+                coll.singular.clone_from(&over.singular);
             }
             for f in &over.fields {
                 let Some(def) = coll.fields.iter_mut().find(|d| d.name == f.name) else {

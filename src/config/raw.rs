@@ -176,6 +176,7 @@ pub(super) struct RawLanguage {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawLangCollection {
     pub(super) title: Option<String>,
+    pub(super) singular: Option<String>,
     #[serde(default)]
     pub(super) fields: Ordered<Spanned<String>, Spanned<RawLangField>>,
 }

@@ -165,6 +165,9 @@ pub struct Collection {
     pub autolink: bool,
     /// Entries per listing page (`/roles/page/2/`...), when set.
     pub paginate_by: Option<usize>,
+    /// What one entry is called (`Role`), where not the title's first
+    /// word without its plural `s` (set per language).
+    pub singular: Option<String>,
     /// Where the collection is declared in site.toml.
     #[serde(skip)]
     pub pos: Pos,
@@ -184,6 +187,20 @@ pub struct DataSchema {
 }
 
 impl Collection {
+    /// What one entry is called, for previews and search results: its
+    /// `singular`, else the title's first word without a plural `s`
+    /// ("KPIs" -> "KPI", "Roles" -> "Role").
+    pub fn singular_title(&self) -> String {
+        if let Some(s) = &self.singular {
+            return s.clone();
+        }
+        let first = self.title.split_whitespace().next().unwrap_or(&self.title);
+        match first.strip_suffix('s') {
+            Some(one) if one.len() >= 2 && !one.ends_with('s') => one.to_string(),
+            _ => first.to_string(),
+        }
+    }
+
     /// The declared field called `name`.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
@@ -378,6 +395,7 @@ impl Resolver<'_> {
             kind: coll.kind.as_ref().map(|k| k.get_ref().clone()),
             fields,
             autolink: coll.autolink,
+            singular: None,
             paginate_by,
             pos,
             name,

@@ -203,9 +203,10 @@ impl Session {
         })
     }
 
-    /// The pages whose body alone changed, re-read and parsed; `None` when
-    /// the changes need a full rebuild.
-    fn body_edits(&self, changes: &ChangeSet) -> Option<Result<Vec<(usize, Page)>, Diagnostics>> {
+    /// The pages whose body alone changed, re-read and parsed, each with
+    /// its language (0 for the default, else 1 + its place in
+    /// `[languages]`); `None` when the changes need a full rebuild.
+    fn body_edits(&self, changes: &ChangeSet) -> Option<Result<Vec<Edit>, Diagnostics>> {
         if changes.everything
             || changes.assets
             || !changes.statics.is_empty()
@@ -222,11 +223,30 @@ impl Session {
             .map(|c| c.name.as_str())
             .collect();
         let mut edits = Vec::new();
+        // An embed shows another page's body, in any language.
+        if site.all_languages().any(|s| s.has_embeds) {
+            return None;
+        }
         for path in &changes.content {
             let rel = path.strip_prefix("content").ok()?;
             // The same key as the link index: normal form C, so that a
-            // file name stored decomposed (macOS) is found.
-            let &i = site.links.by_source.get(&crate::site::source_key(rel))?;
+            // file name stored decomposed (macOS) is found. A translation
+            // is in its language's site.
+            let key = crate::site::source_key(rel);
+            let (lang, site) = match content::translation_of(rel, &site.config) {
+                Ok(None) => (0, site),
+                Ok(Some((code, _))) => site
+                    .languages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, l)| l.config.language == code)
+                    .map(|(n, l)| (n + 1, l))?,
+                Err(_) => return None,
+            };
+            let &i = site.links.by_source.get(&key)?;
+            if site.pages[i].source != *path {
+                return None;
+            }
             let abs = site.config.root.join(path);
             if !abs.is_file() {
                 return None;
@@ -239,7 +259,11 @@ impl Session {
                     return Some(Err(ds));
                 }
             };
-            let page = match content::parse_page(path, rel, text, &names) {
+            let parsed = match lang {
+                0 => content::parse_page(path, rel, text, &names),
+                _ => content::parse_page_lenient(path, rel, text, &names).map(|(p, _)| p),
+            };
+            let page = match parsed {
                 Ok(p) => p,
                 Err(d) => {
                     let mut ds = Diagnostics::new();
@@ -251,13 +275,23 @@ impl Session {
             if page.text[..page.body_offset] != old.text[..old.body_offset] || page.draft {
                 return None;
             }
+            // Same front-matter: what the page took from it (and, for a
+            // translation, from its original) stays; only the text is new.
+            let page = match lang {
+                0 => page,
+                _ => {
+                    let mut same = old.page.clone();
+                    same.text = page.text;
+                    same
+                }
+            };
             // An embed (`![[...]]`) shows another page's body: with one
             // anywhere, the full path decides what changes.
             if site.has_embeds || page.text.contains("![[") {
                 return None;
             }
             if page.text != old.text {
-                edits.push((i, page));
+                edits.push((lang, i, page));
             }
         }
         Some(Ok(edits))
@@ -267,10 +301,7 @@ impl Session {
     /// data read again into the site, and the pages whose body shows a
     /// data file (a `table` call) as edits to re-render; `None` when the
     /// changes need a full rebuild. On an error the site keeps its data.
-    fn data_edits(
-        &mut self,
-        changes: &ChangeSet,
-    ) -> Option<Result<Vec<(usize, Page)>, Diagnostics>> {
+    fn data_edits(&mut self, changes: &ChangeSet) -> Option<Result<Vec<Edit>, Diagnostics>> {
         if changes.everything
             || changes.assets
             || !changes.statics.is_empty()
@@ -280,7 +311,8 @@ impl Session {
             return None;
         }
         let (site, cache) = self.state.as_mut()?;
-        if cache.templates_read_data() {
+        // A data file may show in every language: rebuilt in full there.
+        if cache.templates_read_data() || site.config.is_multilingual() {
             return None;
         }
         let (data, errors) = crate::site::data::load(&site.config);
@@ -315,27 +347,60 @@ impl Session {
             .iter()
             .enumerate()
             .filter(|(_, p)| p.text.contains("table("))
-            .map(|(i, p)| (i, p.page.clone()))
+            .map(|(i, p)| (0, i, p.page.clone()))
             .collect();
         Some(Ok(edits))
     }
 
     /// The incremental path: re-render the edited bodies and what depends
     /// on them.
-    fn rerender(&mut self, edits: Vec<(usize, Page)>) -> Result<Vec<String>, Diagnostics> {
+    fn rerender(&mut self, edits: Vec<Edit>) -> Result<Vec<String>, Diagnostics> {
         let (site, cache) = self
             .state
             .as_mut()
             .expect("body edits need a previous build");
         let old_data = self.old_data.take();
-        let (files, removed, _) = crate::diagnostics::timed("incremental: re-render", || {
-            crate::render::rerender_bodies(site, cache, edits)
-        })
-        .inspect_err(|_| {
-            if let Some(old) = old_data {
-                site.data = old;
-            }
-        })?;
+        let mut langs: Vec<usize> = edits.iter().map(|(l, _, _)| *l).collect();
+        langs.sort_unstable();
+        langs.dedup();
+        let mut files = Vec::new();
+        let mut removed = Vec::new();
+        let mut edits = edits;
+        for lang in langs {
+            let these: Vec<(usize, Page)> = edits
+                .extract_if(.., |(l, _, _)| *l == lang)
+                .map(|(_, i, p)| (i, p))
+                .collect();
+            let (site, cache) = match lang {
+                0 => (&mut *site, &mut *cache),
+                n => (&mut site.languages[n - 1], &mut cache.languages[n - 1]),
+            };
+            let prefix = site.config.lang_prefix.clone();
+            let done = crate::diagnostics::timed("incremental: re-render", || {
+                crate::render::rerender_bodies(site, cache, these)
+            });
+            let (f, r, _) = match done {
+                Ok(d) => d,
+                Err(ds) => {
+                    match (&old_data, lang) {
+                        (Some(old), 0) => site.data = old.clone(),
+                        // Another language may be updated already: the
+                        // next rebuild starts over.
+                        (_, n) if n > 0 && files.len() + removed.len() > 0 => {
+                            self.state = None;
+                        }
+                        _ => {}
+                    }
+                    return Err(ds);
+                }
+            };
+            files.extend(f.into_iter().map(|mut f| {
+                f.rel = format!("{prefix}{}", f.rel);
+                f
+            }));
+            removed.extend(r.into_iter().map(|r| format!("{prefix}{r}")));
+        }
+        drop(old_data);
         for r in &removed {
             self.files.remove(r);
         }
@@ -376,3 +441,6 @@ impl Session {
         Ok(changed)
     }
 }
+
+/// A page whose body alone changed: (language, page index, the page).
+type Edit = (usize, usize, Page);

@@ -91,7 +91,8 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> ChangeSet {
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
         match first.as_deref() {
             Some("site.toml") if rel.components().count() == 1 => set.everything = true,
-            Some("templates") => set.everything = true,
+            // The theme's words (`i18n/`) show on every page.
+            Some("templates" | "i18n") => set.everything = true,
             Some("themes") => {
                 // A theme's static files are static; the rest (templates)
                 // changes every page.
@@ -143,7 +144,7 @@ pub struct Watcher {
 }
 
 /// The folders of a site that are watched recursively.
-const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "themes", "data"];
+const SOURCE_DIRS: [&str; 6] = ["content", "templates", "static", "themes", "data", "i18n"];
 
 /// Whether an event kind can change what a build produces. Opening or
 /// reading a file cannot; a build reads every file.

@@ -44,8 +44,10 @@ impl<'a> Walk<'a, '_> {
                 _ => {}
             }
         }
+        let (kind, english) = callouts::KINDS[marker.kind];
+        let key = format!("callout_{}", kind.to_ascii_lowercase());
         let title = render_inline(match marker.title {
-            "" => callouts::KINDS[marker.kind].1,
+            "" => self.resolver.word(&key).unwrap_or(english),
             custom => custom,
         });
         if !marker.title.is_empty() {

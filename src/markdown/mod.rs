@@ -89,6 +89,10 @@ pub struct Target {
     /// What a link preview shows of an entry: its kind ("KPI") and summary;
     /// `None` for other pages, or with previews off.
     pub preview: Option<(String, String)>,
+    /// The target's language, when it is not the language of the page
+    /// that links to it (a link that falls back to the default language):
+    /// written as `hreflang` for the theme to mark.
+    pub hreflang: Option<String>,
 }
 
 /// A page's body, or a section of it, ready to embed in another page.
@@ -135,6 +139,14 @@ pub trait LinkResolver {
     /// Where page `page` of the site leads, for an auto-link.
     fn page(&self, page: usize) -> Option<Target> {
         let _ = page;
+        None
+    }
+
+    /// The theme's word `key` in the page's language (see the `i18n`
+    /// template variable), for the few words Markdown writes itself: a
+    /// heading's anchor label, callout titles. `None`: English.
+    fn word(&self, key: &str) -> Option<&str> {
+        let _ = key;
         None
     }
 }
@@ -349,8 +361,13 @@ impl<'a> Walk<'a, '_> {
         if self.want_html {
             // A hover anchor at the end of the heading.
             let anchor = format!(
-                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
-                escape_attr(&id)
+                "<a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a>",
+                escape_attr(&id),
+                escape_attr(
+                    self.resolver
+                        .word("anchor_label")
+                        .unwrap_or("Link to this section")
+                )
             );
             self.kept.push(Event::Start(Tag::Heading {
                 level,
@@ -418,7 +435,8 @@ impl<'a> Walk<'a, '_> {
                 }
                 let preview = target
                     .as_ref()
-                    .and_then(|t| Some((t.title.clone(), t.preview.clone()?)));
+                    .filter(|t| t.preview.is_some() || t.hreflang.is_some())
+                    .map(|t| (t.title.clone(), t.preview.clone(), t.hreflang.clone()));
                 // A page linked to by hand is not auto-linked after.
                 if let Some(t) = &target {
                     self.linked.push(t.page);
@@ -429,12 +447,13 @@ impl<'a> Walk<'a, '_> {
                     offset,
                 });
                 match preview {
-                    Some((name, preview)) => Event::InlineHtml(CowStr::from(anchor(
+                    Some((name, preview, hreflang)) => Event::InlineHtml(CowStr::from(anchor(
                         &Target {
                             url: url.clone(),
                             title: name,
                             page: 0,
-                            preview: Some(preview),
+                            preview,
+                            hreflang,
                         },
                         &title,
                         "",
@@ -602,6 +621,9 @@ fn anchor(target: &Target, title: &str, class: &str) -> String {
     out.push('"');
     if !title.is_empty() {
         out.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+    }
+    if let Some(lang) = &target.hreflang {
+        out.push_str(&format!(" hreflang=\"{}\"", escape_attr(lang)));
     }
     if let Some((kind, summary)) = &target.preview {
         out.push_str(&format!(

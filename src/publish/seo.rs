@@ -91,8 +91,16 @@ pub enum LdKind {
 /// The JSON-LD of one page, ready to put inside
 /// `<script type="application/ld+json">`: `<`, `>` and `&` are escaped as
 /// `\u003c` and so on, so no value (a title containing `</script>`, say) can
-/// end the script element.
-pub fn json_ld(site_name: &str, title: &str, url: &str, crumbs: &[Crumb], kind: &LdKind) -> String {
+/// end the script element. `in_language` (set on a site with more than
+/// one language) is each node's `inLanguage`.
+pub fn json_ld(
+    site_name: &str,
+    title: &str,
+    url: &str,
+    crumbs: &[Crumb],
+    kind: &LdKind,
+    in_language: Option<&str>,
+) -> String {
     let mut graph: Vec<Value> = Vec::new();
     match kind {
         LdKind::Home { description } => graph.push(json!({
@@ -141,6 +149,11 @@ pub fn json_ld(site_name: &str, title: &str, url: &str, crumbs: &[Crumb], kind: 
             }
         }
         LdKind::Other => {}
+    }
+    if let Some(lang) = in_language {
+        for node in &mut graph {
+            node["inLanguage"] = json!(lang);
+        }
     }
     if !crumbs.is_empty() {
         graph.push(json!({
@@ -194,6 +207,7 @@ mod tests {
                 published: None,
                 modified: None,
             },
+            None,
         );
         assert!(!ld.contains("</script>"));
         assert!(!ld.contains('<') && !ld.contains('&'));
@@ -225,8 +239,11 @@ mod tests {
                 items: vec![("Q1?".into(), "https://x.org/faqs/q1/".into())],
                 faqs,
             },
+            Some("de"),
         );
         let v: Value = serde_json::from_str(&ld).unwrap();
+        assert_eq!(v["@graph"][0]["inLanguage"], "de");
+        assert_eq!(v["@graph"][1]["inLanguage"], "de");
         assert_eq!(v["@graph"][0]["@type"], "ItemList");
         assert_eq!(v["@graph"][1]["@type"], "FAQPage");
         assert_eq!(

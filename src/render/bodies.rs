@@ -299,6 +299,7 @@ impl<'a> SiteLinks<'a> {
             title: p.title.clone(),
             page: i,
             preview: self.preview(p),
+            hreflang: p.foreign.then(|| self.site.config.default_language.clone()),
         })
     }
 
@@ -310,9 +311,9 @@ impl<'a> SiteLinks<'a> {
             return None;
         }
         let coll = p.collection()?;
-        let title = &self.site.config.collection(coll)?.title;
+        let kind = self.site.config.collection(coll)?.singular_title();
         let summary = p.summary_text().unwrap_or_default().to_string();
-        Some((super::outputs::singular(title), summary))
+        Some((kind, summary))
     }
 
     /// `dest` relative to the linking page's folder, `..` resolved: the
@@ -404,6 +405,10 @@ impl markdown::LinkResolver for SiteLinks<'_> {
 
     fn page(&self, page: usize) -> Option<markdown::Target> {
         self.target(page)
+    }
+
+    fn word(&self, key: &str) -> Option<&str> {
+        self.sh.c.templates.words.get(key)?.as_str()
     }
 
     fn embed(

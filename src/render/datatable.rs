@@ -68,9 +68,12 @@ pub(super) fn from_call(sh: &Shared, call: &Call) -> Result<DataTableCtx, Shortc
         return Err(format!("data `{name}` has no columns to show").into());
     }
     let schema = site.config.data.iter().find(|s| s.name == name);
+    let words = super::values::ValueWords::from_words(&sh.c.templates.words);
     let lookup = PageLookup {
         pages: &site.pages,
         index: &site.index,
+        fallback_lang: &site.config.default_language,
+        words: &words,
     };
     let rows: Vec<Vec<String>> = records
         .iter()
@@ -125,7 +128,7 @@ fn cell_html(
             .get(i)
             .and_then(|t| t.iter().find(|(n, _)| n == key));
         return match typed {
-            Some((_, v)) => format_html(def, &resolve(def, v, lookup)),
+            Some((_, v)) => format_html(def, &resolve(def, v, lookup), lookup.words),
             None => String::new(),
         };
     }

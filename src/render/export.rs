@@ -80,9 +80,12 @@ fn json_file(rel: String, v: &Value) -> OutputFile {
 /// `/data/COLLECTION.json`.
 fn document(sh: &Shared, coll: &Collection, order: &[usize]) -> Value {
     let site = sh.site;
+    let words = super::values::ValueWords::from_words(&sh.c.templates.words);
     let lookup = PageLookup {
         pages: &site.pages,
         index: &site.index,
+        fallback_lang: &site.config.default_language,
+        words: &words,
     };
     let entries: Vec<Value> = order
         .iter()
@@ -95,7 +98,10 @@ fn document(sh: &Shared, coll: &Collection, order: &[usize]) -> Value {
                     continue;
                 };
                 let resolved = resolve(def, v, &lookup);
-                html.insert(def.name.clone(), json!(format_html(def, &resolved)));
+                html.insert(
+                    def.name.clone(),
+                    json!(format_html(def, &resolved, lookup.words)),
+                );
                 fields.insert(def.name.clone(), export_value(v, &resolved));
             }
             let day = |d: &Option<crate::content::Date>| d.as_ref().map(|d| d.day().to_string());

@@ -142,7 +142,7 @@ fn rerender(
         return Err(ds);
     }
     let backlinks = timed("incremental: backlinks", || {
-        merge_backlinks_for(site, &cache.pages, &targets)
+        merge_backlinks_for(site, &cache.pages, &targets, &cache.templates.words)
     });
     let mut affected: BTreeSet<usize> = edited.iter().copied().collect();
     for (j, list) in backlinks {

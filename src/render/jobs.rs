@@ -228,14 +228,16 @@ pub(super) fn collection_template_error(
 }
 
 /// A redirect page: meta refresh plus a canonical link to the new URL.
-pub(super) fn alias_page(site: &Site, n: usize, rel: &str) -> OutputFile {
+pub(super) fn alias_page(sh: &Shared, n: usize, rel: &str) -> OutputFile {
+    let site = sh.site;
     let config = &site.config;
+    let moved = crate::html::escape_attr(&sh.word("moved_to", "This page has moved to"));
     let page = &site.pages[site.aliases[n].1];
     let url = crate::html::escape_attr(&page.url);
     let permalink = crate::html::escape_attr(&page.permalink);
     let title = crate::html::escape_attr(&page.title);
     let html = format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>{moved} <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
         lang = crate::html::escape_attr(&config.language),
     );
     OutputFile {

@@ -83,9 +83,13 @@ pub(super) fn check_fragments(
 
 /// Typed backlinks plus pages whose text links here, without duplicates: a
 /// page that both refers and links here is listed once, by its field.
-pub(super) fn merge_backlinks(site: &Site, parts: &[PageParts]) -> Vec<Vec<Backlink>> {
+pub(super) fn merge_backlinks(
+    site: &Site,
+    parts: &[PageParts],
+    words: &super::i18n::Strings,
+) -> Vec<Vec<Backlink>> {
     let all: Vec<usize> = (0..site.pages.len()).collect();
-    merge_backlinks_for(site, parts, &all)
+    merge_backlinks_for(site, parts, &all, words)
         .into_iter()
         .map(|(_, list)| list)
         .collect()
@@ -96,8 +100,20 @@ pub(super) fn merge_backlinks_for(
     site: &Site,
     parts: &[PageParts],
     targets: &[usize],
+    words: &super::i18n::Strings,
 ) -> Vec<(usize, Vec<Backlink>)> {
     let config = &site.config;
+    let word = |k: &str, english: &str| {
+        words
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or(english)
+            .to_string()
+    };
+    let (mentioned_in, other_pages) = (
+        word("mentioned_in", "Mentioned in"),
+        word("other_pages", "other pages"),
+    );
     let slot = |j: usize| targets.binary_search(&j).ok();
     let mut out: Vec<(usize, Vec<Backlink>)> = targets
         .iter()
@@ -133,7 +149,7 @@ pub(super) fn merge_backlinks_for(
                     Some(c) if matches!(from.kind, PageKind::Entry(_)) => {
                         (c.name.clone(), c.title.clone())
                     }
-                    _ => (String::new(), "other pages".to_string()),
+                    _ => (String::new(), other_pages.clone()),
                 };
             mentions[k].push(Backlink {
                 title: from.title.clone(),
@@ -141,7 +157,7 @@ pub(super) fn merge_backlinks_for(
                 slug: from.slug.clone(),
                 collection,
                 collection_title,
-                field: "Mentioned in".to_string(),
+                field: mentioned_in.clone(),
                 field_name: String::new(),
             });
         }

@@ -97,6 +97,8 @@ pub struct RenderCache {
     alternates: std::sync::Arc<languages::Alternates>,
     /// This language's place among the site's (0 for the default).
     lang_index: usize,
+    /// This language's folder (`de/`; empty for the default).
+    lang_prefix: String,
     /// The render caches of the other languages, in the order of
     /// [`Site::languages`] (on the default language's cache).
     pub(crate) languages: Vec<RenderCache>,
@@ -123,7 +125,11 @@ impl RenderCache {
 
     /// Every output path of the build, every language's included.
     pub fn output_paths(&self) -> Vec<String> {
-        let mut all: Vec<String> = self.outputs.iter().cloned().collect();
+        let mut all: Vec<String> = self
+            .outputs
+            .iter()
+            .map(|o| format!("{}{o}", self.lang_prefix))
+            .collect();
         for l in &self.languages {
             all.extend(l.output_paths());
         }
@@ -135,6 +141,20 @@ impl RenderCache {
 struct Shared<'a> {
     site: &'a Site,
     c: &'a RenderCache,
+}
+
+impl Shared<'_> {
+    /// The theme's word `key` in the site's language (its `i18n`), else
+    /// `english`: for the few words cairn writes itself.
+    fn word(&self, key: &str, english: &str) -> String {
+        self.c
+            .templates
+            .words
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(english)
+            .to_string()
+    }
 }
 
 /// The names of cairn's own shortcodes (for the manual's coverage test).
@@ -268,7 +288,9 @@ fn begin(
     });
     render_all_bodies(site, &mut cache, ds);
     cache.reported = check_fragments(site, &cache.pages, ds);
-    let backlinks = timed("backlinks", || merge_backlinks(site, &cache.pages));
+    let backlinks = timed("backlinks", || {
+        merge_backlinks(site, &cache.pages, &cache.templates.words)
+    });
     for (parts, list) in cache.pages.iter_mut().zip(backlinks) {
         parts.backlinks = list;
     }
@@ -343,9 +365,12 @@ fn finish(
 fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
     let config = &site.config;
     let templates = timed("templates", || templates::load_templates(config, ds));
+    let words = values::ValueWords::from_words(&templates.words);
     let lookup = PageLookup {
         pages: &site.pages,
         index: &site.index,
+        fallback_lang: &site.config.default_language,
+        words: &words,
     };
     let mut pages: Vec<PageParts> = timed("fields", || {
         site.pages
@@ -405,6 +430,7 @@ fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
         charts,
         alternates: Default::default(),
         lang_index: 0,
+        lang_prefix: config.lang_prefix.clone(),
         languages: Vec::new(),
         root_outputs: Default::default(),
     }
@@ -518,7 +544,7 @@ fn render_jobs(
                 return Ok((None, None));
             }
             let f = match job {
-                Job::Alias(n) => alias_page(site, *n, rel),
+                Job::Alias(n) => alias_page(&sh, *n, rel),
                 _ => render_job(&sh, listings, job, template, rel)
                     .map_err(|d| Box::new((d, job_source(site, job))))?,
             };

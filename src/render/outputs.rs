@@ -98,8 +98,8 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
     let coll = p.collection().and_then(|c| config.collection(c));
     facets.push((
         "collection".to_string(),
-        "Collection".to_string(),
-        vec![coll.map_or_else(|| "Pages".to_string(), |c| c.title.clone())],
+        sh.word("facet_collection", "Collection"),
+        vec![coll.map_or_else(|| sh.word("facet_pages", "Pages"), |c| c.title.clone())],
     ));
     if !p.tags.is_empty() {
         // Merged spellings use the tag's first name everywhere.
@@ -114,7 +114,7 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
                     .map_or_else(|| t.clone(), |x| x.name.clone())
             })
             .collect();
-        facets.push(("tags".to_string(), "Tags".to_string(), names));
+        facets.push(("tags".to_string(), sh.word("facet_tags", "Tags"), names));
     }
     if let (Some(coll), PageKind::Entry(_)) = (coll, &p.kind) {
         for def in coll
@@ -163,9 +163,9 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
         }
     }
     let kind = match (&p.kind, coll) {
-        (PageKind::Entry(_), Some(c)) => singular(&c.title),
-        (PageKind::Collection(_), _) => "Collection".to_string(),
-        _ => "Page".to_string(),
+        (PageKind::Entry(_), Some(c)) => c.singular_title(),
+        (PageKind::Collection(_), _) => sh.word("kind_collection", "Collection"),
+        _ => sh.word("kind_page", "Page"),
     };
     let mut headings = Vec::new();
     flatten_toc(&sh.c.pages[i].body.toc, &mut headings);
@@ -184,17 +184,8 @@ pub(super) fn search_doc(sh: &Shared, i: usize) -> crate::search::DocInput {
         kind,
         headings,
         keywords,
-    }
-}
-
-/// The kind of an entry shown beside a search result: its collection's
-/// title in the singular ("Roles" -> "Role", "KPIs" -> "KPI", "Frameworks
-/// and operating models" -> "Framework").
-pub(super) fn singular(title: &str) -> String {
-    let first = title.split_whitespace().next().unwrap_or(title);
-    match first.strip_suffix('s') {
-        Some(one) if one.len() >= 2 && !one.ends_with('s') => one.to_string(),
-        _ => first.to_string(),
+        lang: crate::search::Lang::of(&config.language),
+        comparison: false,
     }
 }
 
@@ -233,16 +224,20 @@ pub(super) fn build_search(sh: &Shared) -> (crate::search::SearchIndex, HashMap<
         docs.push(crate::search::DocInput {
             title: t.title.clone(),
             url: config.url(&c.path),
-            excerpt: format!("Side by side: {}.", names.join(", ")),
+            excerpt: sh
+                .word("side_by_side_excerpt", "Side by side: {items}.")
+                .replace("{items}", &names.join(", ")),
             text,
             facets: vec![(
                 "collection".to_string(),
-                "Collection".to_string(),
-                vec!["Comparisons".to_string()],
+                sh.word("facet_collection", "Collection"),
+                vec![sh.word("facet_comparisons", "Comparisons")],
             )],
-            kind: "Comparison".to_string(),
+            kind: sh.word("kind_comparison", "Comparison"),
             headings: Vec::new(),
             keywords: vec![c.path.replace(['/', '-', '_'], " ")],
+            lang: crate::search::Lang::of(&config.language),
+            comparison: true,
         });
     }
     (

@@ -165,6 +165,7 @@ pub(super) fn for_job(
             )
         }
     };
-    let ld = publish::json_ld(&config.title, title, &url, &crumbs, &kind);
+    let lang = config.is_multilingual().then_some(config.language.as_str());
+    let ld = publish::json_ld(&config.title, title, &url, &crumbs, &kind, lang);
     (description, ld, og_type)
 }

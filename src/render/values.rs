@@ -21,6 +21,10 @@ pub struct RefCtx {
     pub url: String,
     /// The entry's collection.
     pub collection: String,
+    /// The entry's language, when a reference falls back to the default
+    /// language's page (it has no translation in the page's language).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A field value for templates.
@@ -107,6 +111,19 @@ fn ser_pairs<S: serde::Serializer>(v: &[(String, Resolved)], s: S) -> Result<S::
 pub trait Lookup {
     /// The title and root-relative URL of entry `slug` of `collection`.
     fn entry(&self, collection: &str, slug: &str) -> Option<(String, String)>;
+
+    /// The words values are shown with (English unless told).
+    fn words(&self) -> &ValueWords {
+        static ENGLISH: std::sync::OnceLock<ValueWords> = std::sync::OnceLock::new();
+        ENGLISH.get_or_init(ValueWords::default)
+    }
+
+    /// The language of entry `slug` of `collection` when it is not the
+    /// language of the page being rendered.
+    fn foreign_lang(&self, collection: &str, slug: &str) -> Option<String> {
+        let _ = (collection, slug);
+        None
+    }
 }
 
 /// Resolves a reference. References are checked before rendering, so a
@@ -120,6 +137,7 @@ fn resolve_ref(lookup: &dyn Lookup, to: &str, slug: &str) -> RefCtx {
         title,
         url,
         collection: to.to_string(),
+        lang: lookup.foreign_lang(to, slug),
     }
 }
 
@@ -146,6 +164,60 @@ pub fn resolve(def: &FieldDef, v: &FieldValue, lookup: &dyn Lookup) -> Resolved 
     }
 }
 
+/// The words values are shown with, in the page's language.
+#[derive(Debug, Clone)]
+pub struct ValueWords {
+    /// A `bool` that is true.
+    pub yes: String,
+    /// A `bool` that is false.
+    pub no: String,
+    /// The HTML of a value that is not set.
+    pub not_set_html: String,
+    /// Month names, January first, for `date` values.
+    pub months: Vec<String>,
+}
+
+impl Default for ValueWords {
+    fn default() -> Self {
+        ValueWords {
+            yes: "Yes".into(),
+            no: "No".into(),
+            not_set_html: NOT_SET_HTML.into(),
+            months: crate::content::MONTHS.map(String::from).to_vec(),
+        }
+    }
+}
+
+impl ValueWords {
+    /// The words of the theme's `i18n` (`yes`, `no`, `not_set`,
+    /// `months`), English where a key is missing.
+    pub(crate) fn from_words(words: &super::i18n::Strings) -> Self {
+        let mut w = ValueWords::default();
+        let get = |k: &str| words.get(k).and_then(|v| v.as_str()).map(String::from);
+        if let Some(y) = get("yes") {
+            w.yes = y;
+        }
+        if let Some(n) = get("no") {
+            w.no = n;
+        }
+        if let Some(n) = get("not_set") {
+            w.not_set_html = format!(
+                "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">{}</span>",
+                escape_attr(&n)
+            );
+        }
+        if let Some(m) = words.get("months").and_then(|m| m.as_array())
+            && m.len() == 12
+        {
+            w.months = m
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
+        }
+        w
+    }
+}
+
 /// HTML for a value that is not set: an em dash, with "not set" for screen
 /// readers.
 pub const NOT_SET_HTML: &str =
@@ -155,8 +227,13 @@ fn link(r: &RefCtx) -> String {
     if r.url.is_empty() {
         escape_attr(&r.title)
     } else {
+        let lang = r
+            .lang
+            .as_ref()
+            .map(|l| format!(" hreflang=\"{}\"", escape_attr(l)))
+            .unwrap_or_default();
         format!(
-            "<a href=\"{}\">{}</a>",
+            "<a href=\"{}\"{lang}>{}</a>",
             escape_attr(&r.url),
             escape_attr(&r.title)
         )
@@ -194,15 +271,15 @@ pub fn thousands(n: f64) -> String {
     }
 }
 
-/// `2024-03-05` -> `5 March 2024`.
-pub fn readable_date(iso: &str) -> String {
+/// `2024-03-05` -> `5 March 2024`, with the month names `months`.
+pub fn readable_date_in(iso: &str, months: &[String]) -> String {
     let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
     match parts.as_slice() {
         [y, m, d] => {
             let month = m
                 .parse::<usize>()
                 .ok()
-                .and_then(|m| crate::content::MONTHS.get(m.wrapping_sub(1)));
+                .and_then(|m| months.get(m.wrapping_sub(1)));
             match (month, d.parse::<u32>()) {
                 (Some(month), Ok(day)) => format!("{day} {month} {y}"),
                 _ => iso.to_string(),
@@ -213,14 +290,14 @@ pub fn readable_date(iso: &str) -> String {
 }
 
 /// The HTML of a resolved value, by type.
-pub fn format_html(def: &FieldDef, v: &Resolved) -> String {
+pub fn format_html(def: &FieldDef, v: &Resolved, w: &ValueWords) -> String {
     match v {
         Resolved::Str(s) if def.ty == FieldType::Text => s.clone(),
         Resolved::Str(s) if def.ty == FieldType::Date => {
             format!(
                 "<time datetime=\"{}\">{}</time>",
                 escape_attr(s),
-                escape_attr(&readable_date(s))
+                escape_attr(&readable_date_in(s, &w.months))
             )
         }
         Resolved::Str(s) if def.ty == FieldType::Enum => escape_attr(&def.value_label(s)),
@@ -230,7 +307,7 @@ pub fn format_html(def: &FieldDef, v: &Resolved) -> String {
         Resolved::Str(s) => escape_attr(s),
         Resolved::Int(n) => thousands(*n as f64),
         Resolved::Float(n) => thousands(*n),
-        Resolved::Bool(b) => (if *b { "Yes" } else { "No" }).to_string(),
+        Resolved::Bool(b) => (if *b { &w.yes } else { &w.no }).clone(),
         Resolved::List(l) => html_list(l.iter().map(|s| escape_attr(s))),
         Resolved::Ref(r) => link(r),
         Resolved::Refs(l) => html_list(l.iter().map(link)),
@@ -245,7 +322,7 @@ pub fn format_html(def: &FieldDef, v: &Resolved) -> String {
                 format!("{}–{}{unit}", thousands(*min), thousands(*max))
             }
         }
-        Resolved::Unset => NOT_SET_HTML.to_string(),
+        Resolved::Unset => w.not_set_html.clone(),
     }
 }
 
@@ -257,9 +334,10 @@ pub fn view(coll: &Collection, typed: &TypedFields, lookup: &dyn Lookup) -> Fiel
             .iter()
             .find(|(n, _)| *n == def.name)
             .map(|(_, v)| resolve(def, v, lookup));
-        let html = value
-            .as_ref()
-            .map_or_else(|| NOT_SET_HTML.to_string(), |v| format_html(def, v));
+        let html = value.as_ref().map_or_else(
+            || lookup.words().not_set_html.clone(),
+            |v| format_html(def, v, lookup.words()),
+        );
         out.list.push(FieldRow {
             name: def.name.clone(),
             label: def.label.clone(),
@@ -279,6 +357,10 @@ pub struct PageLookup<'a> {
     pub pages: &'a [crate::site::SitePage],
     /// The index of entries.
     pub index: &'a EntryIndex,
+    /// The language foreign pages are in (the default).
+    pub fallback_lang: &'a str,
+    /// The words values are shown with.
+    pub words: &'a ValueWords,
 }
 
 impl Lookup for PageLookup<'_> {
@@ -286,6 +368,15 @@ impl Lookup for PageLookup<'_> {
         let i = self.index.get(collection, slug)?;
         let p = &self.pages[i];
         Some((p.title.clone(), p.url.clone()))
+    }
+
+    fn words(&self) -> &ValueWords {
+        self.words
+    }
+
+    fn foreign_lang(&self, collection: &str, slug: &str) -> Option<String> {
+        let p = &self.pages[self.index.get(collection, slug)?];
+        p.foreign.then(|| self.fallback_lang.to_string())
     }
 }
 
@@ -315,7 +406,7 @@ mod tests {
         let mut d = def(FieldType::Enum);
         d.values = vec!["operating-model".into(), "b2b".into()];
         d.labels.insert("b2b".into(), "B2B & <partners>".into());
-        let show = |v: &str| format_html(&d, &Resolved::Str(v.into()));
+        let show = |v: &str| format_html(&d, &Resolved::Str(v.into()), &ValueWords::default());
         assert_eq!(show("operating-model"), "Operating model");
         assert_eq!(show("b2b"), "B2B &amp; &lt;partners&gt;");
     }
@@ -329,7 +420,7 @@ mod tests {
 
     fn html(ty: FieldType, v: FieldValue) -> String {
         let d = def(ty);
-        format_html(&d, &resolve(&d, &v, &Fake))
+        format_html(&d, &resolve(&d, &v, &Fake), &ValueWords::default())
     }
 
     #[test]

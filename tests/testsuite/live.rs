@@ -1195,3 +1195,52 @@ fn a_paginated_listing_follows_a_body_edit() {
     );
     assert_equals_clean_build(&s);
 }
+
+/// Issue 24: a body edit to a translation re-renders only its language's
+/// pages that depend on it (incremental), an edit to an original only the
+/// default language's, and the output stays what a clean build writes.
+#[test]
+fn translation_edits_are_incremental_and_equal_a_clean_build() {
+    let s = TestSite::fixture("languages");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    let de = "content/roles/product-manager.de.md";
+    let text = s.read(de);
+    s.write(de, &text.replace("im Alltag", "jeden Tag"));
+    let line = w.wait_for("rebuilt in");
+    assert!(line.contains("(incremental)"), "{line}");
+    let pm = s.read("public/de/roles/product-manager/index.html");
+    assert!(pm.contains("jeden Tag arbeitet er eng"), "{pm}");
+    pause();
+    // A new link in the German body: the German target gains a backlink.
+    s.write(
+        de,
+        &text.replace("## Aufgaben", "## Aufgaben\n\nSiehe auch [[velocity]]."),
+    );
+    let line = w.wait_for("rebuilt in");
+    assert!(line.contains("(incremental)"), "{line}");
+    let velocity = s.read("public/de/kpis/velocity/index.html");
+    assert!(
+        backlinks(&velocity).contains("/atlas/de/roles/product-manager/"),
+        "{velocity}"
+    );
+    pause();
+    let en = "content/roles/product-owner.md";
+    s.write(
+        en,
+        &s.read(en)
+            .replace("orders the backlog", "orders and refines the backlog"),
+    );
+    let line = w.wait_for("rebuilt in");
+    assert!(line.contains("(incremental)"), "{line}");
+    pause();
+    // Front-matter of a translation: a full rebuild, still exact.
+    s.write(
+        de,
+        &text.replace("focus: Markt und Strategie", "focus: Markt"),
+    );
+    let line = w.wait_for("rebuilt in");
+    assert!(!line.contains("(incremental)"), "{line}");
+    drop(w);
+    assert_equals_clean_build(&s);
+}

@@ -14,6 +14,7 @@ mod golden;
 mod hostile;
 mod init;
 mod kb_markdown;
+mod languages;
 mod layout;
 mod links;
 mod live;
