@@ -19,7 +19,23 @@
   const fieldsBox = root.querySelector(".picker-fields");
   const status = root.querySelector(".picker-status");
   const result = root.querySelector(".picker-result");
-  const NOT_SET = '<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>';
+  // The page's words (the `cairn-i18n` block of base.html, written for a
+  // site in several languages or not in English); else the English here.
+  // `{name}` in a string is filled from `vars`.
+  const i18n = (() => {
+    try {
+      return JSON.parse(document.getElementById("cairn-i18n").textContent) || {};
+    } catch {
+      return {};
+    }
+  })();
+  const tr = (key, english, vars = {}) => {
+    let s = typeof i18n[key] === "string" ? i18n[key] : english;
+    for (const [k, v] of Object.entries(vars)) s = s.replaceAll("{" + k + "}", () => String(v));
+    return s;
+  };
+  const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const NOT_SET = '<span aria-hidden="true">—</span><span class="visually-hidden">' + esc(tr("not_set", "not set")) + "</span>";
   const MIN = 2;
   const MAX = 4;
   const loaded = {};
@@ -66,8 +82,8 @@
   // The table, as partials/compare_table.html writes it.
   const table = (doc, slugs, fieldNames) => {
     const entries = slugs.map((s) => doc.entries.find((e) => e.slug === s));
-    const title = entries.map((e) => e.title).join(" vs ");
-    const head = el("tr", { role: "row" }, el("th", { scope: "col", role: "columnheader" }, el("span", { class: "visually-hidden" }, "Field")));
+    const title = entries.map((e) => e.title).join(" " + tr("versus", "vs") + " ");
+    const head = el("tr", { role: "row" }, el("th", { scope: "col", role: "columnheader" }, el("span", { class: "visually-hidden" }, tr("field", "Field"))));
     for (const e of entries) head.append(el("th", { scope: "col", role: "columnheader" }, el("a", { href: e.url }, e.title)));
     const body = el("tbody", { role: "rowgroup" });
     for (const name of fieldNames) {
@@ -88,7 +104,7 @@
     const sorted = (l) => [...l].sort().join(",");
     const page = pages.find((p) => p.collection === doc.collection && sorted(p.items) === sorted(slugs));
     if (page) {
-      figure.append(el("figcaption", {}, el("a", { href: page.url }, "Open this comparison on its own page")));
+      figure.append(el("figcaption", {}, el("a", { href: page.url }, tr("open_comparison", "Open this comparison on its own page"))));
     }
     return figure;
   };
@@ -112,10 +128,10 @@
       const known = want.items.filter((s) => doc.entries.some((e) => e.slug === s));
       const unknown = want.items.filter((s) => !known.includes(s));
       if (unknown.length) {
-        status.textContent = `Not in ${doc.title}: ${unknown.join(", ")}.`;
+        status.textContent = tr("not_in_collection", "Not in {collection}: {items}.", { collection: doc.title, items: unknown.join(", ") });
       }
       if (known.length < MIN || known.length > MAX) {
-        if (!unknown.length) status.textContent = `Pick ${MIN} to ${MAX} entries of ${doc.title} (${known.length} picked).`;
+        if (!unknown.length) status.textContent = tr("pick_entries", "Pick {min} to {max} entries of {collection} ({n} picked).", { min: MIN, max: MAX, collection: doc.title, n: known.length });
         result.replaceChildren();
         return;
       }
@@ -128,7 +144,7 @@
         history.pushState(null, "", `${location.pathname}?${q.toString().replace(/%2C/g, ",")}`);
       }
     } catch (err) {
-      status.textContent = `The data of this collection could not be loaded (${err.message}).`;
+      status.textContent = tr("data_not_loaded", "The data of this collection could not be loaded ({error}).", { error: err.message });
     }
   };
 
@@ -142,7 +158,7 @@
     try {
       fill(await load(select.value), [], []);
     } catch (err) {
-      status.textContent = `The data of this collection could not be loaded (${err.message}).`;
+      status.textContent = tr("data_not_loaded", "The data of this collection could not be loaded ({error}).", { error: err.message });
     }
   });
 
@@ -156,7 +172,7 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     if (!select.value) {
-      status.textContent = "Choose a collection first.";
+      status.textContent = tr("choose_collection_first", "Choose a collection first.");
       select.focus();
       return;
     }

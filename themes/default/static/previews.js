@@ -13,7 +13,23 @@
   const script = document.currentScript;
   const links = document.querySelectorAll("main a[data-kind]");
   if (!links.length) return;
-  const OPEN_LABEL = (script && script.dataset.open) || "Open page";
+  // The page's words (the `cairn-i18n` block of base.html, written for a
+  // site in several languages or not in English); else the English here.
+  // `{name}` in a string is filled from `vars`.
+  const i18n = (() => {
+    try {
+      return JSON.parse(document.getElementById("cairn-i18n").textContent) || {};
+    } catch {
+      return {};
+    }
+  })();
+  const tr = (key, english, vars = {}) => {
+    let s = typeof i18n[key] === "string" ? i18n[key] : english;
+    for (const [k, v] of Object.entries(vars)) s = s.replaceAll("{" + k + "}", () => String(v));
+    return s;
+  };
+  // data-open on the script tag: what base.html wrote before the words.
+  const OPEN_LABEL = tr("open_page", (script && script.dataset.open) || "Open page");
   const SHOW_DELAY = 300;
   const HIDE_DELAY = 150;
   const GAP = 6;

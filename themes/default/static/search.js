@@ -5,6 +5,22 @@
   "use strict";
   const script = document.currentScript;
   const base = (script && script.dataset.base) || "/";
+  // The page's words (the `cairn-i18n` block of base.html, written for a
+  // site in several languages or not in English); else the English here.
+  // `{name}` in a string is filled from `vars`.
+  const i18n = (() => {
+    try {
+      return JSON.parse(document.getElementById("cairn-i18n").textContent) || {};
+    } catch {
+      return {};
+    }
+  })();
+  const tr = (key, english, vars = {}) => {
+    let s = typeof i18n[key] === "string" ? i18n[key] : english;
+    for (const [k, v] of Object.entries(vars)) s = s.replaceAll("{" + k + "}", () => String(v));
+    return s;
+  };
+  const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   const STOP = new Set(("the and of to in is for on with as by at an be or it that this are from was but not " +
     "they their its has have had were which can will into than then so if we you").split(" "));
   const cache = new Map();
@@ -195,13 +211,14 @@
   function buildDialog() {
     dialog = document.createElement("dialog");
     dialog.className = "search-dialog";
-    dialog.setAttribute("aria-label", "Search");
+    const search = esc(tr("search", "Search"));
+    dialog.setAttribute("aria-label", tr("search", "Search"));
     dialog.innerHTML =
-      '<div class="sd-head"><label class="visually-hidden" for="sd-input">Search</label>' +
-      '<input id="sd-input" type="search" role="combobox" aria-expanded="false" aria-controls="sd-list" aria-autocomplete="list" autocomplete="off" spellcheck="false" placeholder="Search">' +
-      '<button type="button" class="sd-close">Close</button></div>' +
-      '<div id="sd-list" class="sd-list" role="listbox" aria-label="Results"></div>' +
-      '<p class="sd-foot"><span id="sd-status" role="status"></span> <a class="sd-all" href="' + base + 'search/">All results</a></p>';
+      '<div class="sd-head"><label class="visually-hidden" for="sd-input">' + search + '</label>' +
+      '<input id="sd-input" type="search" role="combobox" aria-expanded="false" aria-controls="sd-list" aria-autocomplete="list" autocomplete="off" spellcheck="false" placeholder="' + search + '">' +
+      '<button type="button" class="sd-close">' + esc(tr("close", "Close")) + '</button></div>' +
+      '<div id="sd-list" class="sd-list" role="listbox" aria-label="' + esc(tr("results", "Results")) + '"></div>' +
+      '<p class="sd-foot"><span id="sd-status" role="status"></span> <a class="sd-all" href="' + base + 'search/">' + esc(tr("all_results", "All results")) + '</a></p>';
     document.body.appendChild(dialog);
     const input = dialog.querySelector("#sd-input");
     const list = dialog.querySelector("#sd-list");
@@ -234,7 +251,7 @@
       active = -1;
       const groups = new Map();
       for (const doc of shown) {
-        const kind = doc.kind || "Page";
+        const kind = doc.kind || tr("page_kind", "Page");
         if (!groups.has(kind)) groups.set(kind, []);
         groups.get(kind).push(doc);
       }
@@ -283,8 +300,8 @@
       }
       input.setAttribute("aria-expanded", String(options.length > 0));
       if (options.length) setActive(0);
-      status.textContent = !text ? "Type to search." : !words.length ? "Type at least two letters." :
-        hits.length === 1 ? "1 result" : hits.length + " results";
+      status.textContent = !text ? tr("type_to_search", "Type to search.") : !words.length ? tr("type_two_letters", "Type at least two letters.") :
+        hits.length === 1 ? tr("results_one", "1 result") : tr("results_other", "{n} results", { n: hits.length });
     }
     let timer = 0;
     input.addEventListener("input", () => {
@@ -418,7 +435,7 @@
     history.replaceState(null, "", url);
     if (!tokenize(text).length) {
       page.textContent = "";
-      status.textContent = text ? "Type at least two letters." : "";
+      status.textContent = text ? tr("type_two_letters", "Type at least two letters.") : "";
       return;
     }
     let hits = await query(text);
@@ -479,7 +496,8 @@
       }
       page.appendChild(li);
     }
-    status.textContent = hits.length === 1 ? "1 result" : hits.length + " results" + (hits.length > 20 ? ", showing the first 20" : "");
+    status.textContent = hits.length === 1 ? tr("results_one", "1 result") : hits.length > 20 ?
+      tr("results_first", "{n} results, showing the first {shown}", { n: hits.length, shown: 20 }) : tr("results_other", "{n} results", { n: hits.length });
   }
 
   let timer = 0;

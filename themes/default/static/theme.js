@@ -22,19 +22,28 @@
 // A copy button on every code block.
 (() => {
   if (!navigator.clipboard) return;
+  // The page's words (the `cairn-i18n` block of base.html, written for a
+  // site in several languages or not in English); else the English here.
+  let words;
+  try {
+    words = JSON.parse(document.getElementById("cairn-i18n").textContent) || {};
+  } catch {
+    words = {};
+  }
+  const tr = (key, english) => (typeof words[key] === "string" ? words[key] : english);
   for (const pre of document.querySelectorAll("pre")) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.textContent = "Copy";
+    button.textContent = tr("copy", "Copy");
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(pre.querySelector("code")?.innerText ?? pre.innerText);
-        button.textContent = "Copied";
+        button.textContent = tr("copied", "Copied");
       } catch {
-        button.textContent = "Copy failed";
+        button.textContent = tr("copy_failed", "Copy failed");
       }
-      setTimeout(() => (button.textContent = "Copy"), 2000);
+      setTimeout(() => (button.textContent = tr("copy", "Copy")), 2000);
     });
     pre.classList.add("has-copy");
     pre.append(button);
@@ -73,12 +82,25 @@ window.addEventListener("beforeprint", () => { for (const d of document.querySel
 (() => {
   const button = document.querySelector(".theme-toggle");
   if (!button) return;
+  // The page's words (the `cairn-i18n` block of base.html, written for a
+  // site in several languages or not in English); else the English here.
+  let words;
+  try {
+    words = JSON.parse(document.getElementById("cairn-i18n").textContent) || {};
+  } catch {
+    words = {};
+  }
+  const tr = (key, english) => (typeof words[key] === "string" ? words[key] : english);
   const root = document.documentElement;
   const order = ["auto", "light", "dark"];
-  const names = { auto: "Colours: system", light: "Colours: light", dark: "Colours: dark" };
+  const names = {
+    auto: tr("colours_system", "Colours: system"),
+    light: tr("colours_light", "Colours: light"),
+    dark: tr("colours_dark", "Colours: dark"),
+  };
   const show = (mode) => {
     button.textContent = names[mode];
-    button.title = "Change the colour scheme: the system's, light or dark";
+    button.title = tr("colours_title", "Change the colour scheme: the system's, light or dark");
   };
   let mode = root.dataset.theme || "auto";
   show(mode);
