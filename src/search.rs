@@ -1034,6 +1034,62 @@ mod tests {
         assert_eq!(from_js, from_rust);
     }
 
+    /// `search.js` stems German queries as the German index does.
+    #[test]
+    fn the_browser_stems_german_as_the_index_does() {
+        let js = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/search.js"
+        ))
+        .unwrap();
+        let start = js
+            .find("  const stemDe = (t) => {")
+            .expect("stemDe in search.js");
+        let end = start + js[start..].find("\n  };\n").expect("end of stemDe") + 6;
+        let words = [
+            "kennzahlen",
+            "rollen",
+            "rolle",
+            "produktmanagers",
+            "gehälter",
+            "größe",
+            "groß",
+            "verantwortung",
+            "verantwortet",
+            "team",
+            "okrs",
+            "café",
+            "strategie",
+            "umsetzung",
+            "übersicht",
+            "aufgaben",
+            "vergleiche",
+            "kennzahl",
+            "nps",
+        ];
+        let script = format!(
+            "{}\nconsole.log(JSON.stringify({}.map(stemDe)));",
+            &js[start..end],
+            serde_json::to_string(&words).unwrap()
+        );
+        let Ok(out) = std::process::Command::new("node")
+            .arg("-e")
+            .arg(&script)
+            .output()
+        else {
+            eprintln!("skipped: no `node` to run search.js");
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let from_js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        let from_rust: Vec<String> = words.iter().map(|w| stem_de(w).into_owned()).collect();
+        assert_eq!(from_js, from_rust);
+    }
+
     #[test]
     fn titles_give_phrases_and_initials() {
         let p = |t: &str| -> Vec<(String, u32)> {

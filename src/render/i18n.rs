@@ -106,7 +106,15 @@ fn read(file: &File, into: &mut Strings, ds: &mut Diagnostics) {
 /// The words of `config.language`, with their fallbacks; warnings for the
 /// keys the language lacks.
 pub(crate) fn strings(config: &Config, ds: &mut Diagnostics) -> Strings {
-    let code = config.language.as_str();
+    // A regional variant takes its language's words (`de-at` those of
+    // `de`, `en-gb` the English) unless it has its own.
+    let full = config.language.to_ascii_lowercase();
+    let primary = full.split('-').next().unwrap_or_default().to_string();
+    let code = if theme_file(config, &full).is_some() || site_file(config, &full).is_some() {
+        full.as_str()
+    } else {
+        primary.as_str()
+    };
     let mut reference = Strings::new();
     if let Some(f) = theme_file(config, REFERENCE) {
         read(&f, &mut reference, ds);

@@ -419,7 +419,10 @@ fn job_context<'s>(
             Some(name),
         ),
         Job::Home => PageCtx::generated(config, &config.title, "home", "", None),
-        Job::NotFound => PageCtx::generated(config, "Page not found", "404", "404.html", None),
+        Job::NotFound => {
+            let title = sh.word_ref("not_found_title", "Page not found");
+            PageCtx::generated(config, title, "404", "404.html", None)
+        }
         Job::Compare(n) => {
             let t = &sh.c.tables[*n];
             ctx.insert("comparison", t);
@@ -432,13 +435,18 @@ fn job_context<'s>(
             )
         }
         Job::CompareIndex => {
-            PageCtx::generated(config, "Comparisons", "comparisons", "compare/", None)
+            let title = sh.word_ref("comparisons", "Comparisons");
+            PageCtx::generated(config, title, "comparisons", "compare/", None)
         }
-        Job::Search => PageCtx::generated(config, "Search", "search", "search/", None),
+        Job::Search => {
+            let title = sh.word_ref("search", "Search");
+            PageCtx::generated(config, title, "search", "search/", None)
+        }
         Job::Tags => {
             let tags: Vec<TagCtx> = site.tags.iter().map(|t| tag_ctx(site, t, false)).collect();
             ctx.insert("tags", &tags);
-            PageCtx::generated(config, "Tags", "tags", "tags/", None)
+            let title = sh.word_ref("tags", "Tags");
+            PageCtx::generated(config, title, "tags", "tags/", None)
         }
         Job::Tag(n) => {
             let t = &site.tags[*n];

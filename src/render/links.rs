@@ -205,15 +205,24 @@ pub(super) fn check_rendered_links(
     // In a language's folder, links that leave it (the theme's files, the
     // default language's pages a link falls back to, other languages) are
     // checked against the whole site.
-    if !site.config.lang_prefix.is_empty() {
+    if cache.alternates.langs.len() > 1 {
         let root = &site.config.root_path;
+        let others: Vec<String> = cache.alternates.langs[1..]
+            .iter()
+            .map(|l| format!("{root}{}/", l.code))
+            .collect();
+        let leaves = |link: &str| {
+            link.starts_with(root.as_str())
+                && if site.config.lang_prefix.is_empty() {
+                    others.iter().any(|o| link.starts_with(o.as_str()))
+                } else {
+                    !link.starts_with(base.as_str())
+                }
+        };
         let none = HashMap::new();
         for rel in &rels {
             for link in &cache.scans[*rel].links {
-                if link.starts_with(root.as_str())
-                    && !link.starts_with(base.as_str())
-                    && !memo.get(link).is_some_and(Option::is_none)
-                {
+                if leaves(link) && !memo.get(link).is_some_and(Option::is_none) {
                     let problem = crate::check::links::link_problem(
                         link,
                         "",

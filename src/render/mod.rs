@@ -143,7 +143,17 @@ struct Shared<'a> {
     c: &'a RenderCache,
 }
 
-impl Shared<'_> {
+impl<'a> Shared<'a> {
+    /// [`Shared::word`], borrowed from the render cache.
+    fn word_ref(&self, key: &str, english: &'static str) -> &'a str {
+        let c: &'a RenderCache = self.c;
+        c.templates
+            .words
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(english)
+    }
+
     /// The theme's word `key` in the site's language (its `i18n`), else
     /// `english`: for the few words cairn writes itself.
     fn word(&self, key: &str, english: &str) -> String {
@@ -227,6 +237,7 @@ pub fn render_into(
             languages::Alternates::new(&all, &caches)
         }));
         cache.alternates = alternates.clone();
+        cache.root_outputs = std::sync::Arc::new(alternates.pages.clone());
         files.extend(finish(site, &mut cache, &listings, sink, &mut ds));
         let mut root: HashSet<String> = alternates.pages.clone();
         root.extend(cache.outputs.iter().cloned());
@@ -511,6 +522,8 @@ impl HandOn<'_> {
         };
         self.sink.put(f).map_err(|e| {
             let config = &self.site.config;
+            // In a language's folder.
+            let rel = format!("{}{rel}", config.lang_prefix);
             Diagnostic::error(
                 content::rel_to(&config.root, &config.output_dir.join(&rel)),
                 format!("cannot write `/{rel}`{from}: {e}"),

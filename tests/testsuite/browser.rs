@@ -334,3 +334,25 @@ fn the_comparison_picker_builds_the_build_time_table() {
         ],
     );
 }
+
+/// Issue 24: the two-language fixture in Chromium: the German pages in
+/// German with a language switcher and hreflang links, and the search of a
+/// German page finding German pages (screenshots under
+/// target/screenshots/languages-*).
+#[test]
+fn a_german_page_switches_language_and_searches_german_pages() {
+    if !ready() {
+        return;
+    }
+    let s = TestSite::fixture("languages");
+    s.cairn(&["build"]).success();
+    let port = static_server(s.path("public"), "/atlas/");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    node(
+        "languages.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/atlas/"),
+            shots.to_str().unwrap(),
+        ],
+    );
+}

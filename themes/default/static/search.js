@@ -21,8 +21,14 @@
     return s;
   };
   const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
-  const STOP = new Set(("the and of to in is for on with as by at an be or it that this are from was but not " +
-    "they their its has have had were which can will into than then so if we you").split(" "));
+  // German pages search a German index (src/search.rs, `Lang`): German
+  // stop words and stemmer; every other language the English ones.
+  const german = /^de(-|$)/i.test(document.documentElement.lang || "");
+  const STOP = new Set((german
+    ? "der die das den dem des ein eine einer eines einem einen und oder aber ist sind war wird werden hat haben " +
+      "im in zu zum zur mit von vom auf an am als auch es er sie wir ihr nicht so wie bei für um aus nach dass sich noch nur wenn was"
+    : "the and of to in is for on with as by at an be or it that this are from was but not " +
+      "they their its has have had were which can will into than then so if we you").split(" "));
   const cache = new Map();
   const load = (path) => {
     if (!cache.has(path)) {
@@ -73,6 +79,17 @@
     }
     return t;
   };
+  // The light German stemmer of src/search.rs (`stem_de`), rule for rule.
+  const stemDe = (t) => {
+    if (!/^[a-zäöüß]+$/.test(t)) return t;
+    let w = t.replace(/ä/g, "a").replace(/ö/g, "o").replace(/ü/g, "u").replace(/ß/g, "ss");
+    for (;;) {
+      if (w.length > 5 && (w.endsWith("em") || w.endsWith("er") || w.endsWith("nd"))) w = w.slice(0, -2);
+      else if (w.length > 4 && /[tesn]$/.test(w)) w = w.slice(0, -1);
+      else return w;
+    }
+  };
+  const stemWord = german ? stemDe : stem;
   // One edit apart (insert, delete, substitute or swap two neighbours)?
   const oneEdit = (a, b) => {
     if (a === b || Math.abs(a.length - b.length) > 1) return false;
@@ -100,7 +117,7 @@
   // equal to a title, a part of one or its initials ("pm vs po") adds the
   // weight the index gives that phrase, so that page comes first.
   async function query(text) {
-    const words = tokenize(text).map(stem);
+    const words = tokenize(text).map(stemWord);
     if (!words.length) return [];
     const meta = (await load("meta.json")) || {};
     const split = new Set(meta.split || []);
@@ -171,7 +188,7 @@
     const re = /[\p{L}\p{N}]+/gu;
     let at = 0;
     for (const m of text.matchAll(re)) {
-      const t = stem(m[0].toLowerCase());
+      const t = stemWord(m[0].toLowerCase());
       if (!words.some((w, i) => t === w || (i === words.length - 1 && t.startsWith(w)) || (w.length >= 5 && oneEdit(t, w)))) continue;
       frag.append(text.slice(at, m.index));
       const mark = document.createElement("mark");
@@ -196,7 +213,7 @@
   // Headings of `doc` that hold every word of the query.
   const subResults = (doc, words) =>
     doc.headings.filter(([, h]) => {
-      const hs = tokenize(h).map(stem);
+      const hs = tokenize(h).map(stemWord);
       return words.every((w, i) => hs.some((t) => match(t, w, i === words.length - 1)));
     }).slice(0, 3);
 
@@ -242,7 +259,7 @@
       const mine = ++generation;
       const text = input.value.trim();
       all.href = base + "search/" + (text ? "?q=" + encodeURIComponent(text) : "");
-      const words = tokenize(text).map(stem);
+      const words = tokenize(text).map(stemWord);
       const hits = words.length ? await query(text) : [];
       const shown = await docs(hits.slice(0, 8).map(([d]) => d));
       if (mine !== generation) return;
@@ -461,7 +478,7 @@
     const shown = await docs(hits.slice(0, 20).map(([d]) => d));
     if (mine !== generation) return;
     page.textContent = "";
-    const words = tokenize(text).map(stem);
+    const words = tokenize(text).map(stemWord);
     for (const doc of shown) {
       const li = document.createElement("li");
       const a = document.createElement("a");
