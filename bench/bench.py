@@ -26,7 +26,8 @@ row with cairn's search index switched on, one with glossary auto-links
 on (roles and KPIs: 10 % of the pages are entries whose titles are
 looked for, and 30 KPIs claim a common word each as a term, so that
 nearly every page links 30 words), one with the JSON export of every
-collection on, and cairn alone at the
+collection on, one with a second language (German) for 10 % of the pages
+(`[languages.de]` and a `PATH.de.md` for every tenth file), and cairn alone at the
 --cairn-only size to show how cost grows.
 
 The --tmpfs-sizes comparison repeats the runs in /dev/shm (memory, no
@@ -130,6 +131,32 @@ def set_export(site, on):
     text = open(path).read().replace("\n[export]\njson = true\n", "")
     if on:
         text += "\n[export]\njson = true\n"
+    open(path, "w").write(text)
+
+
+def set_languages(site, on):
+    """A second language for 10 % of the pages: `[languages.de]` and a
+    translation `PATH.de.md` of every tenth content file (its own title,
+    the original's body and fields)."""
+    path = os.path.join(site, "site.toml")
+    text = open(path).read().replace('\n[languages.de]\ntitle = "Generierter Atlas"\n', "")
+    content = os.path.join(site, "content")
+    files = []
+    for root, _, names in os.walk(content):
+        for name in names:
+            if name.endswith(".de.md"):
+                os.remove(os.path.join(root, name))
+            elif name.endswith(".md"):
+                files.append(os.path.join(root, name))
+    if on:
+        text += '\n[languages.de]\ntitle = "Generierter Atlas"\n'
+        for i, f in enumerate(sorted(files)):
+            if i % 10:
+                continue
+            src = open(f).read()
+            if src.startswith("---\ntitle: "):
+                src = src.replace("---\ntitle: ", "---\ntitle: DE ", 1)
+            open(f[:-3] + ".de.md", "w").write(src)
     open(path, "w").write(text)
 
 
@@ -246,6 +273,10 @@ def compare(n, runs, work=WORK, where="", settle=0):
     ce = cairn_tool(cairn_site, "cairn+export")
     rows.append((n, "first build, JSON export on" + where, [ce.cold() for _ in range(runs)], None))
     set_export(cairn_site, False)
+    set_languages(cairn_site, True)
+    cl = cairn_tool(cairn_site, "cairn+languages")
+    rows.append((n, "first build, German for 10 % of the pages" + where, [cl.cold() for _ in range(runs)], None))
+    set_languages(cairn_site, False)
     for t in tools:
         shutil.rmtree(t.out, ignore_errors=True)
     return rows

@@ -40,6 +40,7 @@ pub fn run(a: BuildArgs) -> ExitCode {
         future: a.schedule.future,
         as_of: a.schedule.as_of,
         force: a.force,
+        missing_translations: false,
     };
     match crate::build::build(&opts) {
         Ok((r, warnings)) => {

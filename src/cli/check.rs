@@ -38,6 +38,7 @@ pub fn run(a: CheckArgs) -> ExitCode {
         drafts: a.drafts,
         future: a.schedule.future,
         as_of: a.schedule.as_of,
+        missing_translations: true,
         ..BuildOptions::default()
     };
     let mut site = match Site::load(&opts) {

@@ -25,6 +25,8 @@ pub struct Language {
     /// Comparison titles in this language, by the comparison's page name
     /// (`product-manager-vs-product-owner`).
     pub comparisons: Vec<(String, String)>,
+    /// Chart titles in this language, by the chart's `name`.
+    pub charts: Vec<(String, String)>,
     /// Where `[languages.CODE]` is declared.
     pub pos: Pos,
 }
@@ -79,6 +81,7 @@ impl Resolver<'_> {
         default: &str,
         collections: &[Collection],
         comparisons: &[ComparisonDef],
+        charts: &[super::ChartDef],
     ) -> Vec<Language> {
         let mut out = Vec::new();
         for (code, lang) in &raw.0 {
@@ -135,8 +138,26 @@ impl Resolver<'_> {
                 };
                 self.ds.push(d);
             }
+            let mut chart_titles = Vec::new();
+            for (name, title) in &lang.charts.0 {
+                if charts.iter().any(|ch| ch.name == *name.get_ref()) {
+                    chart_titles.push((name.get_ref().clone(), title.clone()));
+                    continue;
+                }
+                let mut d = self.err(
+                    self.at(name.span()),
+                    format!("no `[[charts]]` block is named `{}`", name.get_ref()),
+                );
+                if let Some(s) =
+                    did_you_mean(name.get_ref(), charts.iter().map(|ch| ch.name.as_str()))
+                {
+                    d = d.with_hint(format!("did you mean `{s}`?"));
+                }
+                self.ds.push(d);
+            }
             out.push(Language {
                 code: c.clone(),
+                charts: chart_titles,
                 title: lang.title.clone(),
                 description: lang.description.clone(),
                 collections: colls,
@@ -264,6 +285,11 @@ impl Config {
                     def.help = f.help.clone();
                 }
                 def.labels.extend(f.labels.clone());
+            }
+        }
+        for chart in &mut c.charts {
+            if let Some((_, t)) = lang.charts.iter().find(|(n, _)| *n == chart.name) {
+                chart.title = t.clone();
             }
         }
         for def in &mut c.comparisons {

@@ -155,7 +155,13 @@ impl Config {
         let comparisons = r.comparisons(&raw.comparisons, &collections);
         let charts = r.charts(&raw.charts, &collections);
         let data = r.data(&raw.data, &collections);
-        let languages = r.languages(&raw.languages, &raw.language, &collections, &comparisons);
+        let languages = r.languages(
+            &raw.languages,
+            &raw.language,
+            &collections,
+            &comparisons,
+            &charts,
+        );
         let theme = raw.theme.get_ref().clone();
         if !is_safe_segment(&theme) {
             let d = r.err(

@@ -168,6 +168,8 @@ pub(super) struct RawLanguage {
     pub(super) collections: Ordered<Spanned<String>, Spanned<RawLangCollection>>,
     #[serde(default)]
     pub(super) comparisons: Ordered<Spanned<String>, String>,
+    #[serde(default)]
+    pub(super) charts: Ordered<Spanned<String>, String>,
 }
 
 /// `[languages.CODE.collections.NAME]`: a collection's title and field

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Parsed, parse_page_lenient};
+use super::{Page, Parsed, parse_page_lenient};
 use crate::config::Config;
 
 /// Whether the content file `rel` is a translation (`roles/pm.de.md`): its
@@ -77,4 +77,41 @@ pub(super) fn parse_translation(
     page.lang = Some(code.to_string());
     page.original = Some(Path::new("content").join(original));
     Ok((page, diags))
+}
+
+impl Page {
+    /// What another language's site keeps of this page where it has no
+    /// translation of it (see `site::languages`): where it is and what it
+    /// is called, without its text, tags, aliases, raw fields or `extra`,
+    /// which stay with this language.
+    pub fn fallback_copy(&self) -> Page {
+        Page {
+            source: self.source.clone(),
+            text: String::new(),
+            kind: self.kind.clone(),
+            slug: self.slug.clone(),
+            path: self.path.clone(),
+            url: self.url.clone(),
+            permalink: self.permalink.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            date: self.date.clone(),
+            updated: self.updated.clone(),
+            draft: self.draft,
+            weight: self.weight,
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            terms: self.terms.clone(),
+            autolink: self.autolink,
+            template: self.template.clone(),
+            extra: super::Value::Null,
+            fields: Vec::new(),
+            body_offset: self.body_offset,
+            body_line: self.body_line,
+            positions: std::sync::OnceLock::new(),
+            released: None,
+            lang: self.lang.clone(),
+            original: self.original.clone(),
+        }
+    }
 }

@@ -46,7 +46,7 @@ pub(super) fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
     let home_title = site
         .pages
         .iter()
-        .find(|p| p.kind == PageKind::Home)
+        .find(|p| p.kind == PageKind::Home && !p.foreign)
         .map_or_else(|| config.title.clone(), |p| p.title.clone());
     let home = Crumb {
         title: home_title,
@@ -54,7 +54,7 @@ pub(super) fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
     };
     let mut nav: Vec<Nav> = vec![Nav::default(); site.pages.len()];
     for (i, page) in site.pages.iter().enumerate() {
-        if page.kind == PageKind::Home {
+        if page.kind == PageKind::Home || page.foreign {
             continue;
         }
         let mut crumbs = vec![home.clone()];
@@ -62,7 +62,14 @@ pub(super) fn navigation(site: &Site, order: &[Vec<usize>]) -> Vec<Nav> {
         let segments: Vec<&str> = page.path.trim_end_matches('/').split('/').collect();
         for n in 1..segments.len() {
             let ancestor = segments[..n].join("/");
-            if let Some(&a) = site.links.by_path.get(&ancestor) {
+            // A foreign page (not translated) is not in this language's
+            // folder: a collection's generated page stands in for it.
+            let own = site
+                .links
+                .by_path
+                .get(&ancestor)
+                .filter(|&&a| !site.pages[a].foreign);
+            if let Some(&a) = own {
                 crumbs.push(crumb(a));
             } else if let Some(c) = config.collection(&ancestor) {
                 crumbs.push(Crumb {

@@ -71,6 +71,24 @@ fn read(file: &File, into: &mut Strings, ds: &mut Diagnostics) {
         }
     };
     for (key, value) in table.into_inner() {
+        let at = || {
+            file.text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key.as_str()))
+                .map_or(1, |n| n + 1)
+        };
+        if key == "months" && value.as_array().is_none_or(|m| m.len() != 12) {
+            ds.push(
+                Diagnostic::error_at(
+                    &file.shown,
+                    at(),
+                    1,
+                    "`months` must list the 12 month names, January first",
+                )
+                .with_source(&file.text),
+            );
+            continue;
+        }
         let v = match value {
             toml::Value::String(s) => serde_json::Value::String(s),
             toml::Value::Array(items) if items.iter().all(toml::Value::is_str) => {
@@ -82,15 +100,10 @@ fn read(file: &File, into: &mut Strings, ds: &mut Diagnostics) {
                 )
             }
             _ => {
-                let at = file
-                    .text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with(key.as_str()))
-                    .map_or(1, |n| n + 1);
                 ds.push(
                     Diagnostic::error_at(
                         &file.shown,
-                        at,
+                        at(),
                         1,
                         format!("`{key}` must be a string (or a list of strings)"),
                     )

@@ -388,7 +388,8 @@ fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
             .par_iter()
             .map(|p| PageParts {
                 view: match p.collection().and_then(|c| config.collection(c)) {
-                    Some(coll) if matches!(p.kind, PageKind::Entry(_)) => {
+                    // A foreign page is shown in its own language only.
+                    Some(coll) if matches!(p.kind, PageKind::Entry(_)) && !p.foreign => {
                         values::view(coll, &p.fields, &lookup)
                     }
                     _ => FieldsView::default(),
@@ -422,7 +423,10 @@ fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
         tables.push(t);
     }
     let order = timed("order", || collection_order(site));
-    let charts = draw_charts(site, &order);
+    let charts = draw_charts(
+        site,
+        &crate::render::charts::ChartWords::from_words(&templates.words),
+    );
     let nav = timed("nav", || navigation(site, &order));
     for (parts, nav) in pages.iter_mut().zip(nav) {
         parts.nav = nav;

@@ -17,7 +17,7 @@ use crate::site::Site;
 /// Draws every `[[charts]]` block (ladders have been checked for cycles).
 pub(super) fn draw_charts(
     site: &Site,
-    order: &[Vec<usize>],
+    words: &crate::render::charts::ChartWords,
 ) -> Vec<crate::render::charts::ChartCtx> {
     use crate::config::ChartKind;
     let config = &site.config;
@@ -36,25 +36,20 @@ pub(super) fn draw_charts(
                     if crate::site::find_cycle(&nodes).is_some() {
                         (String::new(), String::new())
                     } else {
-                        crate::render::charts::ladder(&id, &c.title, &nodes)
+                        crate::render::charts::ladder(&id, &c.title, &nodes, words)
                     }
                 }
                 ChartKind::Range => {
-                    let pos = config
-                        .collections
-                        .iter()
-                        .position(|x| x.name == c.collection)
-                        .unwrap_or(0);
                     let unit = config
                         .collection(&c.collection)
                         .and_then(|x| x.field(&c.field))
                         .and_then(|f| f.unit.clone());
-                    let mut bars: Vec<crate::render::charts::RangeBar> = order
-                        .get(pos)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|&i| {
+                    // Every entry, untranslated ones too (leading to the
+                    // default language's page), as the ladder shows them.
+                    let kind = PageKind::Entry(c.collection.clone());
+                    let mut bars: Vec<crate::render::charts::RangeBar> = (0..site.pages.len())
+                        .filter(|&i| site.pages[i].kind == kind)
+                        .filter_map(|i| {
                             let (_, v) =
                                 site.pages[i].fields.iter().find(|(n, _)| *n == c.field)?;
                             let crate::site::fields::FieldValue::Range { min, max, .. } = v else {

@@ -175,6 +175,10 @@ pub struct ValueWords {
     pub not_set_html: String,
     /// Month names, January first, for `date` values.
     pub months: Vec<String>,
+    /// The mark between groups of three digits (`,` in English).
+    pub group: String,
+    /// The decimal mark (`.` in English).
+    pub decimal: String,
 }
 
 impl Default for ValueWords {
@@ -184,6 +188,8 @@ impl Default for ValueWords {
             no: "No".into(),
             not_set_html: NOT_SET_HTML.into(),
             months: crate::content::MONTHS.map(String::from).to_vec(),
+            group: ",".into(),
+            decimal: ".".into(),
         }
     }
 }
@@ -205,6 +211,12 @@ impl ValueWords {
                 "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">{}</span>",
                 escape_attr(&n)
             );
+        }
+        if let Some(g) = get("number_group") {
+            w.group = g;
+        }
+        if let Some(d) = get("number_decimal") {
+            w.decimal = d;
         }
         if let Some(m) = words.get("months").and_then(|m| m.as_array())
             && m.len() == 12
@@ -253,6 +265,12 @@ fn html_list(items: impl Iterator<Item = String>) -> String {
 
 /// `120000` -> `120,000`; keeps decimals as they are.
 pub fn thousands(n: f64) -> String {
+    thousands_in(n, ",", ".")
+}
+
+/// [`thousands`] with the group and decimal marks of a language
+/// (`1.234.567,5` in German).
+pub fn thousands_in(n: f64, group: &str, decimal: &str) -> String {
     let s = fmt_num(n);
     let (int, frac) = s
         .split_once('.')
@@ -261,12 +279,12 @@ pub fn thousands(n: f64) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+            out.push_str(group);
         }
         out.push(c);
     }
     match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
+        Some(f) => format!("{sign}{out}{decimal}{f}"),
         None => format!("{sign}{out}"),
     }
 }
@@ -305,8 +323,8 @@ pub fn format_html(def: &FieldDef, v: &Resolved, w: &ValueWords) -> String {
             format!("<a href=\"{0}\">{0}</a>", escape_attr(s))
         }
         Resolved::Str(s) => escape_attr(s),
-        Resolved::Int(n) => thousands(*n as f64),
-        Resolved::Float(n) => thousands(*n),
+        Resolved::Int(n) => thousands_in(*n as f64, &w.group, &w.decimal),
+        Resolved::Float(n) => thousands_in(*n, &w.group, &w.decimal),
         Resolved::Bool(b) => (if *b { &w.yes } else { &w.no }).clone(),
         Resolved::List(l) => html_list(l.iter().map(|s| escape_attr(s))),
         Resolved::Ref(r) => link(r),
@@ -317,9 +335,13 @@ pub fn format_html(def: &FieldDef, v: &Resolved, w: &ValueWords) -> String {
                 .map(|u| format!(" {}", escape_attr(u)))
                 .unwrap_or_default();
             if min == max {
-                format!("{}{unit}", thousands(*min))
+                format!("{}{unit}", thousands_in(*min, &w.group, &w.decimal))
             } else {
-                format!("{}–{}{unit}", thousands(*min), thousands(*max))
+                format!(
+                    "{}–{}{unit}",
+                    thousands_in(*min, &w.group, &w.decimal),
+                    thousands_in(*max, &w.group, &w.decimal)
+                )
             }
         }
         Resolved::Unset => w.not_set_html.clone(),
@@ -467,5 +489,6 @@ mod tests {
         assert_eq!(thousands(1234567.0), "1,234,567");
         assert_eq!(thousands(-1500.5), "-1,500.5");
         assert_eq!(thousands(12.0), "12");
+        assert_eq!(thousands_in(1234567.5, ".", ","), "1.234.567,5");
     }
 }

@@ -118,7 +118,11 @@ pub fn check_translation(
     config: &Config,
     original: &TypedFields,
 ) -> (TypedFields, Vec<Diagnostic>) {
-    let Some(coll) = page.collection().and_then(|c| config.collection(c)) else {
+    let coll = match &page.kind {
+        PageKind::Entry(c) => config.collection(c),
+        _ => None,
+    };
+    let Some(coll) = coll else {
         return check_page(page, config);
     };
     let mut relaxed = coll.clone();

@@ -89,18 +89,8 @@ fn inherit(p: &mut Page, o: &Page) {
 /// A foreign page: the default language's page where this language has
 /// no translation, for links and references to fall back to. Its text,
 /// tags and aliases stay with the default site.
-fn foreign(p: &SitePage) -> SitePage {
-    let mut page = p.page.clone();
-    page.text = String::new();
-    page.released = None;
-    page.tags = Vec::new();
-    page.aliases = Vec::new();
-    SitePage {
-        page,
-        fields: p.fields.clone(),
-        referrers: Vec::new(),
-        foreign: true,
-    }
+fn foreign(p: &Page) -> Page {
+    p.fallback_copy()
 }
 
 /// The translations of one language that are published, checked, with
@@ -199,43 +189,35 @@ fn language_site(
         own.values().map(|(p, t)| (p.clone(), t.clone())).unzip();
     fields::check_refs(&own_list, &own_typed, &config, &default.index, ds);
     drop(own_list);
-    let mut pages: Vec<SitePage> = default
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, o)| match own.remove(&i) {
-            Some((page, typed)) => SitePage {
-                fields: merged(&config, &page, &typed, o),
-                page,
-                referrers: Vec::new(),
-                foreign: false,
-            },
-            None => foreign(o),
-        })
-        .collect();
-    let plain: Vec<Page> = pages.iter().map(|p| p.page.clone()).collect();
+    // The pages, in the default site's order, and their typed values: a
+    // foreign page's are the default language's (charts and references
+    // show them), but only this language's own refer (backlinks) and
+    // count (taxonomies).
+    let mut plain: Vec<Page> = Vec::with_capacity(default.pages.len());
+    let mut typed: Vec<fields::TypedFields> = Vec::with_capacity(default.pages.len());
+    let mut is_foreign: Vec<bool> = Vec::with_capacity(default.pages.len());
+    for (i, o) in default.pages.iter().enumerate() {
+        match own.remove(&i) {
+            Some((page, t)) => {
+                typed.push(merged(&config, &page, &t, o));
+                plain.push(page);
+                is_foreign.push(false);
+            }
+            None => {
+                plain.push(foreign(&o.page));
+                typed.push(Vec::new());
+                is_foreign.push(true);
+            }
+        }
+    }
     let index = default.index.clone();
     let mut lds = Diagnostics::new();
     let comparisons: Vec<_> = super::compare::resolve(&config, &index, &mut lds)
         .into_iter()
-        .filter(|c| c.items.iter().all(|&i| !pages[i].foreign))
+        .filter(|c| c.items.iter().all(|&i| !is_foreign[i]))
         .collect();
-    // Typed values of this language's pages only: foreign pages refer and
-    // are counted in the default language.
-    let typed_own: Vec<fields::TypedFields> = pages
-        .iter()
-        .map(|p| {
-            if p.foreign {
-                Vec::new()
-            } else {
-                p.fields.clone()
-            }
-        })
-        .collect();
-    let referrers = super::links::backlinks(&config, &plain, &typed_own, &index);
-    for (p, r) in pages.iter_mut().zip(referrers) {
-        p.referrers = r;
-    }
+    let referrers = super::links::backlinks(&config, &plain, &typed, &index);
+    let taxonomies = taxonomy::build(&config, &plain, &typed);
     let mut links = super::links::LinkIndex::new(&plain, &[], &[]);
     links.draft_sources.clone_from(&default.links.draft_sources);
     links.draft_paths.clone_from(&default.links.draft_paths);
@@ -246,10 +228,11 @@ fn language_site(
     links.failed_paths.clone_from(&default.links.failed_paths);
     links.failed_slugs.clone_from(&default.links.failed_slugs);
     links.scheduled.clone_from(&default.links.scheduled);
-    let own_sources: HashSet<PathBuf> = pages
+    let own_sources: HashSet<PathBuf> = plain
         .iter()
-        .filter(|p| !p.foreign)
-        .map(|p| p.source.clone())
+        .zip(&is_foreign)
+        .filter(|(_, f)| !**f)
+        .map(|(p, _)| p.source.clone())
         .collect();
     let glossary = super::glossary::build(&config, &plain, &mut lds);
     ds.extend(
@@ -259,8 +242,24 @@ fn language_site(
     );
     let tags = tags::collect_tags(&plain, ds);
     let aliases = tags::collect_aliases(&plain, ds);
-    let taxonomies = taxonomy::build(&config, &plain, &typed_own);
-    let has_embeds = pages.iter().any(|p| !p.foreign && p.text.contains("![["));
+    let has_embeds = plain.iter().any(|p| p.text.contains("![["));
+    let pages: Vec<SitePage> = plain
+        .into_iter()
+        .zip(typed)
+        .zip(referrers)
+        .zip(is_foreign)
+        .enumerate()
+        .map(|(i, (((page, fields), referrers), foreign))| SitePage {
+            fields: if foreign {
+                default.pages[i].fields.clone()
+            } else {
+                fields
+            },
+            page,
+            referrers,
+            foreign,
+        })
+        .collect();
     scheduled.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     Site {
         config,

@@ -48,6 +48,8 @@ pub struct BuildOptions {
     pub as_of: Option<String>,
     /// Write into a non-empty folder cairn did not create.
     pub force: bool,
+    /// List the pages each language has not translated (`cairn check`).
+    pub missing_translations: bool,
 }
 
 /// (collection, slug) of entries.
@@ -316,8 +318,10 @@ impl Site {
         self.languages = timed("languages", || {
             languages::build(self, translations, opts, &mut ds)
         });
-        for l in &self.languages {
-            ds.extend(languages::missing(self, l));
+        if opts.missing_translations {
+            for l in &self.languages {
+                ds.extend(languages::missing(self, l));
+            }
         }
         self.diagnostics.extend(ds.sorted());
     }

@@ -33,7 +33,8 @@ fn translations_get_their_own_urls_and_inherit_what_they_do_not_set() {
     assert!(pm.contains("Markt und Strategie"), "{pm}");
     assert!(pm.contains("<dt>Ausrichtung</dt>"), "{pm}");
     assert!(pm.contains(">Strategie</dd>"), "{pm}");
-    assert!(pm.contains("100,000–140,000 USD"), "{pm}");
+    // Numbers in German style.
+    assert!(pm.contains("100.000–140.000 USD"), "{pm}");
     // A reference to an entry German has: the German page; to one it does
     // not: the English page, marked with its language.
     assert!(
@@ -262,4 +263,71 @@ fn a_single_language_site_is_unchanged_by_the_feature() {
     assert!(s.path("public/notes-de/index.html").exists());
     let sitemap = s.read("public/sitemap.xml");
     assert!(!sitemap.contains("xhtml"), "{sitemap}");
+}
+
+/// The theme's words and dates are the page's language's; a site changes
+/// a word, or adds a language, with its own `i18n/CODE.toml`, key by key;
+/// mistakes in such a file are errors at their line, and missing words a
+/// warning naming them.
+#[test]
+fn the_themes_words_follow_the_language_and_the_site_can_change_them() {
+    let s = built();
+    let de = s.read("public/de/roles/product-manager/index.html");
+    assert!(
+        de.contains("Zuletzt aktualisiert am <time datetime=\"2024-03-20\">20. März 2024</time>"),
+        "{de}"
+    );
+    assert!(de.contains(">Zum Inhalt springen</a>"), "{de}");
+    let en = s.read("public/roles/product-manager/index.html");
+    assert!(
+        en.contains("Last updated <time datetime=\"2024-03-20\">20 March 2024</time>"),
+        "{en}"
+    );
+    assert!(en.contains(">Skip to content</a>"), "{en}");
+    // The site's own words, key by key, over the theme's.
+    s.write("i18n/de.toml", "skip_to_content = \"Direkt zum Inhalt\"\n");
+    s.cairn(&["build"]).success();
+    let de = s.read("public/de/roles/product-manager/index.html");
+    assert!(de.contains(">Direkt zum Inhalt</a>"), "{de}");
+    assert!(
+        de.contains("20. März 2024"),
+        "the other German words stay: {de}"
+    );
+    // A language the theme does not have: the site brings its words; the
+    // keys it lacks are English, with a warning that names them.
+    let toml = s.read("site.toml") + "\n[languages.fr]\ntitle = \"Atlas des rôles\"\n";
+    s.write("site.toml", &toml);
+    s.write(
+        "content/roles/product-owner.fr.md",
+        "---\ntitle: Product Owner\nsummary: Ordonne le backlog.\n---\n\nLe PO.\n",
+    );
+    s.write("i18n/fr.toml", "language_name = \"Français\"\nskip_to_content = \"Aller au contenu\"\nmonths = [\"janvier\", \"février\", \"mars\", \"avril\", \"mai\", \"juin\", \"juillet\", \"août\", \"septembre\", \"octobre\", \"novembre\", \"décembre\"]\n");
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("i18n/fr.toml: warning: no `fr` text for"),
+        "{}",
+        run.stderr
+    );
+    let fr = s.read("public/fr/roles/product-owner/index.html");
+    assert!(
+        fr.starts_with("<!doctype html>\n<html lang=\"fr\">"),
+        "{fr}"
+    );
+    assert!(
+        fr.contains(">Aller au contenu</a>")
+            && fr.contains("<span class=\"lang-name\">Français</span>"),
+        "{fr}"
+    );
+    // A value that is not text is an error at its line.
+    s.write("i18n/fr.toml", "language_name = \"Français\"\nmenu = 3\n");
+    let run = s.cairn(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("i18n/fr.toml:2:1: `menu` must be a string (or a list of strings)"),
+        "{}",
+        run.stderr
+    );
 }

@@ -365,7 +365,7 @@ impl Layered {
     }
 
     /// The `<desc>`: where each entry leads, then the unconnected ones.
-    fn describe(&self, nodes: &[LadderNode]) -> String {
+    fn describe(&self, nodes: &[LadderNode], words: &super::ChartWords) -> String {
         let mut desc: Vec<String> = Vec::new();
         for (i, n) in nodes.iter().enumerate() {
             let next: Vec<&str> = self
@@ -376,7 +376,12 @@ impl Layered {
                 .map(|&b| nodes[b].title.as_str())
                 .collect();
             if !next.is_empty() {
-                desc.push(format!("{} leads to {}", n.title, next.join(" or ")));
+                desc.push(
+                    words
+                        .leads_to
+                        .replace("{from}", &n.title)
+                        .replace("{to}", &next.join(&words.or)),
+                );
             }
         }
         let alone: Vec<&str> = (0..nodes.len())
@@ -384,7 +389,7 @@ impl Layered {
             .map(|i| nodes[i].title.as_str())
             .collect();
         if !alone.is_empty() {
-            desc.push(format!("not linked: {}", alone.join(", ")));
+            desc.push(words.not_linked.replace("{list}", &alone.join(", ")));
         }
         desc.join("; ")
     }
@@ -408,7 +413,13 @@ impl Layered {
 
 /// Draws a ladder for `v`. `nodes` must have no cycle; every node is drawn,
 /// those with no edge on the bottom rung.
-pub(super) fn draw(id: &str, title: &str, nodes: &[LadderNode], v: &Variant) -> String {
+pub(super) fn draw(
+    id: &str,
+    title: &str,
+    nodes: &[LadderNode],
+    v: &Variant,
+    words: &super::ChartWords,
+) -> String {
     let g = Layered::new(nodes);
     let box_w = g.box_width(nodes, v);
     let w_of = |x: usize| match g.kind[x] {
@@ -456,7 +467,15 @@ pub(super) fn draw(id: &str, title: &str, nodes: &[LadderNode], v: &Variant) -> 
     }
     let height = (y - RUNG_GAP + PAD).max(2.0 * PAD).ceil();
 
-    let mut svg = svg_open("ladder", id, title, &g.describe(nodes), width, height, v);
+    let mut svg = svg_open(
+        "ladder",
+        id,
+        title,
+        &g.describe(nodes, words),
+        width,
+        height,
+        v,
+    );
     svg.push_str(&format!(
         "<defs><marker id=\"{id}{sfx}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"chart-arrow\" d=\"M0 0L10 5L0 10z\"/></marker></defs>\n",
         sfx = v.suffix

@@ -122,12 +122,54 @@ fn svg_open(
     )
 }
 
+/// The words of a ladder's description (its `<desc>`), in the page's
+/// language: `{from} leads to {to}`, the `or` between targets, and
+/// `not linked: {list}`.
+#[derive(Debug, Clone)]
+pub struct ChartWords {
+    /// "{from} leads to {to}".
+    pub leads_to: String,
+    /// " or ".
+    pub or: String,
+    /// "not linked: {list}".
+    pub not_linked: String,
+}
+
+impl Default for ChartWords {
+    fn default() -> Self {
+        ChartWords {
+            leads_to: "{from} leads to {to}".into(),
+            or: " or ".into(),
+            not_linked: "not linked: {list}".into(),
+        }
+    }
+}
+
+impl ChartWords {
+    /// The words of the theme's `i18n` (`chart_leads_to`, `chart_or`,
+    /// `chart_not_linked`), English where a key is missing.
+    pub(crate) fn from_words(words: &crate::render::i18n::Strings) -> Self {
+        let mut w = ChartWords::default();
+        let get = |k: &str| words.get(k).and_then(|v| v.as_str()).map(String::from);
+        if let Some(s) = get("chart_leads_to") {
+            w.leads_to = s;
+        }
+        if let Some(s) = get("chart_or") {
+            w.or = format!(" {} ", s.trim());
+        }
+        if let Some(s) = get("chart_not_linked") {
+            w.not_linked = s;
+        }
+        w
+    }
+}
+
 /// Draws a ladder, wide and narrow. `nodes` (the entries of the
 /// collection) must have no cycle; all of them are drawn.
-pub fn ladder(id: &str, title: &str, nodes: &[LadderNode]) -> (String, String) {
+pub fn ladder(id: &str, title: &str, nodes: &[LadderNode], words: &ChartWords) -> (String, String) {
     let [wide, narrow] = VARIANTS
         .each_ref()
-        .map(|v| ladder::draw(id, title, nodes, v));
+        .map(|v| ladder::draw(id, title, nodes, v, words));
     (wide, narrow)
 }
 
@@ -179,7 +221,7 @@ pub(super) mod tests {
             node("po", &[]),
             node("alone", &[]),
         ];
-        let (svg, narrow) = ladder("c1", "Career <ladder>", &nodes);
+        let (svg, narrow) = ladder("c1", "Career <ladder>", &nodes, &ChartWords::default());
         assert!(narrow.contains("class=\"chart chart-ladder chart-narrow\""));
         assert!(narrow.contains("<title id=\"c1-narrow-title\">"));
         assert!(svg.starts_with(
