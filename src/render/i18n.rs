@@ -197,6 +197,48 @@ pub(crate) fn strings(config: &Config, ds: &mut Diagnostics) -> Strings {
     out
 }
 
+/// The words the default theme's scripts show (search.js, previews.js,
+/// compare.js, theme.js), given to them as one JSON object.
+const SCRIPT_KEYS: [&str; 26] = [
+    "search",
+    "close",
+    "results",
+    "all_results",
+    "page_kind",
+    "type_to_search",
+    "type_two_letters",
+    "results_one",
+    "results_other",
+    "results_first",
+    "open_page",
+    "copy",
+    "copied",
+    "copy_failed",
+    "colours_system",
+    "colours_light",
+    "colours_dark",
+    "colours_title",
+    "field",
+    "not_set",
+    "versus",
+    "open_comparison",
+    "not_in_collection",
+    "pick_entries",
+    "data_not_loaded",
+    "choose_collection_first",
+];
+
+/// The `i18n_script` variable: the scripts' words as a JSON object, safe
+/// inside `<script type="application/json">`; worked out once per
+/// language rather than on every page.
+pub(crate) fn script_json(words: &Strings) -> String {
+    let picked: serde_json::Map<String, serde_json::Value> = SCRIPT_KEYS
+        .iter()
+        .filter_map(|k| Some((k.to_string(), words.get(*k)?.clone())))
+        .collect();
+    crate::html::script_safe(&serde_json::to_string(&picked).unwrap_or_default())
+}
+
 /// The name of language `code` in that language (`language_name` of its
 /// words), else the code.
 pub(crate) fn language_name(config: &Config, code: &str) -> String {

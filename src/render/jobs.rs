@@ -70,6 +70,19 @@ pub(super) fn job_source(site: &Site, job: &Job) -> String {
     }
 }
 
+/// The sitemap's `lastmod` of a job's page: its `updated`, else its
+/// `date` (content pages only).
+pub(super) fn lastmod(site: &Site, job: &Job) -> Option<String> {
+    let Job::Page(i) = job else {
+        return None;
+    };
+    let p = &site.pages[*i];
+    p.updated
+        .as_ref()
+        .or(p.date.as_ref())
+        .map(|d| d.day().to_string())
+}
+
 /// The template of a content page.
 pub(super) fn page_template(config: &Config, page: &Page) -> String {
     match (&page.template, &page.kind) {

@@ -123,16 +123,7 @@ impl Alternates {
                 if matches!(job, Job::Alias(_) | Job::NotFound | Job::Search) {
                     continue;
                 }
-                let lastmod = match job {
-                    Job::Page(i) => {
-                        let p = &site.pages[*i];
-                        p.updated
-                            .as_ref()
-                            .or(p.date.as_ref())
-                            .map(|d| d.day().to_string())
-                    }
-                    _ => None,
-                };
+                let lastmod = super::jobs::lastmod(site, job);
                 let alternates = a
                     .for_job(l, job, rel)
                     .into_iter()

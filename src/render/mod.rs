@@ -289,6 +289,7 @@ fn begin(
         gc.insert("comparisons", &globals.comparisons);
         gc.insert("data", &site.data.tree());
         gc.insert("i18n", &cache.templates.words);
+        gc.insert("i18n_script", &i18n::script_json(&cache.templates.words));
         let taxonomies: Vec<_> = site
             .taxonomies
             .iter()

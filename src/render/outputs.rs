@@ -258,16 +258,7 @@ pub(super) fn publishing_files(sh: &Shared) -> Vec<OutputFile> {
             continue;
         }
         let path = rel.strip_suffix("index.html").unwrap_or(rel);
-        let lastmod = match job {
-            Job::Page(i) => {
-                let p = &site.pages[*i];
-                p.updated
-                    .as_ref()
-                    .or(p.date.as_ref())
-                    .map(|d| d.day().to_string())
-            }
-            _ => None,
-        };
+        let lastmod = super::jobs::lastmod(site, job);
         entries.push(publish::SitemapEntry {
             loc: format!("{}{path}", config.base_url),
             lastmod,
