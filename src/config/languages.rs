@@ -205,18 +205,8 @@ impl Resolver<'_> {
                 .map(|l| l.get_ref().clone())
                 .unwrap_or_default();
             if let Some(l) = &f.labels {
-                if def.values.is_empty() {
-                    self.push_at(l.span(), "`labels` only applies to `enum` fields");
-                }
-                for key in labels.keys().filter(|k| !def.values.contains(k)) {
-                    self.push_at(
-                        l.span(),
-                        format!(
-                            "`labels` names `{key}`, which is not one of the values of `{}`",
-                            def.name
-                        ),
-                    );
-                }
+                let is_enum = def.ty == super::FieldType::Enum;
+                self.enum_labels(l, is_enum, &def.values, &def.name);
             }
             fields.push(LangField {
                 name: def.name.clone(),
@@ -376,6 +366,24 @@ mod tests {
         assert_eq!(de.comparisons[0].title.as_deref(), Some("PM und PO"));
         assert_eq!(c.for_language("en").unwrap().title, "Atlas");
         assert!(c.for_language("fr").is_none());
+    }
+
+    #[test]
+    fn a_language_names_charts_and_only_declared_ones() {
+        let text = format!(
+            "{}[[charts]]\nname = \"ladder\"\nkind = \"range\"\ncollection = \"roles\"\nfield = \"salary\"\n[languages.de.charts]\nladder = \"Leiter\"\n",
+            SITE.replace("track = ", "salary = { type = \"range\" }\ntrack = ")
+        );
+        let c = parse(&text).unwrap();
+        assert_eq!(c.for_language("de").unwrap().charts[0].title, "Leiter");
+        let errs = parse(&text.replace("ladder = \"Leiter\"", "lader = \"Leiter\""))
+            .unwrap_err()
+            .join("\n");
+        assert!(
+            errs.contains("no `[[charts]]` block is named `lader`")
+                && errs.contains("did you mean `ladder`?"),
+            "{errs}"
+        );
     }
 
     #[test]

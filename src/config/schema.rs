@@ -284,6 +284,29 @@ impl Resolver<'_> {
         self.ds.push(d);
     }
 
+    /// Checks an `enum` field's `labels` (in a collection, or in a
+    /// language's table): only on an `enum`, naming its `values` only.
+    pub(super) fn enum_labels(
+        &mut self,
+        labels: &Spanned<std::collections::BTreeMap<String, String>>,
+        is_enum: bool,
+        values: &[String],
+        fname: &str,
+    ) {
+        if !is_enum {
+            self.push_at(labels.span(), "`labels` only applies to `enum` fields");
+            return;
+        }
+        for key in labels.get_ref().keys().filter(|k| !values.contains(k)) {
+            let mut msg =
+                format!("`labels` names `{key}`, which is not one of the values of `{fname}`");
+            if let Some(s) = did_you_mean(key, values.iter().map(String::as_str)) {
+                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            self.push_at(labels.span(), msg);
+        }
+    }
+
     /// The error for `what` naming a collection that is not declared.
     pub(super) fn missing_collection(
         &self,
@@ -528,19 +551,7 @@ impl Resolver<'_> {
             .map(|l| l.get_ref().clone())
             .unwrap_or_default();
         if let Some(l) = &f.labels {
-            if ty != FieldType::Enum {
-                self.push_at(l.span(), "`labels` only applies to `enum` fields");
-            } else {
-                for key in labels.keys().filter(|k| !values.contains(k)) {
-                    let mut msg = format!(
-                        "`labels` names `{key}`, which is not one of the values of `{fname}`"
-                    );
-                    if let Some(s) = did_you_mean(key, values.iter().map(String::as_str)) {
-                        msg.push_str(&format!(" (did you mean `{s}`?)"));
-                    }
-                    self.push_at(l.span(), msg);
-                }
-            }
+            self.enum_labels(l, ty == FieldType::Enum, &values, &fname);
         }
         Some(FieldDef {
             label: f.label.clone().unwrap_or_else(|| humanize(&fname)),

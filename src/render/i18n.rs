@@ -292,4 +292,20 @@ mod tests {
         }
         assert!(ds.is_empty(), "{:?}", ds.sorted());
     }
+
+    /// The shipped languages have the same keys: English names every key
+    /// (the manual says so), and German lacks none.
+    #[test]
+    fn the_shipped_languages_have_the_same_keys() {
+        let keys = |code: &str| -> Vec<String> {
+            let text =
+                format!("title = \"T\"\nbase_url = \"https://x.org/\"\nlanguage = \"{code}\"\n");
+            let config = Config::parse(&text, Path::new("/nowhere")).unwrap();
+            let file = theme_file(&config, code).unwrap();
+            let mut words = Strings::new();
+            read(&file, &mut words, &mut Diagnostics::new());
+            words.into_keys().collect()
+        };
+        assert_eq!(keys("en"), keys("de"));
+    }
 }

@@ -56,6 +56,16 @@ fn translations_get_their_own_urls_and_inherit_what_they_do_not_set() {
         pm.contains("<a href=\"/atlas/kpis/net-promoter-score/\" hreflang=\"en\" data-title=\"Net Promoter Score\""),
         "{pm}"
     );
+    // Previews name the kind in the language (`singular`), breadcrumbs
+    // lead to the language's own collection page.
+    assert!(
+        pm.contains("hreflang=\"en\" data-title=\"Net Promoter Score\" data-kind=\"Kennzahl\""),
+        "{pm}"
+    );
+    assert!(
+        pm.contains("<a href=\"/atlas/de/roles/\">Rollen</a>"),
+        "{pm}"
+    );
     // A translated slug.
     let po = s.read("public/de/roles/produktverantwortlicher/index.html");
     assert!(
@@ -330,4 +340,35 @@ fn the_themes_words_follow_the_language_and_the_site_can_change_them() {
         "{}",
         run.stderr
     );
+}
+
+/// The home page of a language leaves out a collection with nothing in
+/// that language; a data file edited alone rebuilds (`data/` is part of
+/// what "nothing changed" looks at).
+#[test]
+fn a_language_home_leaves_out_empty_collections() {
+    let s = site();
+    let toml = s.read("site.toml").replace(
+        "[languages.de]",
+        "[collections.faqs]\ntitle = \"FAQ\"\n\n[languages.de]",
+    );
+    s.write("site.toml", &toml);
+    s.write("content/faqs/why.md", "---\ntitle: Why?\n---\n\nBecause.\n");
+    s.write("data/bands.csv", "role,max\npm,1\n");
+    s.cairn(&["build"]).success();
+    assert!(s.read("public/index.html").contains("id=\"c-faqs\""));
+    let de = s.read("public/de/index.html");
+    assert!(
+        !de.contains("id=\"c-faqs\"") && de.contains("id=\"c-roles\""),
+        "{de}"
+    );
+    s.write(
+        "content/_index.md",
+        &(s.read("content/_index.md") + "\n{{ table(data=\"bands\") }}\n"),
+    );
+    s.cairn(&["build"]).success();
+    s.write("data/bands.csv", "role,max\npm,2\n");
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
 }
