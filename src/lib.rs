@@ -27,6 +27,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub(crate) mod html;
+pub mod images;
 pub(crate) mod live;
 pub mod markdown;
 pub(crate) mod output;
@@ -38,7 +39,7 @@ pub(crate) mod signals;
 pub mod site;
 
 /// The modules in pipeline order: each may use only those before it.
-pub const LAYERS: [&str; 16] = [
+pub const LAYERS: [&str; 17] = [
     "diagnostics",
     "panics",
     "signals",
@@ -50,6 +51,7 @@ pub const LAYERS: [&str; 16] = [
     "site",
     "publish",
     "output",
+    "images",
     "search",
     "render",
     "build",

@@ -6,12 +6,14 @@
 //! the unit tests never touch the disk. Every problem is reported at its line
 //! and column in `site.toml`, all of them in one pass.
 
+mod images;
 mod languages;
 mod raw;
 mod schema;
 
 use std::path::{Path, PathBuf};
 
+pub use images::{DEFAULT_SIZES, DEFAULT_WIDTHS, ImageSettings};
 pub use languages::{LangCollection, LangField, Language, comparison_name, is_language_code};
 pub use schema::{
     BUILTIN_KEYS, ChartDef, ChartKind, Collection, ComparisonDef, DataSchema, FieldDef, FieldType,
@@ -82,6 +84,9 @@ pub struct Config {
     /// `[export] csv`: the scalar fields of every collection as
     /// `/data/NAME.csv`.
     pub export_csv: bool,
+    /// `[images]`: how images are resized, and whether pages get share
+    /// cards.
+    pub images: ImageSettings,
     /// Free-form `[extra]` table.
     pub extra: toml::Table,
     /// The text of site.toml, for error snippets found after parsing.
@@ -162,6 +167,7 @@ impl Config {
             &comparisons,
             &charts,
         );
+        let images = r.images(&raw.images);
         let theme = raw.theme.get_ref().clone();
         if !is_safe_segment(&theme) {
             let d = r.err(
@@ -197,6 +203,7 @@ impl Config {
             data,
             export_json: raw.export.json,
             export_csv: raw.export.csv,
+            images,
             extra: raw.extra,
             source: text.to_string(),
         })

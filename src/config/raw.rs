@@ -72,6 +72,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) languages: Ordered<Spanned<String>, Spanned<RawLanguage>>,
     #[serde(default)]
+    pub(super) images: super::images::RawImages,
+    #[serde(default)]
     pub(super) extra: toml::Table,
 }
 
@@ -99,6 +101,7 @@ pub(super) struct RawCollection {
     #[serde(default)]
     pub(super) autolink: bool,
     pub(super) paginate_by: Option<Spanned<i64>>,
+    pub(super) card_fields: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub(super) fields: Ordered<Spanned<String>, Spanned<RawField>>,
 }

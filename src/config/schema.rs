@@ -168,6 +168,8 @@ pub struct Collection {
     /// What one entry is called (`Role`), where not the title's first
     /// word without its plural `s` (set per language).
     pub singular: Option<String>,
+    /// The fields a share card of an entry shows (`card_fields`).
+    pub card_fields: Vec<String>,
     /// Where the collection is declared in site.toml.
     #[serde(skip)]
     pub pos: Pos,
@@ -411,7 +413,7 @@ impl Resolver<'_> {
             }
             None => None,
         };
-        Collection {
+        let mut c = Collection {
             title: coll.title.clone().unwrap_or_else(|| humanize(&name)),
             template: coll.template.clone().unwrap_or_else(|| "page.html".into()),
             sort_by,
@@ -419,10 +421,13 @@ impl Resolver<'_> {
             fields,
             autolink: coll.autolink,
             singular: None,
+            card_fields: Vec::new(),
             paginate_by,
             pos,
             name,
-        }
+        };
+        c.card_fields = self.card_fields(coll, &c);
+        c
     }
 
     /// One declared field of a collection; `None` when its type is

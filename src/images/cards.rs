@@ -1,0 +1,267 @@
+//! Share cards: the theme's `card.svg`, filled in per page, drawn to a
+//! 1200 x 630 PNG with resvg using only the fonts the theme ships (no font
+//! of the machine is looked up, so a card is the same on every machine).
+//!
+//! SVG text does not wrap: [`Fonts::fit`] breaks a title into lines with
+//! the fonts' own glyph widths before the template places them.
+
+use std::sync::Arc;
+
+use resvg::usvg::fontdb;
+use skrifa::MetadataProvider;
+use skrifa::instance::{LocationRef, Size};
+
+/// The size of a share card, as Open Graph recommends.
+pub const CARD_WIDTH: u32 = 1200;
+/// Its height.
+pub const CARD_HEIGHT: u32 = 630;
+
+/// The fonts cards are drawn with.
+pub struct Fonts {
+    db: Arc<fontdb::Database>,
+    /// The first family loaded: what text without a `font-family` uses.
+    family: String,
+    /// A hash of every font file, part of each card's cache key.
+    pub hash: String,
+}
+
+/// Text broken into lines at a font size.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TextBlock {
+    /// The font size in pixels.
+    pub size: f32,
+    /// The lines, each narrower than the width asked for.
+    pub lines: Vec<String>,
+}
+
+impl Fonts {
+    /// The fonts of `files` (OpenType or TrueType data).
+    pub fn new(files: Vec<Vec<u8>>) -> Fonts {
+        let mut db = fontdb::Database::new();
+        let parts: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let hash = super::Cache::key(&parts);
+        for f in files {
+            db.load_font_data(f);
+        }
+        let family = db
+            .faces()
+            .next()
+            .and_then(|f| f.families.first())
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default();
+        if !family.is_empty() {
+            db.set_sans_serif_family(family.clone());
+        }
+        Fonts {
+            db: Arc::new(db),
+            family,
+            hash,
+        }
+    }
+
+    /// Whether any font loaded.
+    pub fn is_empty(&self) -> bool {
+        self.db.is_empty()
+    }
+
+    /// The width of `text` at `size` pixels, in the heaviest face of at
+    /// least weight 600 with `bold`, else the lightest face of at least
+    /// 400; characters a face lacks count as the width of an `n`.
+    pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = self
+            .db
+            .faces()
+            .filter(|f| (f.weight.0 >= 600) == bold)
+            .min_by_key(|f| f.weight.0.abs_diff(if bold { 700 } else { 400 }))
+            .or_else(|| self.db.faces().next());
+        let Some(face) = face else {
+            return text.chars().count() as f32 * size * 0.55;
+        };
+        self.db
+            .with_face_data(face.id, |data, index| {
+                let font = skrifa::FontRef::from_index(data, index).ok()?;
+                let charmap = font.charmap();
+                let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
+                let fallback = charmap
+                    .map('n')
+                    .and_then(|g| metrics.advance_width(g))
+                    .unwrap_or(size * 0.55);
+                Some(
+                    text.chars()
+                        .map(|c| {
+                            charmap
+                                .map(c)
+                                .and_then(|g| metrics.advance_width(g))
+                                .unwrap_or(fallback)
+                        })
+                        .sum(),
+                )
+            })
+            .flatten()
+            .unwrap_or(text.chars().count() as f32 * size * 0.55)
+    }
+
+    /// `text` in lines no wider than `width` at `size`, breaking at
+    /// spaces (a word wider than a line stays whole on its own line).
+    pub fn wrap(&self, text: &str, size: f32, width: f32, bold: bool) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if line.is_empty() || self.width(&candidate, size, bold) <= width {
+                line = candidate;
+            } else {
+                lines.push(std::mem::replace(&mut line, word.to_string()));
+            }
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// `text` at the largest of `sizes` (largest first) that fits in
+    /// `max_lines` lines of `width`; else at the smallest, its last line
+    /// cut with an ellipsis.
+    pub fn fit(
+        &self,
+        text: &str,
+        sizes: &[f32],
+        width: f32,
+        max_lines: usize,
+        bold: bool,
+    ) -> TextBlock {
+        let mut last = TextBlock {
+            size: sizes.last().copied().unwrap_or(32.0),
+            lines: Vec::new(),
+        };
+        for &size in sizes {
+            let lines = self.wrap(text, size, width, bold);
+            if lines.len() <= max_lines {
+                return TextBlock { size, lines };
+            }
+            last = TextBlock { size, lines };
+        }
+        last.lines.truncate(max_lines.max(1));
+        if let Some(l) = last.lines.last_mut() {
+            while !l.is_empty() && self.width(&format!("{l}…"), last.size, bold) > width {
+                l.pop();
+            }
+            *l = format!("{}…", l.trim_end());
+        }
+        last
+    }
+
+    /// Draws `svg` as a card: a 1200 x 630 PNG (the drawing scaled to
+    /// fill it), with `texts` as its text chunks (`Title`,
+    /// `Description`...), so that tools and tests can read what it says.
+    pub fn rasterise(&self, svg: &str, texts: &[(&str, &str)]) -> Result<Vec<u8>, String> {
+        use resvg::tiny_skia::{Pixmap, Transform};
+        use resvg::usvg;
+        let opts = usvg::Options {
+            fontdb: self.db.clone(),
+            font_family: self.family.clone(),
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(svg, &opts).map_err(|e| e.to_string())?;
+        let mut pixmap = Pixmap::new(CARD_WIDTH, CARD_HEIGHT).ok_or("cannot allocate the card")?;
+        let size = tree.size();
+        let scale = Transform::from_scale(
+            CARD_WIDTH as f32 / size.width(),
+            CARD_HEIGHT as f32 / size.height(),
+        );
+        resvg::render(&tree, scale, &mut pixmap.as_mut());
+        // Cards are opaque: drawn over white, written as RGB.
+        let mut rgb = Vec::with_capacity((CARD_WIDTH * CARD_HEIGHT * 3) as usize);
+        for p in pixmap.pixels() {
+            let a = u16::from(p.alpha());
+            let over = |c: u8| (u16::from(c) + (255 - a)) as u8;
+            rgb.extend_from_slice(&[over(p.red()), over(p.green()), over(p.blue())]);
+        }
+        encode_png(&rgb, texts)
+    }
+}
+
+/// An RGB card as PNG, with text chunks.
+fn encode_png(rgb: &[u8], texts: &[(&str, &str)]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, CARD_WIDTH, CARD_HEIGHT);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    for (k, v) in texts {
+        // tEXt is Latin-1; iTXt (UTF-8) holds any text.
+        enc.add_itxt_chunk((*k).to_string(), (*v).to_string())
+            .map_err(|e| e.to_string())?;
+    }
+    let mut w = enc.write_header().map_err(|e| e.to_string())?;
+    w.write_image_data(rgb).map_err(|e| e.to_string())?;
+    w.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fonts() -> Fonts {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/fonts");
+        Fonts::new(vec![
+            std::fs::read(dir.join("Inter-Regular.otf")).unwrap(),
+            std::fs::read(dir.join("Inter-Bold.otf")).unwrap(),
+        ])
+    }
+
+    #[test]
+    fn widths_grow_with_text_size_and_weight() {
+        let f = fonts();
+        let a = f.width("Product Manager", 40.0, false);
+        assert!(a > 200.0 && a < 400.0, "{a}");
+        assert!((f.width("Product Manager", 80.0, false) - 2.0 * a).abs() < 0.5);
+        assert!(f.width("Product Manager", 40.0, true) > a);
+    }
+
+    #[test]
+    fn titles_wrap_then_shrink_then_cut() {
+        let f = fonts();
+        let short = f.fit("NPS", &[72.0, 56.0], 1000.0, 3, true);
+        assert_eq!((short.size, short.lines.len()), (72.0, 1));
+        let long =
+            "Product Manager vs Product Owner: who owns the backlog, the roadmap and the outcome";
+        let t = f.fit(long, &[72.0, 56.0], 1000.0, 3, true);
+        assert!(t.lines.len() <= 3, "{t:?}");
+        for l in &t.lines {
+            assert!(f.width(l, t.size, true) <= 1000.0, "{l}");
+        }
+        assert_eq!(t.lines.join(" "), long);
+        let cut = f.fit(&long.repeat(3), &[72.0], 1000.0, 2, true);
+        assert_eq!(cut.lines.len(), 2);
+        assert!(cut.lines[1].ends_with('…'));
+    }
+
+    #[test]
+    fn a_card_is_a_1200_by_630_png_with_its_text() {
+        let f = fonts();
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="1200" height="630" fill="#123"/><text x="60" y="300" font-size="80" fill="#fff" font-weight="700">Product Owner</text></svg>"##;
+        let png = f.rasterise(svg, &[("Title", "Product Owner")]).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        let mut reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (1200, 630));
+        assert_eq!(info.utf8_text[0].keyword, "Title");
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
+        // The text is drawn: pixels in its row are lighter than the
+        // background's.
+        let row = 280 * 1200 * 3;
+        let light = buf[row..row + 1200 * 3]
+            .chunks(3)
+            .filter(|p| p[0] > 200)
+            .count();
+        assert!(light > 50, "{light}");
+    }
+}
