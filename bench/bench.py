@@ -134,6 +134,18 @@ def set_export(site, on):
     open(path, "w").write(text)
 
 
+def set_cards(site, on, cold_cache=False):
+    """Share cards (on by default in cairn; off in the rows against Hugo,
+    which draws none). With cold_cache, the image cache is emptied."""
+    path = os.path.join(site, "site.toml")
+    text = open(path).read().replace("\n[images]\ncards = false\n", "")
+    if not on:
+        text += "\n[images]\ncards = false\n"
+    open(path, "w").write(text)
+    if cold_cache:
+        shutil.rmtree(os.path.join(site, ".cairn"), ignore_errors=True)
+
+
 def set_languages(site, on):
     """A second language for 10 % of the pages: `[languages.de]` and a
     translation `PATH.de.md` of every tenth content file (its own title,
@@ -239,6 +251,7 @@ def compare(n, runs, work=WORK, where="", settle=0):
     rows = []
     cairn_site, hugo_site = make_sites(n, work)
     set_search(cairn_site, False)
+    set_cards(cairn_site, False)
     c, h = cairn_tool(cairn_site), hugo_tool(hugo_site)
     tools = [c, h]
     if BASELINE:
@@ -277,6 +290,18 @@ def compare(n, runs, work=WORK, where="", settle=0):
     cl = cairn_tool(cairn_site, "cairn+languages")
     rows.append((n, "first build, German for 10 % of the pages" + where, [cl.cold() for _ in range(runs)], None))
     set_languages(cairn_site, False)
+    set_cards(cairn_site, True)
+    cc = cairn_tool(cairn_site, "cairn+cards")
+
+    def cards_cold():
+        set_cards(cairn_site, True, cold_cache=True)
+        return cc.cold()
+
+    rows.append((n, "first build, share cards on, image cache empty" + where,
+                 [cards_cold() for _ in range(runs)], None))
+    rows.append((n, "first build, share cards on, image cache warm" + where,
+                 [cc.cold() for _ in range(runs)], None))
+    set_cards(cairn_site, False, cold_cache=True)
     for t in tools:
         shutil.rmtree(t.out, ignore_errors=True)
     return rows

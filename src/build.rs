@@ -129,6 +129,9 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildReport, Diagnostics), Diagnost
         }
     };
     let all = cache.output_paths();
+    // Every image and card of the site was asked for: the rest of the
+    // cache is from content that is gone.
+    cache.prune_image_cache();
     drop_aside(cache);
     for rel in stager.overwritten() {
         warnings.push(

@@ -11,7 +11,7 @@ use super::{CONFIG_FILE, humanize, is_safe_segment};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 
 /// Front-matter keys every page may use, whatever its collection.
-pub const BUILTIN_KEYS: [&str; 13] = [
+pub const BUILTIN_KEYS: [&str; 14] = [
     "title",
     "description",
     "date",
@@ -25,6 +25,7 @@ pub const BUILTIN_KEYS: [&str; 13] = [
     "extra",
     "terms",
     "autolink",
+    "image",
 ];
 
 /// How a collection's entries are ordered.

@@ -20,6 +20,7 @@ pub(super) struct Builtins {
     pub(super) aliases: Vec<String>,
     pub(super) terms: Vec<String>,
     pub(super) autolink: Option<bool>,
+    pub(super) image: Option<String>,
     pub(super) template: Option<String>,
     pub(super) extra: Value,
 }
@@ -111,6 +112,10 @@ impl Builtins {
                             .map(|one| format!("write a list: `{key}: [{one}]`")),
                     };
                 }
+            },
+            "image" => match &v {
+                Value::String(s) if !s.trim().is_empty() => self.image = Some(s.trim().to_string()),
+                _ => return bad("the path of an image (`image: card.png`) or its URL"),
             },
             "template" => match &v {
                 Value::String(s) => self.template = Some(s.clone()),

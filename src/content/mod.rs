@@ -223,6 +223,9 @@ pub struct Page {
     pub terms: Vec<String>,
     /// `autolink` (default true): whether glossary terms link in this page.
     pub autolink: bool,
+    /// `image`: the picture link previews show instead of the page's
+    /// share card (a path like an image in the body, or a URL).
+    pub image: Option<String>,
     /// `template`.
     pub template: Option<String>,
     /// `extra`, free-form.
@@ -524,6 +527,7 @@ pub fn parse_page_lenient(source: &Path, rel: &Path, text: String, collections: 
         aliases: b.aliases,
         terms: b.terms,
         autolink: b.autolink.unwrap_or(true),
+        image: b.image,
         template: b.template,
         extra: b.extra,
         fields,

@@ -103,6 +103,7 @@ impl Page {
             aliases: Vec::new(),
             terms: self.terms.clone(),
             autolink: self.autolink,
+            image: self.image.clone(),
             template: self.template.clone(),
             extra: super::Value::Null,
             fields: Vec::new(),

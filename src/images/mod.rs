@@ -3,26 +3,23 @@
 //! WebP; and share cards, one PNG per page drawn from the theme's
 //! `card.svg`.
 //!
-//! Work happens in two steps so that page bodies never wait for pixels:
-//! while bodies render, [`Registry::picture`] reads only an image's
-//! header and answers with the HTML (sizes and file names follow from the
-//! header and the settings); once every body is rendered,
-//! [`Registry::outputs`] resizes and encodes every image used, in
-//! parallel, each result cached under `.cairn/cache/images/` by content
-//! hash and settings, so that a build that changes no image does no image
-//! work ([`process`]).
+//! An image is made where a page first shows it, while bodies render in
+//! parallel ([`Registry::picture`]): its copies are weighed before the
+//! page's HTML is written, so that a copy never weighs more than the file
+//! it was made from and WebP is offered only where it is lighter. Each
+//! copy is cached under `.cairn/cache/images/` by content hash and
+//! settings, so that a build that changes no image does no image work
+//! ([`process`]); `watch` and `serve` keep the registry between builds,
+//! so a text edit does not even read an image.
 
 pub mod cards;
 mod process;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-
-use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::{Config, ImageSettings};
-use crate::diagnostics::Diagnostic;
 use crate::html::escape_attr;
 use crate::output::OutputFile;
 
@@ -62,6 +59,13 @@ impl Format {
             Format::WebP | Format::Passthrough => "webp",
         }
     }
+}
+
+/// The size of the image file at `abs` (by its extension's format), from
+/// its header.
+pub fn dimensions(abs: &std::path::Path) -> Result<(u32, u32), String> {
+    let format = Format::of(&abs.to_string_lossy()).ok_or("not an image")?;
+    process::dimensions(abs, format)
 }
 
 /// One resized copy of an image.
@@ -173,28 +177,31 @@ impl Picture {
     }
 }
 
-/// Every image the pages of a build show, planned as bodies render and
-/// processed once they all have.
+/// Every image the pages of a build show, made as bodies render (each
+/// once, whatever the number of pages showing it) and kept between the
+/// builds of `watch` and `serve`.
 pub struct Registry {
     settings: ImageSettings,
     root: PathBuf,
     /// The URL path of the site's root (`/` or `/sub/`).
     root_path: String,
-    /// Plans by file and widths, each with the first place that shows it
-    /// (for errors found while processing).
-    plans: Mutex<HashMap<(PathBuf, Vec<u32>), (Arc<Plan>, Place)>>,
-    /// Header reads by file: (length, modified) -> size and format.
-    headers: Mutex<HashMap<PathBuf, Header>>,
+    /// Made images by file, widths and version of the file.
+    made: Mutex<HashMap<Key, Slot>>,
     cache: Cache,
 }
 
-/// Where a page shows an image: (source file, line, column).
-pub type Place = (PathBuf, usize, usize);
+/// An image being made, or made (or why it could not be).
+type Slot = Arc<OnceLock<Result<Made, String>>>;
 
+/// A file, the widths asked of it, and its length and modification time.
+type Key = (PathBuf, Vec<u32>, u64, Option<std::time::SystemTime>);
+
+/// An image made: its plan, as trimmed by what the copies weigh, and the
+/// copies.
 #[derive(Clone)]
-struct Header {
-    stamp: (u64, Option<std::time::SystemTime>),
-    size: Result<(u32, u32), String>,
+struct Made {
+    plan: Plan,
+    files: Vec<OutputFile>,
 }
 
 impl Registry {
@@ -204,8 +211,7 @@ impl Registry {
             settings: config.images.clone(),
             root: config.root.clone(),
             root_path: config.root_path.clone(),
-            plans: Mutex::new(HashMap::new()),
-            headers: Mutex::new(HashMap::new()),
+            made: Mutex::new(HashMap::new()),
             cache: Cache::new(&config.root),
         }
     }
@@ -216,78 +222,51 @@ impl Registry {
     }
 
     /// Finds the file `src` names, for a page in folder `dir` under
-    /// `content/`: relative to the page, else under `static/`; a path
-    /// starting with `/` is under `static/`, else `content/`. Returns the
-    /// file and its output path.
+    /// `content/` (see [`crate::site::find_image`]).
     pub fn find(&self, src: &str, dir: &str) -> Result<(PathBuf, String), String> {
-        let decoded = crate::check::links::percent_decode(src);
-        let (path, _) = decoded.split_once(['?', '#']).unwrap_or((&decoded, ""));
-        let mut tried = Vec::new();
-        let bases: Vec<(&str, String)> = match path.strip_prefix('/') {
-            Some(abs) => {
-                let abs = abs
-                    .strip_prefix(self.root_path.trim_start_matches('/'))
-                    .unwrap_or(abs);
-                vec![("static", abs.to_string()), ("content", abs.to_string())]
-            }
-            None => vec![
-                ("content", format!("{dir}/{path}")),
-                ("static", path.to_string()),
-            ],
-        };
-        for (base, rel) in bases {
-            let Some(rel) = normalize(&rel) else {
-                return Err(format!("image `{src}` climbs above `{base}/`"));
-            };
-            let abs = self.root.join(base).join(&rel);
-            if abs.is_file() {
-                return Ok((abs, rel));
-            }
-            tried.push(format!("`{base}/{rel}`"));
-        }
-        Err(format!(
-            "missing image `{src}` (looked for {})",
-            tried.join(" and ")
-        ))
+        crate::site::find_image(&self.root, &self.root_path, src, dir)
     }
 
     /// The picture of `src` for a page in folder `dir`, with `widths`
-    /// instead of the configured ones where given; registers it for
-    /// [`Registry::outputs`]. Reads only the file's header.
-    pub fn picture(
-        &self,
-        src: &str,
-        dir: &str,
-        widths: Option<&[u32]>,
-        place: Place,
-    ) -> Result<Picture, String> {
+    /// instead of the configured ones where given. The image is made the
+    /// first time it is asked for (or taken from the cache); a page that
+    /// shows it again, or a later build of `watch` and `serve` with the
+    /// file unchanged, does no image work.
+    pub fn picture(&self, src: &str, dir: &str, widths: Option<&[u32]>) -> Result<Picture, String> {
         let (abs, rel) = self.find(src, dir)?;
         let Some(format) = Format::of(&rel) else {
             return Err(format!(
                 "`{src}` is not an image cairn can show (use .jpg, .png, .webp, .gif or .svg)"
             ));
         };
-        let (width, height) = self
-            .header(&abs, format)
-            .map_err(|e| format!("cannot read image `{src}`: {e}"))?;
+        let meta =
+            std::fs::metadata(&abs).map_err(|e| format!("cannot read image `{src}`: {e}"))?;
         let wanted = widths.unwrap_or(&self.settings.widths).to_vec();
-        let plan = plan(
+        let key: Key = (
             abs.clone(),
-            rel,
-            format,
-            (width, height),
-            &wanted,
-            &self.settings,
+            wanted.clone(),
+            meta.len(),
+            meta.modified().ok(),
         );
-        let picture = self.picture_of(&plan);
-        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = plans
-            .entry((abs, wanted))
-            .or_insert_with(|| (Arc::new(plan), place.clone()));
-        if place < slot.1 {
-            slot.1 = place;
+        let slot = self
+            .made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        // Made outside the lock: other images are made meanwhile; a page
+        // showing this one waits for it.
+        let made = slot.get_or_init(|| {
+            let size = process::dimensions(&abs, format)?;
+            let plan = plan(abs, rel, format, size, &wanted, &self.settings);
+            process::make(plan, &self.settings, &self.cache)
+                .map(|(plan, files)| Made { plan, files })
+        });
+        match made {
+            Ok(m) => Ok(self.picture_of(&m.plan)),
+            Err(e) => Err(format!("cannot read image `{src}`: {e}")),
         }
-        Ok(picture)
     }
 
     fn picture_of(&self, plan: &Plan) -> Picture {
@@ -312,73 +291,23 @@ impl Registry {
         }
     }
 
-    /// The size of the image at `abs`, read from its header once per
-    /// version of the file.
-    fn header(&self, abs: &Path, format: Format) -> Result<(u32, u32), String> {
-        let meta = std::fs::metadata(abs).map_err(|e| e.to_string())?;
-        let stamp = (meta.len(), meta.modified().ok());
-        if let Some(h) = self
-            .headers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(abs)
-            && h.stamp == stamp
-        {
-            return h.size.clone();
-        }
-        let size = process::dimensions(abs, format);
-        self.headers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                abs.to_path_buf(),
-                Header {
-                    stamp,
-                    size: size.clone(),
-                },
-            );
-        size
-    }
-
-    /// Every copy of every image registered so far, made (or taken from
-    /// the cache) in parallel; a problem is an error at the first place
-    /// that shows the image. Files that are only copied are not among
-    /// them: they are the site's assets already.
-    pub fn outputs(&self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let plans: Vec<(Arc<Plan>, Place)> = {
-            let map = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-            let mut v: Vec<_> = map.values().cloned().collect();
-            v.sort_by(|a, b| a.1.cmp(&b.1));
-            v
-        };
-        let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = plans
-            .par_iter()
-            .map(|(plan, (path, line, col))| {
-                process::make(plan, &self.settings, &self.cache).map_err(|e| {
-                    Diagnostic::error_at(
-                        path,
-                        *line,
-                        *col,
-                        format!("cannot process image `{}`: {e}", plan.rel),
-                    )
-                })
-            })
-            .collect();
-        let mut files: HashMap<String, OutputFile> = HashMap::new();
-        let mut ds = Vec::new();
-        for r in results {
-            match r {
-                Ok(list) => {
-                    for f in list {
-                        files.insert(f.rel.clone(), f);
-                    }
+    /// Every copy made of every image still as it was when made (files
+    /// only copied are not among them: they are the site's assets).
+    pub fn outputs(&self) -> Vec<OutputFile> {
+        let made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        let mut files: HashMap<&str, &OutputFile> = HashMap::new();
+        for ((abs, _, len, modified), slot) in made.iter() {
+            let current = std::fs::metadata(abs)
+                .is_ok_and(|m| m.len() == *len && m.modified().ok() == *modified);
+            if let (true, Some(Ok(m))) = (current, slot.get()) {
+                for f in &m.files {
+                    files.insert(&f.rel, f);
                 }
-                Err(d) => ds.push(d),
             }
         }
-        let mut files: Vec<OutputFile> = files.into_values().collect();
+        let mut files: Vec<OutputFile> = files.into_values().cloned().collect();
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        (files, ds)
+        files
     }
 
     /// The cache of processed images and cards.
@@ -437,21 +366,6 @@ pub fn plan(
         }
     }
     p
-}
-
-/// `a/./b/../c` -> `a/c`; `None` when it climbs above its start.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -554,9 +468,9 @@ mod tests {
     #[test]
     fn paths_stay_inside_their_folder() {
         assert_eq!(
-            normalize("roles/./a/../b.png").as_deref(),
+            crate::site::normal_rel("roles/./a/../b.png").as_deref(),
             Some("roles/b.png")
         );
-        assert_eq!(normalize("roles/../../x.png"), None);
+        assert_eq!(crate::site::normal_rel("roles/../../x.png"), None);
     }
 }

@@ -4,7 +4,7 @@
 //! (width, format, quality, this code's version), and handed to the
 //! output as a file to copy.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -113,15 +113,14 @@ impl Cache {
         format!("{:016x}{:016x}", ha.finish(), hb.finish())
     }
 
-    /// The cached file named `name` if it is there (marked used).
-    pub fn get(&self, name: &str) -> Option<PathBuf> {
+    /// The cached file named `name` and its length, if it is there
+    /// (marked used).
+    pub fn get(&self, name: &str) -> Option<(PathBuf, u64)> {
         let path = self.dir.as_ref()?.join(name);
-        if path.is_file() {
-            self.mark(name);
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Some(path);
-        }
-        None
+        let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+        self.mark(name);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some((path, meta.len()))
     }
 
     fn mark(&self, name: &str) {
@@ -193,55 +192,93 @@ fn ignore_file(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Makes (or takes from the cache) every copy of `plan` but the original
-/// file itself, which the site copies as an asset.
+/// file itself, which the site copies as an asset; then trims the plan by
+/// weight: a copy no lighter than the original gives way to it, and the
+/// WebP copies stay only where they weigh less than the others.
 pub(super) fn make(
-    plan: &Plan,
+    mut plan: Plan,
     settings: &ImageSettings,
     cache: &Cache,
-) -> Result<Vec<OutputFile>, String> {
-    let todo: Vec<&Variant> = plan
+) -> Result<(Plan, Vec<OutputFile>), String> {
+    let todo: Vec<Variant> = plan
         .own
         .iter()
         .chain(&plan.webp)
         .filter(|v| v.rel != plan.rel)
+        .cloned()
         .collect();
     if todo.is_empty() {
-        return Ok(Vec::new());
+        return Ok((plan, Vec::new()));
     }
     let source = std::fs::read(&plan.abs).map_err(|e| e.to_string())?;
+    let original = source.len() as u64;
     let quality = [settings.quality];
-    let names: Vec<String> = todo
-        .iter()
-        .map(|v| {
-            let key = Cache::key(&[
-                &source,
-                &v.width.to_le_bytes(),
-                v.format.ext().as_bytes(),
-                &quality,
-            ]);
-            format!("{key}.{}", v.format.ext())
-        })
-        .collect();
     let mut decoded: Option<DynamicImage> = None;
-    let mut files = Vec::with_capacity(todo.len());
-    for (v, name) in todo.iter().zip(&names) {
-        let data = match cache.get(name) {
-            Some(path) => Data::File(path),
+    let mut made: HashMap<String, (OutputFile, u64)> = HashMap::new();
+    for v in &todo {
+        let key = Cache::key(&[
+            &source,
+            &v.width.to_le_bytes(),
+            v.format.ext().as_bytes(),
+            &quality,
+        ]);
+        let name = format!("{key}.{}", v.format.ext());
+        let (data, len) = match cache.get(&name) {
+            Some((path, len)) => (Data::File(path), len),
             None => {
                 if decoded.is_none() {
                     decoded = Some(decode(&source)?);
                 }
                 let img = decoded.as_ref().ok_or("no image")?;
                 let bytes = encode(&resize(img, v.width, v.height)?, v.format, settings.quality)?;
-                cache.put(name, bytes)
+                let len = bytes.len() as u64;
+                (cache.put(&name, bytes), len)
             }
         };
-        files.push(OutputFile {
+        let file = OutputFile {
             rel: v.rel.clone(),
             data,
-        });
+        };
+        made.insert(v.rel.clone(), (file, len));
     }
-    Ok(files)
+    let weight = |v: &Variant| made.get(&v.rel).map_or(original, |(_, len)| *len);
+    // A copy at least as heavy as the original: the original instead.
+    let whole = Variant {
+        width: plan.width,
+        height: plan.height,
+        rel: plan.rel.clone(),
+        format: plan.format,
+    };
+    let mut own: Vec<Variant> = Vec::new();
+    for v in &plan.own {
+        let v = if weight(v) >= original {
+            whole.clone()
+        } else {
+            v.clone()
+        };
+        if !own.contains(&v) {
+            own.push(v);
+        }
+    }
+    let own_weight: u64 = own.iter().map(weight).sum();
+    let webp_weight: u64 = plan.webp.iter().map(weight).sum();
+    if webp_weight >= own_weight {
+        plan.webp.clear();
+    }
+    plan.own = own;
+    let keep: Vec<&str> = plan
+        .own
+        .iter()
+        .chain(&plan.webp)
+        .map(|v| v.rel.as_str())
+        .collect();
+    let mut files: Vec<OutputFile> = made
+        .into_values()
+        .filter(|(f, _)| keep.contains(&f.rel.as_str()))
+        .map(|(f, _)| f)
+        .collect();
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok((plan, files))
 }
 
 /// Decodes an image and turns it upright (EXIF orientation).

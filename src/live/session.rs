@@ -406,12 +406,12 @@ impl Session {
         }
         self.removed = removed;
         let mut changed = Vec::new();
-        for f in files {
-            if let Data::Bytes(b) = f.data
-                && self.files.get(&f.rel).is_none_or(|old| **old != b)
-            {
-                changed.push(f.rel.clone());
-                self.files.insert(f.rel, Arc::new(b));
+        // Pages are in memory; image copies and share cards are files of
+        // the image cache.
+        for (rel, b) in read_all(files)? {
+            if self.files.get(&rel).is_none_or(|old| **old != *b) {
+                changed.push(rel.clone());
+                self.files.insert(rel, b);
             }
         }
         changed.sort();

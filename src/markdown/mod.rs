@@ -14,8 +14,10 @@
 
 mod callouts;
 pub mod glossary;
+mod images;
 mod kb;
 
+pub use images::{ImageRef, is_remote};
 use kb::inline_events;
 pub use kb::{inline_math_errors, section, shift_headings};
 pub(crate) mod highlight;
@@ -63,6 +65,9 @@ pub struct Rendered {
     /// Problems in the body (internal links that did not resolve, unknown
     /// callout kinds): (byte offset, message).
     pub errors: Vec<(usize, String)>,
+    /// Lesser problems (an image without alt text): (byte offset,
+    /// message).
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// How an internal link was written.
@@ -148,6 +153,15 @@ pub trait LinkResolver {
     fn word(&self, key: &str) -> Option<&str> {
         let _ = key;
         None
+    }
+
+    /// The HTML of the image `![alt](src "title")` at byte `offset`
+    /// (resized copies, `srcset`, its size); `first_screen` when it is
+    /// likely seen without scrolling. `Ok(None)`: written as Markdown
+    /// writes it (an image on another site).
+    fn image(&self, image: &ImageRef) -> Result<Option<String>, String> {
+        let _ = image;
+        Ok(None)
     }
 }
 
@@ -243,6 +257,7 @@ pub fn render_full(
         link_depth: 0,
         linked: Vec::new(),
         embedded: false,
+        images: 0,
     };
     // One pass over the parser's events: each is looked at, rewritten where
     // needed and, with `want_html`, kept for the HTML writer. Rewriting on
@@ -279,6 +294,7 @@ pub fn render_full(
                 dest_url,
                 ..
             }) => walk.embed(&mut parser, &dest_url, range.start),
+            Event::Start(tag @ Tag::Image { .. }) => walk.image(&mut parser, tag, range.start),
             Event::Start(Tag::BlockQuote(kind)) => walk.quote(&mut parser, text, range.start, kind),
             Event::End(TagEnd::BlockQuote(kind)) => walk.quote_end(kind),
             Event::InlineMath(_) if math::is_prices(text, range.end) => {
@@ -321,6 +337,8 @@ struct Walk<'a, 'r> {
     /// Whether an embed closed a paragraph around it (empty `<p></p>`
     /// pairs to drop from the HTML).
     embedded: bool,
+    /// Images seen so far.
+    images: usize,
 }
 
 impl<'a> Walk<'a, '_> {

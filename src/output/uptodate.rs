@@ -140,7 +140,7 @@ pub fn inputs(
     if let Ok(meta) = std::fs::metadata(&config) {
         hash_source(&mut h, vouch, &config, crate::config::CONFIG_FILE, &meta);
     }
-    for dir in ["content", "static", "templates", "data", "i18n"] {
+    for dir in ["content", "static", "templates", "data", "i18n", "fonts"] {
         hash_tree(&mut h, vouch, root, &root.join(dir), output);
     }
     hash_tree(

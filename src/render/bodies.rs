@@ -127,19 +127,22 @@ pub(super) fn render_body(
         }
     }
     source.push_str(&body[last..]);
+    let to_body = |offset: usize| {
+        let k = shifts.partition_point(|(end, _)| *end <= offset);
+        let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
+        (offset as isize + delta).max(0) as usize
+    };
     let resolver = SiteLinks::new(sh, page);
     // The plain text is kept only where something reads it: the search
     // index, and FAQ answers in JSON-LD.
     let want_text =
         sh.site.config.search || page.collection().is_some_and(|c| config_is_faq(sh.site, c));
     let mut r = markdown::render_full(&source, &resolver, want_text, pass);
-    let to_body = |offset: usize| {
-        let k = shifts.partition_point(|(end, _)| *end <= offset);
-        let delta = if k == 0 { 0 } else { shifts[k - 1].1 };
-        (offset as isize + delta).max(0) as usize
-    };
     for (offset, msg) in &r.errors {
         diags.push(body_error(page, &mut at, to_body(*offset), msg.clone()));
+    }
+    for (offset, msg) in &r.warnings {
+        diags.push(body_error(page, &mut at, to_body(*offset), msg.clone()).warning());
     }
     for l in &mut r.links {
         l.offset = to_body(l.offset);
@@ -398,6 +401,15 @@ impl SiteLinks<'_> {
 }
 
 impl markdown::LinkResolver for SiteLinks<'_> {
+    fn image(&self, image: &markdown::ImageRef) -> Result<Option<String>, String> {
+        let picture = self.sh.c.images.picture(image.src, &self.dir, None)?;
+        Ok(Some(picture.html(
+            image.alt,
+            image.title,
+            image.first_screen,
+        )))
+    }
+
     fn glossary(&self) -> Option<(&markdown::glossary::Glossary, Option<usize>)> {
         let (own, on) = self.own;
         Some((self.site.glossary.as_ref().filter(|_| on)?, own))

@@ -542,6 +542,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) meta_description: String,
     pub(super) jsonld: String,
     pub(super) og_type: &'static str,
+    /// What link previews show: the page's `image`, or its share card.
+    pub(super) image: Option<super::cards::OgImage>,
     /// Where the source can be edited (`edit_url` in site.toml).
     pub(super) edit_url: Option<String>,
     /// On the listing pages of a collection with `paginate_by`.
@@ -598,6 +600,7 @@ impl<'a> PageCtx<'a> {
             meta_description: String::new(),
             jsonld: String::new(),
             og_type: "website",
+            image: None,
             edit_url: c.edit_url_of(&p.source),
             paginator: None,
             translations: Vec::new(),
@@ -641,6 +644,7 @@ impl<'a> PageCtx<'a> {
             meta_description: String::new(),
             jsonld: String::new(),
             og_type: "website",
+            image: None,
             edit_url: None,
             paginator: None,
             translations: Vec::new(),

@@ -84,7 +84,14 @@ pub fn rerender_bodies(
     let mut replaced = Replaced::default();
     let edited: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
     match rerender(site, cache, edits, &mut replaced) {
-        Ok((files, ds)) => {
+        Ok((mut files, ds)) => {
+            // Images an edited body shows for the first time (made while
+            // it rendered); those shown before are written already.
+            for f in cache.images.outputs() {
+                if cache.outputs.insert(f.rel.clone()) {
+                    files.push(f);
+                }
+            }
             let (files, removed) = update_search(site, cache, &edited, files);
             Ok((files, removed, ds))
         }
@@ -238,7 +245,7 @@ fn render_again(
     } else {
         Vec::new()
     };
-    let rendered: Vec<Result<OutputFile, Failed>> = jobs
+    let rendered: Vec<Result<(OutputFile, Option<OutputFile>), Failed>> = jobs
         .par_iter()
         .map(|&n| {
             let (job, template, rel) = &cache.jobs[n];
@@ -250,7 +257,10 @@ fn render_again(
     let mut failures = Vec::new();
     for r in rendered {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, card)) => {
+                files.push(f);
+                files.extend(card);
+            }
             Err(failed) => failures.push(failed),
         }
     }

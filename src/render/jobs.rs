@@ -530,7 +530,7 @@ pub(super) fn render_job(
     job: &Job,
     template: &str,
     rel: &str,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<(OutputFile, Option<OutputFile>), Diagnostic> {
     let site = sh.site;
     let config = &site.config;
     let mut ctx = Context::new();
@@ -541,6 +541,9 @@ pub(super) fn render_job(
     page_ctx.meta_description = description;
     page_ctx.jsonld = jsonld;
     page_ctx.og_type = og_type;
+    page_ctx.image = super::cards::og_image(sh, job, rel, page_ctx.title);
+    let card = super::cards::card_file(sh, job, rel, page_ctx.title, &page_ctx.meta_description)
+        .transpose()?;
     page_ctx.paginator = listing_paginator(sh, job);
     page_ctx.translations = sh.c.alternates.for_job(sh.c.lang_index, job, rel);
     ctx.insert("page", &page_ctx);
@@ -598,8 +601,11 @@ pub(super) fn render_job(
         ctx.insert_value("collection", tera::Value::from(value));
     }
     let html = templates::render_page(&sh.c.templates, template, &ctx)?;
-    Ok(OutputFile {
-        rel: rel.to_string(),
-        data: Data::Bytes(html.into_bytes()),
-    })
+    Ok((
+        OutputFile {
+            rel: rel.to_string(),
+            data: Data::Bytes(html.into_bytes()),
+        },
+        card,
+    ))
 }

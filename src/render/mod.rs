@@ -13,6 +13,7 @@
 
 mod bodies;
 pub(crate) mod budget;
+pub(crate) mod cards;
 pub(crate) mod charts;
 mod compare;
 mod context;
@@ -105,6 +106,12 @@ pub struct RenderCache {
     /// For a language besides the default: every output path of the site,
     /// root-relative, for links that leave the language's folder.
     root_outputs: std::sync::Arc<HashSet<String>>,
+    /// The images the pages show, shared by every language (they are the
+    /// site's, at its root).
+    images: std::sync::Arc<crate::images::Registry>,
+    /// The fonts share cards are drawn with (when cards are on), shared
+    /// by every language.
+    fonts: Option<std::sync::Arc<crate::images::cards::Fonts>>,
 }
 
 impl RenderCache {
@@ -121,6 +128,12 @@ impl RenderCache {
         } else {
             markdown::Pass::NoHtml
         }
+    }
+
+    /// Removes the cached image copies and cards this build did not use
+    /// (after a full build only); returns how many.
+    pub fn prune_image_cache(&self) -> usize {
+        self.images.cache().prune()
     }
 
     /// Every output path of the build, every language's included.
@@ -216,7 +229,15 @@ pub fn render_into(
     // The problems found while loading come first; every later step still
     // runs, so that one run reports every mistake of the site.
     let mut ds = site.diagnostics.clone();
-    let (mut cache, listings) = begin(site, 0, !release_sources, &mut ds);
+    let images = std::sync::Arc::new(crate::images::Registry::new(&site.config));
+    let fonts = site.config.images.cards.then(|| {
+        std::sync::Arc::new(crate::images::cards::Fonts::new(templates::font_files(
+            &site.config,
+            &mut ds,
+        )))
+    });
+    let shared = (images, fonts);
+    let (mut cache, listings) = begin(site, 0, !release_sources, &shared, &mut ds);
     let mut files = Vec::new();
     if site.languages.is_empty() {
         files = finish(site, &mut cache, &listings, sink, &mut ds);
@@ -227,7 +248,7 @@ pub fn render_into(
             .languages
             .iter()
             .enumerate()
-            .map(|(n, l)| begin(l, n + 1, !release_sources, &mut ds))
+            .map(|(n, l)| begin(l, n + 1, !release_sources, &shared, &mut ds))
             .collect();
         let all: Vec<&Site> = site.all_languages().collect();
         let caches: Vec<&RenderCache> = std::iter::once(&cache)
@@ -267,9 +288,12 @@ fn begin(
     site: &Site,
     lang_index: usize,
     html_kept: bool,
+    (images, fonts): &SharedAssets,
     ds: &mut Diagnostics,
 ) -> (RenderCache, Vec<tera::Value>) {
     let mut cache = prepare(site, html_kept, ds);
+    cache.images = images.clone();
+    cache.fonts = fonts.clone();
     cache.lang_index = lang_index;
     // One listing of every collection, for the global template context and
     // for collection pages.
@@ -327,14 +351,24 @@ fn finish(
     // Every file besides the pages is known before a page is rendered, so
     // collisions are found before anything is handed to the sink.
     let statics = statics(site, cache, ds);
+    let cards: Vec<(String, String)> = {
+        let sh = Shared { site, c: cache };
+        cache
+            .jobs
+            .iter()
+            .filter_map(|(job, _, rel)| cards::planned(&sh, job, rel))
+            .map(|card| (card.clone(), format!("the share card `/{card}`")))
+            .collect()
+    };
     timed("collisions", || {
-        check_collisions(site, &cache.jobs, &statics, ds)
+        check_collisions(site, &cache.jobs, &statics, &cards, ds)
     });
     cache.outputs = cache
         .jobs
         .iter()
         .map(|(_, _, rel)| rel.clone())
         .chain(statics.iter().map(|f| f.rel.clone()))
+        .chain(cards.into_iter().map(|(rel, _)| rel))
         .collect();
     // With errors already found, pages are still rendered (to report every
     // error of the run) but nothing is handed on.
@@ -449,8 +483,16 @@ fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
         lang_prefix: config.lang_prefix.clone(),
         languages: Vec::new(),
         root_outputs: Default::default(),
+        images: std::sync::Arc::new(crate::images::Registry::new(config)),
+        fonts: None,
     }
 }
+
+/// What every language of a build shares: the images and the card fonts.
+type SharedAssets = (
+    std::sync::Arc<crate::images::Registry>,
+    Option<std::sync::Arc<crate::images::cards::Fonts>>,
+);
 
 /// Renders the Markdown body of every page into its [`PageParts`];
 /// failures of shortcode templates are reported once per place.
@@ -502,6 +544,9 @@ fn statics(site: &Site, cache: &mut RenderCache, ds: &mut Diagnostics) -> Vec<Ou
         rel: a.rel.clone(),
         data: Data::File(a.abs.clone()),
     }));
+    // Every language's bodies are rendered by now: the images any of
+    // them shows.
+    statics.extend(cache.images.outputs());
     statics
 }
 
@@ -539,7 +584,7 @@ impl HandOn<'_> {
 
 /// A rendered job: the file the sink gave back and its link-check data,
 /// or the failure.
-type Done = Result<(Option<OutputFile>, Option<(String, PageScan)>), Failed>;
+type Done = Result<(Vec<OutputFile>, Option<(String, PageScan)>), Failed>;
 
 /// Renders every job in parallel, handing each page on as it is done;
 /// results in job order.
@@ -559,13 +604,21 @@ fn render_jobs(
         let one = |(job, template, rel): &(Job, String, String)| -> Done {
             if !template.is_empty() && !sh.c.templates.tera.contains_template(template) {
                 // Missing or broken: reported already.
-                return Ok((None, None));
+                return Ok((Vec::new(), None));
             }
-            let f = match job {
-                Job::Alias(n) => alias_page(&sh, *n, rel),
+            let (f, card) = match job {
+                Job::Alias(n) => (alias_page(&sh, *n, rel), None),
                 _ => render_job(&sh, listings, job, template, rel)
                     .map_err(|d| Box::new((d, job_source(site, job))))?,
             };
+            let mut kept = Vec::new();
+            if let Some(card) = card {
+                kept.extend(
+                    hand_on
+                        .put(card)
+                        .map_err(|d| Box::new((d, String::new())))?,
+                );
+            }
             // The link-check data is taken now, so the page itself need not
             // be kept.
             let scan = match (&f.data, job) {
@@ -575,10 +628,8 @@ fn render_jobs(
                     .map(|s| (rel.clone(), crate::check::links::scan(s))),
                 _ => None,
             };
-            Ok((
-                hand_on.put(f).map_err(|d| Box::new((d, String::new())))?,
-                scan,
-            ))
+            kept.extend(hand_on.put(f).map_err(|d| Box::new((d, String::new())))?);
+            Ok((kept, scan))
         };
         let mut done: Vec<(usize, Done)> = order
             .par_iter()
@@ -595,6 +646,7 @@ fn check_collisions(
     site: &Site,
     jobs: &[(Job, String, String)],
     statics: &[OutputFile],
+    cards: &[(String, String)],
     ds: &mut Diagnostics,
 ) {
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
@@ -617,7 +669,8 @@ fn check_collisions(
                 Data::Bytes(_) => format!("`{}` (generated)", f.rel),
             };
             (f.rel.clone(), src)
-        }));
+        }))
+        .chain(cards.iter().cloned());
     for (rel, source) in entries {
         let key = rel.to_lowercase();
         match seen.get(&key) {

@@ -94,10 +94,11 @@ impl ShortcodeFailure {
 
 /// The shortcodes cairn has itself (a site's own are its
 /// `templates/shortcodes/*.html`).
-pub(super) const BUILTIN: [&str; 3] = ["compare", "chart", "table"];
+pub(super) const BUILTIN: [&str; 4] = ["compare", "chart", "table", "figure"];
 
 /// Variables every shortcode template gets besides its arguments.
-pub(super) const SHORTCODE_CONTEXT: [&str; 8] = [
+pub(super) const SHORTCODE_CONTEXT: [&str; 9] = [
+    "image",
     "page",
     "table",
     "site",
@@ -117,6 +118,9 @@ pub(super) fn shortcode_args(sh: &Shared, name: &str, template: &str) -> Vec<Str
             .to_vec(),
         "chart" => vec!["name".to_string()],
         "table" => ["data", "columns", "caption"].map(String::from).to_vec(),
+        "figure" => ["src", "alt", "caption", "widths"]
+            .map(String::from)
+            .to_vec(),
         _ => {
             sh.c.templates
                 .shortcode_vars(template)
@@ -190,6 +194,9 @@ pub(super) fn render_shortcode(
     if call.name == "table" {
         ctx.insert("table", &super::datatable::from_call(sh, call)?);
     }
+    if call.name == "figure" {
+        ctx.insert("image", &figure_image(sh, call, page)?);
+    }
     if call.name == "chart" {
         let name = str_arg(call, "name")?.ok_or("`chart` needs `name=\"...\"`")?;
         let chart = sh.c.charts.iter().find(|c| c.name == name).ok_or_else(|| {
@@ -204,6 +211,78 @@ pub(super) fn render_shortcode(
     sh.c.templates
         .render(&template, &ctx)
         .map_err(ShortcodeFailure::Template)
+}
+
+/// The `image` of a `figure(src=..., alt=..., caption=..., widths=[...])`
+/// call: its resized copies, as attributes and as ready HTML.
+#[derive(Serialize)]
+struct FigureImage {
+    src: String,
+    srcset: String,
+    webp_srcset: String,
+    sizes: String,
+    width: u32,
+    height: u32,
+    alt: String,
+    html: String,
+}
+
+fn figure_image(sh: &Shared, call: &Call, page: &Page) -> Result<FigureImage, ShortcodeFailure> {
+    let src = str_arg(call, "src")?.ok_or("`figure` needs `src=\"...\"`")?;
+    let alt = str_arg(call, "alt")?.unwrap_or_default().trim().to_string();
+    let widths = match call.arg("widths") {
+        None => None,
+        Some(ArgValue::List(items)) if !items.is_empty() => {
+            let mut ws = Vec::new();
+            for i in items {
+                match i {
+                    ArgValue::Int(w) if (16..=8192).contains(w) => ws.push(*w as u32),
+                    other => {
+                        return Err(format!(
+                            "`widths` of `figure` must be whole numbers of pixels from 16 to 8192, found {}",
+                            match other {
+                                ArgValue::Int(w) => w.to_string(),
+                                v => v.kind().to_string(),
+                            }
+                        )
+                        .into());
+                    }
+                }
+            }
+            ws.sort_unstable();
+            ws.dedup();
+            Some(ws)
+        }
+        Some(_) => {
+            return Err(
+                "`widths` of `figure` must be a list of widths, such as `[400, 800]`".into(),
+            );
+        }
+    };
+    if crate::markdown::is_remote(src) {
+        return Err(
+            format!("`figure` shows images of the site only; `{src}` is on another site").into(),
+        );
+    }
+    let under = page.source.strip_prefix("content").unwrap_or(&page.source);
+    let dir = under
+        .parent()
+        .map(crate::site::source_key)
+        .unwrap_or_default();
+    let p =
+        sh.c.images
+            .picture(src, &dir, widths.as_deref())
+            .map_err(ShortcodeFailure::Call)?;
+    Ok(FigureImage {
+        html: p.html(&alt, "", false),
+        src: p.src,
+        srcset: p.srcset,
+        webp_srcset: p.webp_srcset,
+        sizes: p.sizes,
+        width: p.width,
+        height: p.height,
+        alt,
+    })
 }
 
 /// What a shortcode template knows of the page that calls it.

@@ -141,6 +141,28 @@ fn walk_into(
     }
 }
 
+/// The fonts share cards are drawn with: the `.ttf` and `.otf` files of
+/// the theme's `fonts/`, then of the site's (a site's file replaces the
+/// theme's of the same name).
+pub fn font_files(config: &Config, ds: &mut Diagnostics) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for (name, (shown, data)) in layered_files(config, "fonts", ds) {
+        let lower = name.to_ascii_lowercase();
+        if !(lower.ends_with(".ttf") || lower.ends_with(".otf")) {
+            continue;
+        }
+        match data {
+            Data::Static(b) => out.push(b.to_vec()),
+            Data::Bytes(b) => out.push(b),
+            Data::File(p) => match std::fs::read(&p) {
+                Ok(b) => out.push(b),
+                Err(e) => ds.push(Diagnostic::error(&shown, format!("cannot read: {e}"))),
+            },
+        }
+    }
+    out
+}
+
 /// The static files to copy: the theme's `static/`, overridden by the site's.
 pub fn static_files(config: &Config, ds: &mut Diagnostics) -> Vec<OutputFile> {
     layered_files(config, "static", ds)
@@ -168,6 +190,11 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// The text of template `name`, when it exists.
+    pub fn source_text(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(|s| s.text.as_str())
+    }
+
     /// The variables shortcode template `name` uses (sorted).
     pub fn shortcode_vars(&self, name: &str) -> &[String] {
         self.shortcode_vars.get(name).map_or(&[], Vec::as_slice)
@@ -400,6 +427,8 @@ fn uses_data(code: &str) -> bool {
 /// their names in
 /// `template_errors::FILTERS` and `FUNCTIONS`).
 fn register(tera: &mut Tera, config: &Config, words: &super::i18n::Strings) {
+    // The share card's SVG is XML: values are escaped in it too.
+    tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     let root_path = config.root_path.clone();
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     // `get_url(path="style.css")` -> `/sub/style.css`: root-relative, with

@@ -21,7 +21,7 @@ pub use links::{Backlink, LinkIndex, source_key};
 pub use tags::{TagInfo, alias_path};
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -229,6 +229,7 @@ impl Site {
             settle(p, &config, &git_days);
         }
         check_paths(&pages, &mut ds);
+        check_page_images(&pages, &config, &mut ds);
         let typed: Vec<TypedFields> = timed("validate", || {
             let results: Vec<_> = pages
                 .par_iter()
@@ -389,6 +390,29 @@ pub(crate) fn config_for(opts: &BuildOptions) -> Result<Config, Diagnostics> {
 /// Two published sources that map to one output path are an error naming
 /// both; so are paths that differ only in case, which collide on
 /// case-insensitive hosts.
+/// Every page's `image` names an image file of the site (or is a URL).
+fn check_page_images(pages: &[Page], config: &Config, ds: &mut Diagnostics) {
+    for p in pages {
+        let Some(src) = &p.image else { continue };
+        if crate::markdown::is_remote(src) {
+            continue;
+        }
+        let under = p.source.strip_prefix("content").unwrap_or(&p.source);
+        let dir = under.parent().map(source_key).unwrap_or_default();
+        let found = find_image(&config.root, &config.root_path, src, &dir).and_then(|(_, rel)| {
+            match rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+                Some(e) if ["jpg", "jpeg", "png", "webp", "gif"].contains(&e.as_str()) => Ok(()),
+                _ => Err(format!(
+                    "`image` must be a .jpg, .png, .webp or .gif file (link previews show no SVG), got `{src}`"
+                )),
+            }
+        });
+        if let Err(msg) = found {
+            ds.push(p.error_at(p.positions().value("image"), msg));
+        }
+    }
+}
+
 fn check_paths(pages: &[Page], ds: &mut Diagnostics) {
     let mut seen: HashMap<String, &Page> = HashMap::new();
     for p in pages {
@@ -425,4 +449,61 @@ pub(crate) fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
         Some(out) => std::env::current_dir().unwrap_or_default().join(out),
         None => config.output_dir.clone(),
     }
+}
+
+/// Finds the image file `src` names, for a page in folder `dir` under
+/// `content/` of the site at `root` (whose URL path is `root_path`):
+/// relative to the page, else under `static/`; a path starting with `/`
+/// is under `static/`, else `content/`. Returns the file and its output
+/// path (`roles/photo.jpg`), or why it was not found.
+pub fn find_image(
+    root: &Path,
+    root_path: &str,
+    src: &str,
+    dir: &str,
+) -> Result<(PathBuf, String), String> {
+    let decoded = crate::check::links::percent_decode(src);
+    let (path, _) = decoded.split_once(['?', '#']).unwrap_or((&decoded, ""));
+    let bases: Vec<(&str, String)> = match path.strip_prefix('/') {
+        Some(abs) => {
+            let abs = abs
+                .strip_prefix(root_path.trim_start_matches('/'))
+                .unwrap_or(abs);
+            vec![("static", abs.to_string()), ("content", abs.to_string())]
+        }
+        None => vec![
+            ("content", format!("{dir}/{path}")),
+            ("static", path.to_string()),
+        ],
+    };
+    let mut tried = Vec::new();
+    for (base, rel) in bases {
+        let Some(rel) = normal_rel(&rel) else {
+            return Err(format!("image `{src}` climbs above `{base}/`"));
+        };
+        let abs = root.join(base).join(&rel);
+        if abs.is_file() {
+            return Ok((abs, rel));
+        }
+        tried.push(format!("`{base}/{rel}`"));
+    }
+    Err(format!(
+        "missing image `{src}` (looked for {})",
+        tried.join(" and ")
+    ))
+}
+
+/// `a/./b/../c` -> `a/c`; `None` when it climbs above its start.
+pub fn normal_rel(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }

@@ -383,7 +383,9 @@ fn suggestions_for_variables_includes_and_images() {
     let run = s.cairn(&["check"]);
     run.failure();
     assert!(
-        run.error_lines()[0].starts_with("content/a.md:5:1: broken link `/img/nope.png`"),
+        run.error_lines()[0].starts_with(
+            "content/a.md:5:1: missing image `/img/nope.png` (looked for `static/img/nope.png` and `content/img/nope.png`)"
+        ),
         "{}",
         run.stderr
     );

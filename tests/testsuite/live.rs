@@ -1244,3 +1244,31 @@ fn translation_edits_are_incremental_and_equal_a_clean_build() {
     drop(w);
     assert_equals_clean_build(&s);
 }
+
+/// Issue 25: a body edit that shows an image for the first time writes
+/// its resized copies (made while the body renders) with the page, on the
+/// incremental path, and the card follows the page's new description.
+#[test]
+fn a_body_edit_showing_a_new_image_writes_its_copies() {
+    let s = TestSite::fixture("links");
+    let img = image::RgbImage::from_fn(1000, 500, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
+    });
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 90)
+        .encode_image(&img)
+        .unwrap();
+    s.write_bytes("content/roles/board.jpg", &jpg);
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    let pm = "content/roles/product-manager.md";
+    let text = s.read(pm) + "\nThe board, in a picture.\n\n![The planning board](board.jpg)\n";
+    s.write(pm, &text);
+    let line = w.wait_for("rebuil");
+    assert!(line.contains("(incremental)"), "{line}");
+    let html = s.read("public/roles/product-manager/index.html");
+    assert!(html.contains("/kb/roles/board-480w.jpg 480w, /kb/roles/board-800w.jpg 800w, /kb/roles/board.jpg 1000w"), "{html}");
+    assert!(s.path("public/roles/board-800w.jpg").exists());
+    drop(w);
+    assert_equals_clean_build(&s);
+}

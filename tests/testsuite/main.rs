@@ -12,6 +12,7 @@ mod errors;
 mod export;
 mod golden;
 mod hostile;
+mod images;
 mod init;
 mod kb_markdown;
 mod languages;

@@ -77,7 +77,8 @@ fn unchanged_rebuild_writes_nothing_and_stale_files_go() {
     s.remove("content/about.md");
     let run = s.cairn(&["build"]);
     run.success();
-    assert!(run.stdout.contains("1 removed"), "{}", run.stdout);
+    // The page and its share card.
+    assert!(run.stdout.contains("2 removed"), "{}", run.stdout);
     assert!(!s.path("public/about").exists());
     assert_eq!(s.read("public/notes-of-mine.txt"), "keep");
     assert_eq!(s.read("public/.git/HEAD"), "ref");

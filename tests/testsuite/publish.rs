@@ -174,7 +174,13 @@ fn head_metadata() {
     );
     assert_eq!(meta(&first, "property", "og:type"), "article");
     assert_eq!(meta(&first, "property", "og:title"), "First guide");
-    assert_eq!(meta(&first, "name", "twitter:card"), "summary");
+    // Every page's share card, named for link previews.
+    assert_eq!(meta(&first, "name", "twitter:card"), "summary_large_image");
+    assert_eq!(
+        meta(&first, "property", "og:image"),
+        "https://user.github.io/atlas/guides/first/card.png"
+    );
+    assert_eq!(meta(&first, "property", "og:image:alt"), "First guide");
     let second = s.read("public/guides/second/index.html");
     assert_eq!(
         meta(&second, "name", "description"),
