@@ -245,10 +245,7 @@ impl<'a> SiteLinks<'a> {
     pub(super) fn new(sh: &'a Shared<'a>, page: &Page) -> Self {
         let site = sh.site;
         let under = page.source.strip_prefix("content").unwrap_or(&page.source);
-        let dir = under
-            .parent()
-            .map(crate::site::source_key)
-            .unwrap_or_default();
+        let dir = crate::site::source_dir(&page.source);
         let key = crate::site::source_key(under);
         SiteLinks {
             site,
@@ -322,17 +319,7 @@ impl<'a> SiteLinks<'a> {
     /// `dest` relative to the linking page's folder, `..` resolved: the
     /// content path it names, if it stays inside `content/`.
     pub(super) fn relative(&self, dest: &str) -> Option<String> {
-        let mut parts: Vec<&str> = self.dir.split('/').filter(|s| !s.is_empty()).collect();
-        for seg in dest.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                s => parts.push(s),
-            }
-        }
-        Some(parts.join("/"))
+        crate::site::normal_rel(&format!("{}/{dest}", self.dir))
     }
 
     /// How `path` (under `content/`) is written relative to this page.

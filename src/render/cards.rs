@@ -62,11 +62,7 @@ pub(super) fn og_image(sh: &Shared, job: &Job, rel: &str, title: &str) -> Option
             });
         }
         let p = &sh.site.pages[*i];
-        let under = p.source.strip_prefix("content").unwrap_or(&p.source);
-        let dir = under
-            .parent()
-            .map(crate::site::source_key)
-            .unwrap_or_default();
+        let dir = crate::site::source_dir(&p.source);
         // Checked when the site loaded; a file gone since has no image.
         let (abs, rel) = sh.c.images.find(src, &dir).ok()?;
         let size = crate::images::dimensions(&abs).ok();

@@ -264,11 +264,7 @@ fn figure_image(sh: &Shared, call: &Call, page: &Page) -> Result<FigureImage, Sh
             format!("`figure` shows images of the site only; `{src}` is on another site").into(),
         );
     }
-    let under = page.source.strip_prefix("content").unwrap_or(&page.source);
-    let dir = under
-        .parent()
-        .map(crate::site::source_key)
-        .unwrap_or_default();
+    let dir = crate::site::source_dir(&page.source);
     let p =
         sh.c.images
             .picture(src, &dir, widths.as_deref())

@@ -397,8 +397,7 @@ fn check_page_images(pages: &[Page], config: &Config, ds: &mut Diagnostics) {
         if crate::markdown::is_remote(src) {
             continue;
         }
-        let under = p.source.strip_prefix("content").unwrap_or(&p.source);
-        let dir = under.parent().map(source_key).unwrap_or_default();
+        let dir = source_dir(&p.source);
         let found = find_image(&config.root, &config.root_path, src, &dir).and_then(|(_, rel)| {
             match rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
                 Some(e) if ["jpg", "jpeg", "png", "webp", "gif"].contains(&e.as_str()) => Ok(()),
@@ -491,6 +490,13 @@ pub fn find_image(
         "missing image `{src}` (looked for {})",
         tried.join(" and ")
     ))
+}
+
+/// The folder of a content file under `content/` (`roles` for
+/// `content/roles/pm.md`, empty at the top), in normal form C.
+pub fn source_dir(source: &Path) -> String {
+    let under = source.strip_prefix("content").unwrap_or(source);
+    under.parent().map(source_key).unwrap_or_default()
 }
 
 /// `a/./b/../c` -> `a/c`; `None` when it climbs above its start.

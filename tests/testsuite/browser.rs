@@ -356,3 +356,25 @@ fn a_german_page_switches_language_and_searches_german_pages() {
         ],
     );
 }
+
+/// Issue 25: pages with resized images (`<picture>`, `srcset`, `sizes`),
+/// a `figure` and the share-card meta tags are valid HTML, on a fixture
+/// and on the shipped atlas's page with its career-ladder figure.
+#[test]
+fn pages_with_images_and_cards_are_valid_html() {
+    if !ready() {
+        return;
+    }
+    let s = crate::images::site();
+    s.cairn(&["build"]).success();
+    let atlas = crate::shipped::shipped_site();
+    atlas.cairn(&["build"]).success();
+    let files = [
+        s.path("public/roles/product-manager/index.html"),
+        s.path("public/index.html"),
+        atlas.path("public/guides/career-paths-and-pay/index.html"),
+        atlas.path("public/roles/product-manager/index.html"),
+    ];
+    let args: Vec<&str> = files.iter().map(|p| p.to_str().unwrap()).collect();
+    node("html_valid.mjs", &args);
+}

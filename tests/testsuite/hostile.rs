@@ -229,8 +229,11 @@ fn templates_that_include_or_extend_themselves_are_errors() {
 }
 
 /// A site big enough that a build takes a noticeable time to write.
+/// Share cards are off: these tests are about the output folder, and
+/// 1,500 cards drawn on every build would only slow them down.
 fn big_site(version: &str) -> TestSite {
     let s = site();
+    s.write("site.toml", &format!("{CONFIG}\n[images]\ncards = false\n"));
     for i in 0..1500 {
         s.write(
             &format!("content/roles/r{i:04}.md"),

@@ -40,7 +40,7 @@ fn dims(bytes: &[u8]) -> (u32, u32) {
     (img.width(), img.height())
 }
 
-fn site() -> TestSite {
+pub fn site() -> TestSite {
     let s = TestSite::fixture("typed");
     s.write_bytes("content/roles/team.jpg", &jpeg(2000, 1000));
     s.write_bytes("static/img/ladder.png", &png(1000, 500));
