@@ -74,7 +74,12 @@ fn field_value(def: &FieldDef, slugs: Option<&[String]>, export: bool) -> Value 
             "type": "object",
             "properties": {
                 "min": {"type": "number"},
-                "max": {"type": "number"},
+                "max": if export {
+                    json!({"type": "number"})
+                } else {
+                    json!({"anyOf": [{"type": "number"}, {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?\\+$"}]})
+                },
+                "max_open": {"type": "boolean"},
                 "unit": if export { json!({"type": ["string", "null"]}) } else { json!({"type": "string"}) }
             },
             "required": ["min", "max"],

@@ -178,6 +178,7 @@ fn csv(sh: &Shared, coll: &Collection, order: &[usize]) -> Vec<u8> {
             FieldType::Range => {
                 header.push(format!("{}_min", f.name));
                 header.push(format!("{}_max", f.name));
+                header.push(format!("{}_max_open", f.name));
             }
             _ => header.push(f.name.clone()),
         }
@@ -201,11 +202,17 @@ fn csv(sh: &Shared, coll: &Collection, order: &[usize]) -> Vec<u8> {
             let v = p.fields.iter().find(|(n, _)| *n == f.name).map(|(_, v)| v);
             match (f.ty, v) {
                 (FieldType::List | FieldType::Refs, _) => {}
-                (FieldType::Range, Some(FieldValue::Range { min, max, .. })) => {
+                (
+                    FieldType::Range,
+                    Some(FieldValue::Range {
+                        min, max, max_open, ..
+                    }),
+                ) => {
                     row.push(crate::site::fields::fmt_num(*min));
                     row.push(crate::site::fields::fmt_num(*max));
+                    row.push(max_open.to_string());
                 }
-                (FieldType::Range, _) => row.extend([String::new(), String::new()]),
+                (FieldType::Range, _) => row.extend([String::new(), String::new(), String::new()]),
                 (_, None) => row.push(String::new()),
                 (_, Some(v)) => row.push(match v {
                     FieldValue::String(s) | FieldValue::Text(s) | FieldValue::Ref(s) => s.clone(),

@@ -52,7 +52,10 @@ pub(super) fn draw_charts(
                         .filter_map(|i| {
                             let (_, v) =
                                 site.pages[i].fields.iter().find(|(n, _)| *n == c.field)?;
-                            let crate::site::fields::FieldValue::Range { min, max, .. } = v else {
+                            let crate::site::fields::FieldValue::Range {
+                                min, max, max_open, ..
+                            } = v
+                            else {
                                 return None;
                             };
                             Some(crate::render::charts::RangeBar {
@@ -60,6 +63,7 @@ pub(super) fn draw_charts(
                                 url: site.pages[i].url.clone(),
                                 min: *min,
                                 max: *max,
+                                max_open: *max_open,
                             })
                         })
                         .collect();

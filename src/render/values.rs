@@ -53,6 +53,8 @@ pub enum Resolved {
         /// Upper bound.
         #[serde(serialize_with = "ser_num")]
         max: f64,
+        /// Whether the range goes on above `max` ("180,000+").
+        max_open: bool,
         /// Unit.
         unit: Option<String>,
     },
@@ -156,9 +158,15 @@ pub fn resolve(def: &FieldDef, v: &FieldValue, lookup: &dyn Lookup) -> Resolved 
         FieldValue::Refs(l) => {
             Resolved::Refs(l.iter().map(|s| resolve_ref(lookup, to, s)).collect())
         }
-        FieldValue::Range { min, max, unit } => Resolved::Range {
+        FieldValue::Range {
+            min,
+            max,
+            max_open,
+            unit,
+        } => Resolved::Range {
             min: *min,
             max: *max,
+            max_open: *max_open,
             unit: unit.clone(),
         },
     }
@@ -329,16 +337,22 @@ pub fn format_html(def: &FieldDef, v: &Resolved, w: &ValueWords) -> String {
         Resolved::List(l) => html_list(l.iter().map(|s| escape_attr(s))),
         Resolved::Ref(r) => link(r),
         Resolved::Refs(l) => html_list(l.iter().map(link)),
-        Resolved::Range { min, max, unit } => {
+        Resolved::Range {
+            min,
+            max,
+            max_open,
+            unit,
+        } => {
             let unit = unit
                 .as_ref()
                 .map(|u| format!(" {}", escape_attr(u)))
                 .unwrap_or_default();
+            let plus = if *max_open { "+" } else { "" };
             if min == max {
-                format!("{}{unit}", thousands_in(*min, &w.group, &w.decimal))
+                format!("{}{plus}{unit}", thousands_in(*min, &w.group, &w.decimal))
             } else {
                 format!(
-                    "{}–{}{unit}",
+                    "{}–{}{plus}{unit}",
                     thousands_in(*min, &w.group, &w.decimal),
                     thousands_in(*max, &w.group, &w.decimal)
                 )
@@ -465,10 +479,23 @@ mod tests {
                 FieldValue::Range {
                     min: 90000.0,
                     max: 120000.0,
+                    max_open: false,
                     unit: Some("USD".into())
                 }
             ),
             "90,000–120,000 USD"
+        );
+        assert_eq!(
+            html(
+                FieldType::Range,
+                FieldValue::Range {
+                    min: 140000.0,
+                    max: 180000.0,
+                    max_open: true,
+                    unit: Some("USD".into())
+                }
+            ),
+            "140,000–180,000+ USD"
         );
         assert_eq!(html(FieldType::Bool, FieldValue::Bool(true)), "Yes");
         assert_eq!(

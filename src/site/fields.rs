@@ -46,6 +46,9 @@ pub enum FieldValue {
         min: f64,
         /// Upper bound.
         max: f64,
+        /// The upper bound is where the range is known to reach, not where
+        /// it ends ("$180,000+"): `max_open: true`, or `max: "180000+"`.
+        max_open: bool,
         /// Unit, from the entry or else the field declaration.
         unit: Option<String>,
     },
@@ -421,17 +424,41 @@ fn check_range(
     let mut errs = Vec::new();
     let mut min = None;
     let mut max = None;
+    let mut max_open = false;
     let mut unit = def.unit.clone();
     for (k, val) in m {
         let key = k.as_str().unwrap_or("?");
         let path = format!("{name}/{key}");
         match key {
-            "min" | "max" => match val.as_f64() {
-                Some(n) if key == "min" => min = Some(n),
-                Some(n) => max = Some(n),
+            "min" | "max" => match (val.as_f64(), val.as_str()) {
+                (Some(n), _) if key == "min" => min = Some(n),
+                (Some(n), _) => max = Some(n),
+                // "180000+": open above, as pay figures are often written.
+                (None, Some(s)) if key == "max" && open_number(s).is_some() => {
+                    max = open_number(s);
+                    max_open = true;
+                }
+                _ => {
+                    let mut e = page.err(
+                        page.value_pos(&path),
+                        format!("`{name}.{key}` must be a number, found {}", kind_name(val)),
+                    );
+                    if key == "max" {
+                        e = e.with_hint(
+                            "for a range with no fixed top write `max: 180000, max_open: true` (or `max: \"180000+\"`)",
+                        );
+                    }
+                    errs.push(e);
+                }
+            },
+            "max_open" => match val.as_bool() {
+                Some(b) => max_open = max_open || b,
                 None => errs.push(page.err(
                     page.value_pos(&path),
-                    format!("`{name}.{key}` must be a number, found {}", kind_name(val)),
+                    format!(
+                        "`{name}.max_open` must be `true` or `false`, found {}",
+                        kind_name(val)
+                    ),
                 )),
             },
             "unit" => match val.as_str() {
@@ -443,7 +470,7 @@ fn check_range(
             },
             other => {
                 let mut msg = format!("unknown key `{other}` in range `{name}`");
-                if let Some(s) = did_you_mean(other, ["min", "max", "unit"]) {
+                if let Some(s) = did_you_mean(other, ["min", "max", "max_open", "unit"]) {
                     msg.push_str(&format!(" (did you mean `{s}`?)"));
                 }
                 errs.push(page.err(page.key_pos(&path), msg));
@@ -470,7 +497,22 @@ fn check_range(
             ),
         )]);
     }
-    Ok(FieldValue::Range { min, max, unit })
+    Ok(FieldValue::Range {
+        min,
+        max,
+        max_open,
+        unit,
+    })
+}
+
+/// `"180000+"` -> 180000: a number followed by `+` (spaces and thousands
+/// separators such as `180,000+` are not numbers in YAML either).
+fn open_number(s: &str) -> Option<f64> {
+    let n = s.trim().strip_suffix('+')?.trim_end();
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    n.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 /// A number without a needless `.0`.
@@ -683,6 +725,7 @@ salary = { type = "range", unit = "USD" }
             FieldValue::Range {
                 min: 1.0,
                 max: 2.0,
+                max_open: false,
                 unit: Some("USD".into())
             }
         );
@@ -751,6 +794,44 @@ salary = { type = "range", unit = "USD" }
             check("scope: x\nsalary: { min: 5, maxi: 9 }\n").unwrap_err(),
             ["content/roles/x.md:4:19: unknown key `maxi` in range `salary` (did you mean `max`?)"]
         );
+    }
+
+    /// Issue 28: "$140,000 – $180,000+" has no fixed top.
+    #[test]
+    fn a_range_may_be_open_above() {
+        let salary = |front: &str| {
+            let t = check(&format!("scope: x\n{front}")).unwrap();
+            t.into_iter().find(|(n, _)| n == "salary").unwrap().1
+        };
+        let open = FieldValue::Range {
+            min: 140000.0,
+            max: 180000.0,
+            max_open: true,
+            unit: Some("USD".into()),
+        };
+        assert_eq!(
+            salary("salary: { min: 140000, max: 180000, max_open: true }\n"),
+            open
+        );
+        assert_eq!(salary("salary: { min: 140000, max: \"180000+\" }\n"), open);
+        assert_eq!(salary("salary: { min: 140000, max: '180000 +' }\n"), open);
+        let FieldValue::Range { max_open, .. } =
+            salary("salary: { min: 1, max: 2, max_open: false }\n")
+        else {
+            panic!()
+        };
+        assert!(!max_open);
+        assert_eq!(
+            check("scope: x\nsalary: { min: 1, max: \"180,000+\", max_open: yes }\n").unwrap_err(),
+            [
+                "content/roles/x.md:4:24: `salary.max` must be a number, found a string",
+                "content/roles/x.md:4:46: `salary.max_open` must be `true` or `false`, found a string",
+            ]
+        );
+        assert_eq!(open_number("2.5+"), Some(2.5));
+        for bad in ["+", "180000", "-5+", "1e3+", "abc+"] {
+            assert_eq!(open_number(bad), None, "{bad}");
+        }
     }
 
     /// Issue 16: `stakeholders: Sales` where a list is declared panicked

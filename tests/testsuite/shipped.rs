@@ -296,7 +296,7 @@ fn the_atlas_uses_knowledge_base_markdown() {
         "{track}"
     );
     // The collections are exported, and the salary bands come from
-    // data/salary-bands.csv.
+    // data/salary-bands.yaml.
     for coll in ["roles", "kpis", "frameworks", "faqs", "guides"] {
         assert!(
             s.path(&format!("public/data/{coll}.json")).is_file(),
@@ -308,5 +308,99 @@ fn the_atlas_uses_knowledge_base_markdown() {
         );
     }
     assert!(career.contains("<figure class=\"data-table\">"), "{career}");
-    assert!(career.contains("<th scope=\"row\"><a href=\"/roles/senior-product-manager/\">Senior Product Manager</a></th><td>Senior</td><td class=\"num\">140,000</td><td class=\"num\">180,000</td>"), "{career}");
+}
+
+/// Issue 28: the seed gives the senior PM's pay as "$140,000 – $180,000+";
+/// the atlas keeps the "+" in the data table, the roles table, the
+/// comparison and the range chart.
+#[test]
+fn the_senior_pm_pay_stays_open_ended_everywhere_it_is_shown() {
+    let s = shipped_site();
+    s.cairn(&["build"]).success();
+    let career = s.read("public/guides/career-paths-and-pay/index.html");
+    assert!(
+        career.contains("<th scope=\"row\"><a href=\"/roles/senior-product-manager/\">Senior Product Manager</a></th><td>Senior</td><td>140,000–180,000+ USD</td>"),
+        "{career}"
+    );
+    assert!(
+        career.contains("Senior Product Owner</a></th><td>Senior</td><td>110,000–140,000 USD</td>"),
+        "{career}"
+    );
+    // The range chart: "180k+" and an arrowhead past the bar, on the
+    // senior PM's bar only (once in each of the chart's two drawings).
+    assert!(career.contains(">140k–180k+</tspan>"), "{career}");
+    assert_eq!(career.matches("chart-open").count(), 2, "{career}");
+    assert!(career.contains("Senior Product Manager: 140,000–180,000+ USD"));
+    let roles = s.read("public/roles/index.html");
+    assert!(roles.contains("140,000–180,000+ USD"), "the roles table");
+    assert!(roles.contains("110,000–150,000 USD"), "the roles table");
+    let compare =
+        s.read("public/compare/senior-product-manager-vs-senior-product-owner/index.html");
+    assert!(compare.contains("140,000–180,000+ USD"), "{compare}");
+    let entry = s.read("public/roles/senior-product-manager/index.html");
+    assert!(entry.contains("140,000–180,000+ USD"), "{entry}");
+    // Data out: the export says so too.
+    let json = s.read("public/data/roles.json");
+    assert!(
+        json.contains("\"max\":180000.0,\"max_open\":true,\"min\":140000.0"),
+        "{json}"
+    );
+}
+
+/// Issue 28: what the accuracy pass fixed stays fixed. Each check is a
+/// claim the seed does not make, or a link the seed does not support.
+#[test]
+fn the_atlas_keeps_to_what_its_source_says() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(repo.join(p)).unwrap();
+    let front = |p: &str, key: &str| -> String {
+        let text = read(p);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{key}:")))
+            .unwrap_or_else(|| panic!("{p} has no {key}"));
+        line[key.len() + 1..].trim().to_string()
+    };
+    // The pay figures have no stated country or publisher.
+    let mut all = read("site.toml");
+    for f in walk(&repo.join("content")) {
+        all.push_str(&std::fs::read_to_string(f).unwrap());
+    }
+    for claim in [
+        "US salary",
+        "US ranges",
+        "US figures",
+        "published by Techademy",
+        "Sprint ceremonies",
+        "almost always titled",
+        "one of the most common moves",
+        "rise in churn",
+        "what each step pays",
+    ] {
+        assert!(!all.contains(claim), "the atlas says {claim:?} again");
+    }
+    // Metrics and owners as the seed gives them: churn is the PM's (in the
+    // Spotify story), precision the AI PO's; the AI PM sets the target.
+    assert_eq!(
+        front("content/kpis/churn-rate.md", "owners"),
+        "[product-manager]"
+    );
+    assert_eq!(
+        front("content/kpis/precision.md", "owners"),
+        "[ai-product-owner]"
+    );
+    assert!(!front("content/roles/ai-product-manager.md", "kpis").contains("precision"));
+    // The body of the senior PO page says some move to product manager.
+    assert!(
+        front("content/roles/senior-product-owner.md", "next_roles").contains("product-manager")
+    );
+    // The startup vision: the seed says three years in one place and 18
+    // months in another; both pages give the span.
+    for p in [
+        "content/frameworks/startup.md",
+        "content/faqs/startup-pm-or-po.md",
+    ] {
+        let t = read(p);
+        assert!(t.contains("18 months") && t.contains("three years"), "{p}");
+    }
 }

@@ -54,6 +54,9 @@ pub struct RangeBar {
     pub min: f64,
     /// Upper bound.
     pub max: f64,
+    /// The range goes on above `max`: drawn with an arrowhead, written
+    /// "180k+".
+    pub max_open: bool,
 }
 
 /// A drawn chart, as templates see it.
@@ -257,12 +260,14 @@ pub(super) mod tests {
                 url: "/po/".into(),
                 min: 90_000.0,
                 max: 120_000.0,
+                max_open: false,
             },
             RangeBar {
                 title: "PM".into(),
                 url: "/pm/".into(),
                 min: 110_000.0,
                 max: 150_000.0,
+                max_open: false,
             },
         ];
         let (svg, narrow) = ranges("s", "Salaries", Some("USD"), &bars);

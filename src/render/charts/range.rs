@@ -46,14 +46,24 @@ pub fn short(n: f64) -> String {
     }
 }
 
-/// The text written beside a bar.
+/// The text written beside a bar ("180k+" for an open top).
 fn value(b: &RangeBar) -> String {
+    let plus = if b.max_open { "+" } else { "" };
     if b.min == b.max {
-        short(b.min)
+        format!("{}{plus}", short(b.min))
     } else {
-        format!("{}–{}", short(b.min), short(b.max))
+        format!("{}–{}{plus}", short(b.min), short(b.max))
     }
 }
+
+/// The bar's values in full, for its tooltip and the chart's description.
+fn full(b: &RangeBar, unit_sfx: &str) -> String {
+    let plus = if b.max_open { "+" } else { "" };
+    format!("{}–{}{plus}{unit_sfx}", thousands(b.min), thousands(b.max))
+}
+
+/// How far an open top's arrowhead reaches past the bar.
+const ARROW: f64 = 9.0;
 
 /// The shared axis: where the plot is and its round ticks.
 struct Axis {
@@ -132,7 +142,12 @@ pub(super) fn draw(
         .iter()
         .map(|s| width(s, SMALL_PX))
         .fold(0.0, f64::max)
-        + 8.0;
+        + 8.0
+        + if bars.iter().any(|b| b.max_open) {
+            ARROW
+        } else {
+            0.0
+        };
     let unit_w = unit.map_or(0.0, |u| width(u, SMALL_PX) + 8.0);
     let inner = v.max_width - 2.0 * PAD;
     // Wide: labels in a column as wide as the longest needs; narrow:
@@ -190,22 +205,29 @@ pub(super) fn draw(
         } else {
             (PAD, "start")
         };
-        desc.push(format!(
-            "{}: {}–{}{unit_sfx}",
-            b.title,
-            thousands(b.min),
-            thousands(b.max)
-        ));
+        desc.push(format!("{}: {}", b.title, full(b, &unit_sfx)));
+        // An open top: an arrowhead past the bar's end, pointing on.
+        let (arrow, value_x) = if b.max_open {
+            (
+                format!(
+                    "<path class=\"chart-bar chart-open\" d=\"M{:.1} {bar_y:.1}l{ARROW} {:.1}l-{ARROW} {:.1}z\"/>",
+                    x2 + 1.0,
+                    BAR_H / 2.0,
+                    BAR_H / 2.0
+                ),
+                x2 + 7.0 + ARROW,
+            )
+        } else {
+            (String::new(), x2 + 6.0)
+        };
         rows.push_str(&format!(
-            "<a href=\"{}\">{}<rect class=\"chart-bar\" x=\"{x1:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" rx=\"4\"><title>{}: {}–{}{}</title></rect>{}</a>\n",
+            "<a href=\"{}\">{}<rect class=\"chart-bar\" x=\"{x1:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" rx=\"4\"><title>{}: {}</title></rect>{arrow}{}</a>\n",
             escape_attr(&b.url),
             text("chart-label", lines, label_x, label_y, anchor),
             x2 - x1,
             escape_attr(&b.title),
-            thousands(b.min),
-            thousands(b.max),
-            escape_attr(&unit_sfx),
-            text("chart-value", std::slice::from_ref(val), x2 + 6.0, bar_y + BAR_H / 2.0, "start"),
+            escape_attr(&full(b, &unit_sfx)),
+            text("chart-value", std::slice::from_ref(val), value_x, bar_y + BAR_H / 2.0, "start"),
         ));
         y += row_h + ROW_GAP;
     }
@@ -246,9 +268,43 @@ mod tests {
             url: String::new(),
             min,
             max,
+            max_open: false,
         };
         assert_eq!(value(&bar(90_000.0, 120_000.0)), "90k–120k");
         assert_eq!(value(&bar(2_000_000.0, 2_000_000.0)), "2M");
         assert_eq!(value(&bar(1.5, 97_500.0)), "1.5–97,500");
+        let open = RangeBar {
+            max_open: true,
+            ..bar(140_000.0, 180_000.0)
+        };
+        assert_eq!(value(&open), "140k–180k+");
+        assert_eq!(full(&open, " USD"), "140,000–180,000+ USD");
+    }
+
+    #[test]
+    fn an_open_top_gets_an_arrowhead_past_its_bar() {
+        let bars = [
+            RangeBar {
+                title: "PO".into(),
+                url: "/po/".into(),
+                min: 90_000.0,
+                max: 120_000.0,
+                max_open: false,
+            },
+            RangeBar {
+                title: "Senior PM".into(),
+                url: "/spm/".into(),
+                min: 140_000.0,
+                max: 180_000.0,
+                max_open: true,
+            },
+        ];
+        let (wide, narrow) = super::super::ranges("c", "Pay", Some("USD"), &bars);
+        let svg = wide + &narrow;
+        // One arrowhead per layout (wide and narrow), on the open bar only.
+        assert_eq!(svg.matches("chart-open").count(), 2, "{svg}");
+        assert!(svg.contains(">140k–180k+</tspan>"), "{svg}");
+        assert!(svg.contains("Senior PM: 140,000–180,000+ USD"), "{svg}");
+        assert!(svg.contains("PO: 90,000–120,000 USD"), "{svg}");
     }
 }
