@@ -6,7 +6,7 @@ use std::io::Cursor;
 use crate::util::TestSite;
 
 /// A photo-like JPEG of `w` x `h` (smooth colour plus a little texture).
-fn jpeg(w: u32, h: u32) -> Vec<u8> {
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         let n = ((x * 7919 + y * 104729) % 23) as u8;
         image::Rgb([
