@@ -129,8 +129,10 @@ pub fn guard(root: &Path, out: &Path, force: bool) -> Result<(), String> {
     // A first build killed before its manifest was written leaves its
     // marker: that folder is cairn's too, and the next build completes it.
     if !force && !out.join(MANIFEST).is_file() && !out.join(BUILDING).is_file() {
+        // Only cairn's temporary folder (left by a build of an earlier
+        // version killed before it wrote its marker) is empty too.
         let non_empty = fs::read_dir(&out)
-            .map(|mut d| d.next().is_some())
+            .map(|d| d.flatten().any(|e| e.file_name() != TMP_DIR))
             .unwrap_or(false);
         if non_empty {
             return Err(format!(
@@ -534,5 +536,13 @@ mod tests {
         assert!(guard(&root, &other, false).unwrap_err().contains("--force"));
         assert!(guard(&root, &other, true).is_ok());
         assert!(guard(&root, &root.join("content/../public"), false).is_ok());
+        // A first build killed as it began (a CI flake: killed after its
+        // temporary folder, before its marker) left a folder that is
+        // still cairn's; the marker now comes first.
+        let killed = dir.path().join("killed");
+        fs::create_dir_all(killed.join(TMP_DIR)).unwrap();
+        assert!(guard(&root, &killed, false).is_ok());
+        fs::write(killed.join("x"), "").unwrap();
+        assert!(guard(&root, &killed, false).is_err());
     }
 }

@@ -102,16 +102,18 @@ impl Stager {
         let out = out.canonicalize()?;
         let lock = lock(&out)?;
         let tmp_dir = out.join(TMP_DIR);
-        // Leftovers of a killed build are ours: clear them.
-        if tmp_dir.exists() {
-            fs::remove_dir_all(&tmp_dir)?;
-        }
-        fs::create_dir_all(&tmp_dir)?;
+        // The marker first: a build killed at any later point leaves a
+        // folder the next build recognises as its own (see `guard`).
         let building = out.join(BUILDING);
         if building.exists() {
             clear_leftovers(&out)?;
         }
         write_new(&building, b"a cairn build is writing this folder\n")?;
+        // Leftovers of a killed build are ours: clear them.
+        if tmp_dir.exists() {
+            fs::remove_dir_all(&tmp_dir)?;
+        }
+        fs::create_dir_all(&tmp_dir)?;
         let Manifest { owned: old, kept } = read_manifest(&out);
         // Into an empty folder (a first build, or after `rm -rf public`),
         // nothing can be replaced and every file is new: rather than a
