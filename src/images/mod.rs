@@ -14,6 +14,7 @@
 
 pub mod cards;
 mod process;
+mod stamps;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ use crate::output::OutputFile;
 pub use process::{CACHE_DIR, Cache};
 
 /// What an image file is, as far as its processing goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// Resized, and re-encoded as JPEG.
     Jpeg,
@@ -69,7 +70,7 @@ pub fn dimensions(abs: &std::path::Path) -> Result<(u32, u32), String> {
 }
 
 /// One resized copy of an image.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Variant {
     /// Its width and height in pixels.
     pub width: u32,
@@ -187,7 +188,24 @@ pub struct Registry {
     root_path: String,
     /// Made images by file, widths and version of the file.
     made: Mutex<HashMap<Key, Slot>>,
-    cache: Cache,
+    cache: Arc<Cache>,
+    stamps: Arc<stamps::Stamps>,
+    /// Set once `watch` or `serve` has built the site: images not made
+    /// yet are then made in the background, and this is called when one
+    /// is done.
+    waker: Mutex<Option<Waker>>,
+    background: Arc<Background>,
+}
+
+/// Called when an image made in the background is done.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// The images being made in the background, and the output paths of
+/// those done since last asked.
+#[derive(Default)]
+struct Background {
+    running: Mutex<std::collections::HashSet<Key>>,
+    done: Mutex<Vec<String>>,
 }
 
 /// An image being made, or made (or why it could not be).
@@ -204,16 +222,104 @@ struct Made {
     files: Vec<OutputFile>,
 }
 
+/// What making one image needs, apart from the registry.
+struct Work {
+    abs: PathBuf,
+    rel: String,
+    format: Format,
+    wanted: Vec<u32>,
+    settings: ImageSettings,
+    cache: Arc<Cache>,
+    stamps: Arc<stamps::Stamps>,
+    /// Its stamp's key, if it can have one.
+    stamp: Option<String>,
+}
+
+impl Work {
+    /// Makes the copies (or finds them in the cache), and stamps the
+    /// file with what they are.
+    fn run(self) -> Result<Made, String> {
+        let size = process::dimensions(&self.abs, self.format)?;
+        let plan = plan(
+            self.abs,
+            self.rel,
+            self.format,
+            size,
+            &self.wanted,
+            &self.settings,
+        );
+        let (plan, files) = process::make(plan, &self.settings, &self.cache)?;
+        let names: Option<Vec<(String, String)>> = files
+            .iter()
+            .map(|f| match &f.data {
+                crate::output::Data::File(p) => p
+                    .file_name()
+                    .map(|n| (f.rel.clone(), n.to_string_lossy().into_owned())),
+                _ => None,
+            })
+            .collect();
+        if let (Some(key), Some(files)) = (self.stamp, names) {
+            let stamp = stamps::Stamp {
+                width: plan.width,
+                height: plan.height,
+                own: plan.own.clone(),
+                webp: plan.webp.clone(),
+                files,
+            };
+            self.stamps.put(key, stamp);
+        }
+        Ok(Made { plan, files })
+    }
+}
+
 impl Registry {
     /// The registry of a build of the site of `config`.
     pub fn new(config: &Config) -> Registry {
+        let cache = Cache::new(&config.root);
+        let stamps = stamps::Stamps::new(cache.dir());
         Registry {
             settings: config.images.clone(),
             root: config.root.clone(),
             root_path: config.root_path.clone(),
             made: Mutex::new(HashMap::new()),
-            cache: Cache::new(&config.root),
+            cache: Arc::new(cache),
+            stamps: Arc::new(stamps),
+            waker: Mutex::new(None),
+            background: Arc::default(),
         }
+    }
+
+    /// Whether this registry can serve a build of the site of `config`
+    /// (same folder, URL path and settings).
+    pub fn fits(&self, config: &Config) -> bool {
+        self.settings == config.images
+            && self.root == config.root
+            && self.root_path == config.root_path
+    }
+
+    /// From now on, images not made yet are made in the background: a
+    /// page first shows the original, and `waker` is called when the
+    /// copies are done (see [`Registry::take_done`]).
+    pub fn defer(&self, waker: Waker) {
+        *self.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(waker);
+    }
+
+    /// The output paths of the images made in the background since the
+    /// last call: the pages showing them are to be rendered again.
+    pub fn take_done(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .background
+                .done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+
+    /// Writes down what each image was made into, for the next build
+    /// (after a full build, `all_used`, only the images it showed).
+    pub fn save_stamps(&self, all_used: bool) {
+        self.stamps.save(all_used);
     }
 
     /// The settings images are processed with.
@@ -229,9 +335,11 @@ impl Registry {
 
     /// The picture of `src` for a page in folder `dir`, with `widths`
     /// instead of the configured ones where given. The image is made the
-    /// first time it is asked for (or taken from the cache); a page that
-    /// shows it again, or a later build of `watch` and `serve` with the
-    /// file unchanged, does no image work.
+    /// first time it is asked for (or taken from the cache, by its stamp
+    /// without reading it); a page that shows it again, or a later build
+    /// of `watch` and `serve` with the file unchanged, does no image
+    /// work. Once [`Registry::defer`] is called, an image not made yet
+    /// is shown as it is while its copies are made in the background.
     pub fn picture(&self, src: &str, dir: &str, widths: Option<&[u32]>) -> Result<Picture, String> {
         let (abs, rel) = self.find(src, dir)?;
         let Some(format) = Format::of(&rel) else {
@@ -252,21 +360,122 @@ impl Registry {
             .made
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(key)
+            .entry(key.clone())
             .or_default()
             .clone();
-        // Made outside the lock: other images are made meanwhile; a page
-        // showing this one waits for it.
-        let made = slot.get_or_init(|| {
-            let size = process::dimensions(&abs, format)?;
-            let plan = plan(abs, rel, format, size, &wanted, &self.settings);
-            process::make(plan, &self.settings, &self.cache)
-                .map(|(plan, files)| Made { plan, files })
-        });
-        match made {
+        let answer = |made: &Result<Made, String>| match made {
             Ok(m) => Ok(self.picture_of(&m.plan)),
             Err(e) => Err(format!("cannot read image `{src}`: {e}")),
+        };
+        if let Some(made) = slot.get() {
+            return answer(made);
         }
+        let widths: Vec<u8> = wanted.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let stamp = stamps::key(
+            &abs,
+            &rel,
+            meta.len(),
+            meta.modified().ok(),
+            &[
+                &widths,
+                &[self.settings.quality, u8::from(self.settings.webp)],
+            ],
+        );
+        if let Some(made) = stamp
+            .as_deref()
+            .and_then(|k| self.stamped(k, &abs, &rel, format))
+        {
+            return answer(slot.get_or_init(|| Ok(made)));
+        }
+        let work = Work {
+            abs,
+            rel,
+            format,
+            wanted,
+            settings: self.settings.clone(),
+            cache: self.cache.clone(),
+            stamps: self.stamps.clone(),
+            stamp,
+        };
+        let waker = self.waker.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(waker) = waker {
+            let size = process::dimensions(&work.abs, format)
+                .map_err(|e| format!("cannot read image `{src}`: {e}"))?;
+            let first = plan(
+                work.abs.clone(),
+                work.rel.clone(),
+                format,
+                size,
+                &work.wanted,
+                &self.settings,
+            );
+            if first
+                .own
+                .iter()
+                .chain(&first.webp)
+                .any(|v| v.rel != first.rel)
+            {
+                self.in_background(key, slot, work, waker);
+                return Ok(self.picture_of(&Plan {
+                    own: Vec::new(),
+                    webp: Vec::new(),
+                    ..first
+                }));
+            }
+        }
+        // Made outside the lock: other images are made meanwhile; a page
+        // showing this one waits for it.
+        answer(slot.get_or_init(|| work.run()))
+    }
+
+    /// Makes an image on a thread of its own, unless that is under way.
+    fn in_background(&self, key: Key, slot: Slot, work: Work, waker: Waker) {
+        let bg = self.background.clone();
+        if !bg
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone())
+        {
+            return;
+        }
+        std::thread::spawn(move || {
+            let rel = work.rel.clone();
+            slot.get_or_init(|| work.run());
+            bg.running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&key);
+            bg.done.lock().unwrap_or_else(|e| e.into_inner()).push(rel);
+            waker();
+        });
+    }
+
+    /// The image as its stamp says it was made, if every copy is still
+    /// in the cache.
+    fn stamped(&self, key: &str, abs: &std::path::Path, rel: &str, format: Format) -> Option<Made> {
+        let s = self.stamps.get(key)?;
+        let files = s
+            .files
+            .iter()
+            .map(|(out, name)| {
+                let (path, _) = self.cache.get(name)?;
+                Some(OutputFile {
+                    rel: out.clone(),
+                    data: crate::output::Data::File(path),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let plan = Plan {
+            abs: abs.to_path_buf(),
+            rel: rel.to_string(),
+            format,
+            width: s.width,
+            height: s.height,
+            own: s.own,
+            webp: s.webp,
+        };
+        Some(Made { plan, files })
     }
 
     fn picture_of(&self, plan: &Plan) -> Picture {

@@ -89,6 +89,11 @@ impl Cache {
         }
     }
 
+    /// The folder, where there is one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     /// (files taken from the cache, files made) in this build so far.
     pub fn counts(&self) -> (usize, usize) {
         (
@@ -168,7 +173,7 @@ impl Cache {
         let mut removed = 0;
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name == ".gitignore" || used.contains(&name) {
+            if name == ".gitignore" || name == super::stamps::FILE || used.contains(&name) {
                 continue;
             }
             if e.file_type().is_ok_and(|t| t.is_file()) && std::fs::remove_file(e.path()).is_ok() {

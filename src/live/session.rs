@@ -56,6 +56,15 @@ pub struct Session {
     /// The data files before an incremental data rebuild, put back if
     /// it fails.
     old_data: Option<crate::site::data::DataSet>,
+    /// The images of the builds, kept from one to the next while the
+    /// site's image settings stay the same.
+    images: Option<Arc<crate::images::Registry>>,
+    /// What wakes the watcher when an image made in the background is
+    /// done; set once the first build is served.
+    waker: Option<crate::images::Waker>,
+    /// Output paths of the images made in the background whose pages
+    /// still show them as they were.
+    made: Vec<String>,
 }
 
 fn read_all(files: Vec<OutputFile>) -> Result<BTreeMap<String, Bytes>, Diagnostics> {
@@ -95,6 +104,9 @@ impl Session {
             removed: Vec::new(),
             state: None,
             old_data: None,
+            images: None,
+            waker: None,
+            made: Vec::new(),
         };
         let _ = s.rebuild(&ChangeSet {
             everything: true,
@@ -109,6 +121,15 @@ impl Session {
         &mut self,
         watcher: &mut crate::live::watch::Watcher,
     ) -> Result<Delta, Diagnostics> {
+        if self.waker.is_none() {
+            // From now on a new image does not hold up its page: the page
+            // shows the original until the copies are made.
+            let waker = watcher.waker();
+            if let Some(images) = &self.images {
+                images.defer(waker.clone());
+            }
+            self.waker = Some(waker);
+        }
         loop {
             if let Some(changes) = watcher.next(std::time::Duration::from_secs(3600)) {
                 // Folders that came back are watched again.
@@ -163,6 +184,9 @@ impl Session {
         let mut changes = std::mem::take(&mut self.pending);
         changes.merge(new.clone());
         let changes = &changes;
+        if let Some(images) = &self.images {
+            self.made.extend(images.take_done());
+        }
         let edits =
             crate::diagnostics::timed("incremental: read and parse", || self.body_edits(changes));
         let edits = match edits {
@@ -178,6 +202,10 @@ impl Session {
         };
         match result {
             Ok(changed) => {
+                self.made.clear();
+                if let Some(images) = &self.images {
+                    images.save_stamps(false);
+                }
                 let mut delta = Delta {
                     css_only: changes.css_only() && self.errors.is_none(),
                     incremental,
@@ -211,7 +239,7 @@ impl Session {
             || changes.assets
             || !changes.statics.is_empty()
             || !changes.data.is_empty()
-            || changes.content.is_empty()
+            || (changes.content.is_empty() && !changes.images)
         {
             return None;
         }
@@ -294,7 +322,32 @@ impl Session {
                 edits.push((lang, i, page));
             }
         }
+        if changes.images {
+            self.image_edits(site, &mut edits);
+        }
         Some(Ok(edits))
+    }
+
+    /// Adds to `edits` the pages that may show an image made in the
+    /// background since they were rendered (those whose text names its
+    /// file): rendered again, they show its copies.
+    fn image_edits(&self, site: &Site, edits: &mut Vec<Edit>) {
+        let names: Vec<&str> = self
+            .made
+            .iter()
+            .map(|rel| rel.rsplit('/').next().unwrap_or(rel))
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        for (lang, s) in site.all_languages().enumerate() {
+            for (i, p) in s.pages.iter().enumerate() {
+                let edited = edits.iter().any(|(l, j, _)| *l == lang && *j == i);
+                if !edited && names.iter().any(|n| p.text.contains(n)) {
+                    edits.push((lang, i, p.page.clone()));
+                }
+            }
+        }
     }
 
     /// When only data files changed and no template reads `data`: the
@@ -421,7 +474,18 @@ impl Session {
     /// The full path: load and render everything, keep what differs.
     fn full(&mut self) -> Result<Vec<String>, Diagnostics> {
         let mut site = Site::load(&self.opts)?;
-        let (files, all_warnings, cache) = crate::render::render_cached(&mut site)?;
+        let images = match &self.images {
+            Some(r) if r.fits(&site.config) => r.clone(),
+            _ => {
+                let r = Arc::new(crate::images::Registry::new(&site.config));
+                if let Some(w) = &self.waker {
+                    r.defer(w.clone());
+                }
+                r
+            }
+        };
+        self.images = Some(images.clone());
+        let (files, all_warnings, cache) = crate::render::render_cached_with(&mut site, images)?;
         let files = read_all(files)?;
         let mut changed = Vec::new();
         for (rel, bytes) in &files {

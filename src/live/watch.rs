@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{
@@ -35,6 +35,9 @@ pub struct ChangeSet {
     pub data: BTreeSet<PathBuf>,
     /// `site.toml`, templates or a theme changed: rebuild everything.
     pub everything: bool,
+    /// Images made in the background are done: the pages showing them
+    /// are rendered again with their copies.
+    pub images: bool,
 }
 
 impl ChangeSet {
@@ -45,12 +48,14 @@ impl ChangeSet {
             && self.statics.is_empty()
             && self.data.is_empty()
             && !self.everything
+            && !self.images
     }
 
     /// Whether only stylesheets changed, so a browser can swap them
     /// without reloading the page.
     pub fn css_only(&self) -> bool {
         !self.everything
+            && !self.images
             && !self.assets
             && self.content.is_empty()
             && self.data.is_empty()
@@ -68,6 +73,7 @@ impl ChangeSet {
         self.data.extend(other.data);
         self.assets |= other.assets;
         self.everything |= other.everything;
+        self.images |= other.images;
     }
 }
 
@@ -129,9 +135,18 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> ChangeSet {
     set
 }
 
+/// What the watcher's channel carries.
+enum Message {
+    /// A debounced batch of file-system events.
+    Files(DebounceEventResult),
+    /// Images made in the background are done.
+    ImagesMade,
+}
+
 /// A running watch on a site's sources.
 pub struct Watcher {
-    rx: Receiver<DebounceEventResult>,
+    rx: Receiver<Message>,
+    tx: Sender<Message>,
     root: PathBuf,
     output: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
@@ -176,8 +191,11 @@ impl Watcher {
         let root = crate::output::absolute(root);
         let output = crate::output::absolute(output);
         let (tx, rx) = channel();
-        let mut debouncer =
-            new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
+        let files = tx.clone();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
+            let _ = files.send(Message::Files(r));
+        })
+        .map_err(|e| format!("cannot watch files: {e}"))?;
         let w = &mut debouncer;
         // The root itself, not recursively: site.toml, and folders that
         // appear later.
@@ -194,6 +212,7 @@ impl Watcher {
         }
         Ok(Watcher {
             rx,
+            tx,
             root,
             output,
             debouncer,
@@ -211,7 +230,11 @@ impl Watcher {
         let mut seen = 0usize;
         loop {
             match self.rx.recv_timeout(wait) {
-                Ok(Ok(events)) => {
+                Ok(Message::ImagesMade) => {
+                    set.images = true;
+                    wait = SETTLE;
+                }
+                Ok(Message::Files(Ok(events))) => {
                     let paths: Vec<PathBuf> = events
                         .into_iter()
                         .filter(|e| relevant(&e.event.kind))
@@ -234,7 +257,7 @@ impl Watcher {
                         wait = if seen > BULK { SETTLE_BULK } else { SETTLE };
                     }
                 }
-                Ok(Err(errors)) => {
+                Ok(Message::Files(Err(errors))) => {
                     self.errors.extend(errors.iter().map(ToString::to_string));
                 }
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
@@ -242,6 +265,15 @@ impl Watcher {
                 }
             }
         }
+    }
+
+    /// What tells this watcher that images made in the background are
+    /// done (see [`crate::images::Registry::defer`]).
+    pub fn waker(&self) -> crate::images::Waker {
+        let tx = self.tx.clone();
+        std::sync::Arc::new(move || {
+            let _ = tx.send(Message::ImagesMade);
+        })
     }
 
     /// What went wrong while watching since the last call (a lost event,

@@ -32,6 +32,8 @@ struct Replaced {
     reported: Option<HashSet<(String, String)>>,
     /// Link-check data by output path, as it was (`None`: none then).
     scans: Vec<(String, Option<PageScan>)>,
+    /// Output paths added (image copies shown for the first time).
+    outputs: Vec<String>,
 }
 
 impl Replaced {
@@ -60,6 +62,9 @@ impl Replaced {
         if let Some(r) = self.reported {
             cache.reported = r;
         }
+        for rel in self.outputs {
+            cache.outputs.remove(&rel);
+        }
         for (rel, old) in self.scans.into_iter().rev() {
             match old {
                 Some(s) => cache.scans.insert(rel, s),
@@ -84,14 +89,7 @@ pub fn rerender_bodies(
     let mut replaced = Replaced::default();
     let edited: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
     match rerender(site, cache, edits, &mut replaced) {
-        Ok((mut files, ds)) => {
-            // Images an edited body shows for the first time (made while
-            // it rendered); those shown before are written already.
-            for f in cache.images.outputs() {
-                if cache.outputs.insert(f.rel.clone()) {
-                    files.push(f);
-                }
-            }
+        Ok((files, ds)) => {
             let (files, removed) = update_search(site, cache, &edited, files);
             Ok((files, removed, ds))
         }
@@ -176,6 +174,16 @@ fn rerender(
     }
     let only: Option<Vec<String>> =
         (!ids_changed).then(|| files.iter().map(|f| f.rel.clone()).collect());
+    // Images an edited body shows for the first time (made while it
+    // rendered, or in the background since): outputs the links may name.
+    // Those shown before are written already.
+    let mut files = files;
+    for f in cache.images.outputs() {
+        if cache.outputs.insert(f.rel.clone()) {
+            replaced.outputs.push(f.rel.clone());
+            files.push(f);
+        }
+    }
     timed("incremental: check links", || {
         check_rendered_links(site, cache, only.as_deref(), &mut ds)
     });

@@ -131,9 +131,16 @@ impl RenderCache {
     }
 
     /// Removes the cached image copies and cards this build did not use
-    /// (after a full build only); returns how many.
+    /// and the stamps of images it did not show (after a full build
+    /// only); returns how many files were removed.
     pub fn prune_image_cache(&self) -> usize {
+        self.images.save_stamps(true);
         self.images.cache().prune()
+    }
+
+    /// The images of this build.
+    pub fn images(&self) -> &std::sync::Arc<crate::images::Registry> {
+        &self.images
     }
 
     /// Every output path of the build, every language's included.
@@ -196,7 +203,17 @@ pub fn render(site: &mut Site) -> Result<(Vec<OutputFile>, Diagnostics), Diagnos
 pub fn render_cached(
     site: &mut Site,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
-    render_into(site, &crate::output::InMemory, false)
+    let images = std::sync::Arc::new(crate::images::Registry::new(&site.config));
+    render_with(site, &crate::output::InMemory, false, images)
+}
+
+/// [`render_cached`] with the images of `images`, a registry kept from
+/// an earlier build of the same site (`watch` and `serve`).
+pub fn render_cached_with(
+    site: &mut Site,
+    images: std::sync::Arc<crate::images::Registry>,
+) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
+    render_with(site, &crate::output::InMemory, false, images)
 }
 
 /// Renders every output file of `site`, handing each to `sink` as soon as
@@ -210,6 +227,16 @@ pub fn render_into(
     site: &mut Site,
     sink: &dyn Sink,
     release_sources: bool,
+) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
+    let images = std::sync::Arc::new(crate::images::Registry::new(&site.config));
+    render_with(site, sink, release_sources, images)
+}
+
+fn render_with(
+    site: &mut Site,
+    sink: &dyn Sink,
+    release_sources: bool,
+    images: std::sync::Arc<crate::images::Registry>,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     // Loading has checked everything that quotes the front matter; from
     // here on a one-off build reads each file again where its body is
@@ -229,7 +256,6 @@ pub fn render_into(
     // The problems found while loading come first; every later step still
     // runs, so that one run reports every mistake of the site.
     let mut ds = site.diagnostics.clone();
-    let images = std::sync::Arc::new(crate::images::Registry::new(&site.config));
     let fonts = site.config.images.cards.then(|| {
         std::sync::Arc::new(crate::images::cards::Fonts::new(templates::font_files(
             &site.config,

@@ -59,7 +59,10 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
                     return;
                 }
                 let mut h = String::new();
+                let mut gzip = false;
                 while reader.read_line(&mut h).unwrap_or(0) > 2 {
+                    let lower = h.to_ascii_lowercase();
+                    gzip |= lower.starts_with("accept-encoding:") && lower.contains("gzip");
                     h.clear();
                 }
                 let raw = line.split(' ').nth(1).unwrap_or("/");
@@ -79,7 +82,7 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
                     Some(f) => ("200 OK", f),
                     None => ("404 Not Found", dir.join("404.html")),
                 };
-                let body = std::fs::read(&file).unwrap_or_default();
+                let mut body = std::fs::read(&file).unwrap_or_default();
                 let ct = match file.extension().and_then(|e| e.to_str()) {
                     Some("html") => "text/html; charset=utf-8",
                     Some("css") => "text/css",
@@ -93,9 +96,23 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
                     Some("gif") => "image/gif",
                     _ => "application/octet-stream",
                 };
+                // Text compressed, as static hosts do (Lighthouse measures
+                // a page as served).
+                let mut encoding = "";
+                if gzip && (ct.starts_with("text/") || ct.ends_with("json") || ct.ends_with("xml"))
+                {
+                    let mut z =
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                    if z.write_all(&body).is_ok()
+                        && let Ok(b) = z.finish()
+                    {
+                        body = b;
+                        encoding = "Content-Encoding: gzip\r\n";
+                    }
+                }
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\n{encoding}Content-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = stream.write_all(&body);
@@ -105,13 +122,15 @@ pub fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
     port
 }
 
-/// Runs `node tests/browser/<script> <args>` and fails with its output.
+/// Runs `node tests/browser/<script> <args>` and fails with its output
+/// (printed in any case: `--nocapture` shows it).
 pub fn node(script: &str, args: &[&str]) {
     let out = Command::new("node")
         .arg(browser_dir().join(script))
         .args(args)
         .output()
         .unwrap();
+    print!("{}", String::from_utf8_lossy(&out.stdout));
     assert!(
         out.status.success(),
         "{script} failed:\n{}\n{}",

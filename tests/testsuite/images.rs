@@ -133,6 +133,45 @@ fn a_second_build_takes_every_copy_from_the_cache() {
     assert!(std::fs::read_dir(&cache).unwrap().count() <= before);
 }
 
+/// An image whose length and modification time are as they were is
+/// found by its stamp: neither its header nor its bytes are read.
+#[test]
+fn an_unchanged_image_is_not_read_again() {
+    let s = site();
+    s.cairn(&["build"]).success();
+    assert!(s.path(".cairn/cache/images/stamps.json").is_file());
+    let before = s.read("public/roles/product-manager/index.html");
+    let copy = std::fs::read(s.path("public/roles/team-800w.jpg")).unwrap();
+    // Its bytes replaced by zeros of the same length, its time put back:
+    // a build that read it could not decode it.
+    let path = s.path("content/roles/team.jpg");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let len = std::fs::metadata(&path).unwrap().len();
+    std::fs::write(&path, vec![0u8; len as usize]).unwrap();
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(modified).unwrap();
+    drop(f);
+    std::fs::remove_dir_all(s.path("public")).unwrap();
+    s.cairn(&["build"]).success();
+    assert_eq!(s.read("public/roles/product-manager/index.html"), before);
+    assert_eq!(
+        std::fs::read(s.path("public/roles/team-800w.jpg")).unwrap(),
+        copy
+    );
+    // A new modification time: read again, and found broken.
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(modified + std::time::Duration::from_secs(1))
+        .unwrap();
+    drop(f);
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("cannot read image `team.jpg`"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn image_mistakes_are_reported_at_their_lines_all_at_once() {
     let s = TestSite::fixture("typed");
