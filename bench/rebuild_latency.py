@@ -16,6 +16,8 @@ all of them: backlinks, listings, comparisons). With --hugo, `hugo server`
 on the same Markdown with bench/hugo-layouts, interleaved entry by entry.
 Prints the median, p90 and max latency, cairn's own rebuild times, and
 each server's resident memory (VmRSS) after startup and after the edits.
+cairn's share cards are off unless --cards is given, as in bench/bench.py's
+rows against Hugo (Hugo draws none).
 """
 import argparse
 import http.client
@@ -156,11 +158,16 @@ def main():
     ap.add_argument("--mode", default="serve,watch")
     ap.add_argument("--entries", default="leaf,hub")
     ap.add_argument("--hugo", action="store_true", help="time hugo server in the same run")
+    ap.add_argument("--cards", action="store_true",
+                    help="leave cairn's share cards on (off by default: Hugo draws none)")
     ap.add_argument("--cairn", default=os.path.join(HERE, "..", "target", "release", "cairn"))
     args = ap.parse_args()
 
     site = tempfile.mkdtemp(prefix="cairn-latency-")
     subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), str(args.pages), site], check=True)
+    if not args.cards:
+        with open(os.path.join(site, "site.toml"), "a") as f:
+            f.write("\n[images]\ncards = false\n")
     hugo = hugo_site(site, args.pages) if args.hugo else None
     print(f"pages: {args.pages}, edits: {args.edits} per entry and tool")
     medians = {}

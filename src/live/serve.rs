@@ -31,7 +31,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::diagnostics::{Diagnostics, shown_per_file};
-use crate::live::session::{Bytes, Session};
+use crate::live::session::{Held, Session};
 use crate::live::watch::Watcher;
 use crate::site::BuildOptions;
 
@@ -145,7 +145,7 @@ enum Push {
 
 /// What the request handlers share.
 struct Shared {
-    files: RwLock<Arc<BTreeMap<String, Bytes>>>,
+    files: RwLock<Arc<BTreeMap<String, Held>>>,
     /// JSON of the current errors, if the last rebuild failed.
     errors: RwLock<Option<String>>,
     tx: broadcast::Sender<Push>,
@@ -448,16 +448,35 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
         }
         Lookup::NotFound => (StatusCode::NOT_FOUND, "404.html".to_string()),
     };
-    let Some(bytes) = files.get(&rel) else {
+    let Some(held) = files.get(&rel).cloned() else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
+    drop(files);
     let ct = content_type(&rel);
+    let html = ct.starts_with("text/html");
     // Pages get the live-reload script; every other file is sent from the
-    // build's own copy, never copied per request.
-    let body = if ct.starts_with("text/html") {
-        Body::from(inject(bytes))
-    } else {
-        Body::from(bytes::Bytes::from_owner(FileBody(Arc::clone(bytes))))
+    // build's own copy, never copied per request, or read from disk (image
+    // copies, cards and assets stay there).
+    let body = match held {
+        Held::Bytes(b) if html => Body::from(inject(&b)),
+        Held::Static(b) if html => Body::from(inject(b)),
+        Held::Bytes(b) => Body::from(bytes::Bytes::from_owner(FileBody(b))),
+        Held::Static(b) => Body::from(bytes::Bytes::from_static(b)),
+        Held::File(f) => {
+            let path = f.path.clone();
+            match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
+                Ok(Ok(b)) if html => Body::from(inject(&b)),
+                Ok(Ok(b)) => Body::from(b),
+                // Removed since the build (a `cairn build` pruning the
+                // image cache meanwhile): the next rebuild finds out.
+                _ => {
+                    return plain(
+                        StatusCode::NOT_FOUND,
+                        "cairn serve: this file is gone since the last build; save a file to rebuild\n",
+                    );
+                }
+            }
+        }
     };
     Response::builder()
         .status(status)
@@ -469,7 +488,7 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
 }
 
 /// An output file shared with the build, as a response body.
-struct FileBody(Bytes);
+struct FileBody(Arc<Vec<u8>>);
 
 impl AsRef<[u8]> for FileBody {
     fn as_ref(&self) -> &[u8] {
@@ -560,8 +579,21 @@ fn rebuild_forever(
     loop {
         match session.rebuild_on_change(&mut watcher) {
             Ok(delta) => {
-                if let Ok(mut f) = bg.files.write() {
-                    *f = Arc::new(session.files.clone());
+                // The served map follows the session's by the delta alone
+                // (a copy of 10,000 entries per save cost milliseconds);
+                // a request still holding the old map makes this copy it.
+                {
+                    let mut f = bg.files.write().unwrap_or_else(|e| e.into_inner());
+                    let served = Arc::make_mut(&mut *f);
+                    for rel in &delta.removed {
+                        served.remove(rel);
+                    }
+                    for rel in &delta.changed {
+                        match session.files.get(rel) {
+                            Some(held) => served.insert(rel.clone(), held.clone()),
+                            None => served.remove(rel),
+                        };
+                    }
                 }
                 // A `base_url` edited while serving moves the site.
                 if let Some(path) = session.base_path()

@@ -16,8 +16,60 @@ use crate::output::{Data, OutputFile};
 use crate::render::RenderCache;
 use crate::site::{BuildOptions, Site};
 
-/// The bytes of one output file, shared cheaply with a server.
-pub type Bytes = Arc<Vec<u8>>;
+/// One output file as the live build holds it, shared cheaply with a
+/// server: rendered bytes in memory, or a file on disk read when it is
+/// asked for (image copies and share cards in the image cache, assets
+/// copied as they are), which keeps a site's pictures out of memory.
+#[derive(Debug, Clone)]
+pub enum Held {
+    /// Rendered in memory.
+    Bytes(Arc<Vec<u8>>),
+    /// Embedded in the binary (the default theme's files).
+    Static(&'static [u8]),
+    /// A file on disk, as it was when the build saw it.
+    File(Arc<OnDisk>),
+}
+
+/// A file on disk, and what tells its versions apart.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OnDisk {
+    /// Where it is.
+    pub path: std::path::PathBuf,
+    /// Its length.
+    pub len: u64,
+    /// Its modification time.
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Held) -> bool {
+        match (self, other) {
+            (Held::File(a), Held::File(b)) => a == b,
+            (Held::File(_), _) | (_, Held::File(_)) => false,
+            (a, b) => a.in_memory() == b.in_memory(),
+        }
+    }
+}
+
+impl Held {
+    /// The bytes, where they are in memory.
+    pub fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            Held::Bytes(b) => Some(b),
+            Held::Static(b) => Some(b),
+            Held::File(_) => None,
+        }
+    }
+
+    /// The file as output data, to write.
+    pub fn data(&self) -> Data {
+        match self {
+            Held::Bytes(b) => Data::Bytes(b.to_vec()),
+            Held::Static(b) => Data::Static(b),
+            Held::File(f) => Data::File(f.path.clone()),
+        }
+    }
+}
 
 /// What a rebuild changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,7 +90,7 @@ pub struct Delta {
 pub struct Session {
     opts: BuildOptions,
     /// The last good output, by path.
-    pub files: BTreeMap<String, Bytes>,
+    pub files: BTreeMap<String, Held>,
     /// The errors of the last attempt, if it failed.
     pub errors: Option<Diagnostics>,
     /// What changed since the last good build: the changes of the
@@ -67,25 +119,31 @@ pub struct Session {
     made: Vec<String>,
 }
 
-fn read_all(files: Vec<OutputFile>) -> Result<BTreeMap<String, Bytes>, Diagnostics> {
+/// The output files as the session holds them: files on disk stay there,
+/// known by their length and time.
+fn hold_all(files: Vec<OutputFile>) -> Result<BTreeMap<String, Held>, Diagnostics> {
     let mut out = BTreeMap::new();
     let mut ds = Diagnostics::new();
     for f in files {
-        let bytes = match f.data {
-            Data::Bytes(b) => b,
-            Data::Static(b) => b.to_vec(),
-            Data::File(p) => match std::fs::read(&p) {
-                Ok(b) => b,
+        let held = match f.data {
+            Data::Bytes(b) => Held::Bytes(Arc::new(b)),
+            Data::Static(b) => Held::Static(b),
+            Data::File(path) => match std::fs::metadata(&path) {
+                Ok(m) => Held::File(Arc::new(OnDisk {
+                    len: m.len(),
+                    modified: m.modified().ok(),
+                    path,
+                })),
                 Err(e) => {
                     ds.push(crate::diagnostics::Diagnostic::error(
-                        &p,
+                        &path,
                         format!("cannot read: {e}"),
                     ));
                     continue;
                 }
             },
         };
-        out.insert(f.rel, Arc::new(bytes));
+        out.insert(f.rel, held);
     }
     if ds.has_errors() { Err(ds) } else { Ok(out) }
 }
@@ -461,8 +519,8 @@ impl Session {
         let mut changed = Vec::new();
         // Pages are in memory; image copies and share cards are files of
         // the image cache.
-        for (rel, b) in read_all(files)? {
-            if self.files.get(&rel).is_none_or(|old| **old != *b) {
+        for (rel, b) in hold_all(files)? {
+            if self.files.get(&rel).is_none_or(|old| *old != b) {
                 changed.push(rel.clone());
                 self.files.insert(rel, b);
             }
@@ -486,7 +544,7 @@ impl Session {
         };
         self.images = Some(images.clone());
         let (files, all_warnings, cache) = crate::render::render_cached_with(&mut site, images)?;
-        let files = read_all(files)?;
+        let files = hold_all(files)?;
         let mut changed = Vec::new();
         for (rel, bytes) in &files {
             if self.files.get(rel).is_none_or(|old| old != bytes) {

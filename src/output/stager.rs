@@ -534,7 +534,7 @@ fn lock(out: &Path) -> io::Result<Option<fs::File>> {
 /// `--force` (see [`Stager::stage`]).
 pub fn write_delta(
     out: &Path,
-    all: &std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    all: &std::collections::BTreeMap<String, crate::live::session::Held>,
     changed: &[String],
     resync: bool,
     force: bool,
@@ -546,10 +546,10 @@ pub fn write_delta(
         changed.iter().collect()
     };
     for rel in to_stage {
-        let bytes = all
+        let held = all
             .get(rel.as_str())
             .ok_or_else(|| io::Error::other(format!("no data for `{rel}`")))?;
-        stager.stage(rel, &Data::Bytes(bytes.to_vec()))?;
+        stager.stage(rel, &held.data())?;
     }
     let rels: Vec<&str> = all.keys().map(String::as_str).collect();
     let s = stager.commit(&rels)?;

@@ -132,9 +132,19 @@ fn rerender(
     // Only pages an edited body linked to, before or after, can gain or
     // lose a backlink.
     let mut targets: Vec<usize> = Vec::new();
+    // Entries whose collection pages show something new: a collection
+    // page shows each entry's first paragraph, and a FAQ's carries every
+    // answer in its JSON-LD; the rest of its listing is front matter.
+    let mut listed: Vec<usize> = Vec::new();
     for (i, body) in bodies {
         let old = &cache.pages[i].body;
         targets.extend(old.links.iter().chain(&body.links).filter_map(|l| l.page));
+        let faq = site.pages[i]
+            .collection()
+            .is_some_and(|c| super::jobs::config_is_faq(site, c));
+        if old.summary != body.summary || (faq && old.text != body.text) {
+            listed.push(i);
+        }
         replaced.parts(cache, i, |p| p.body = body);
     }
     targets.sort_unstable();
@@ -156,7 +166,7 @@ fn rerender(
             replaced.parts(cache, j, |p| p.backlinks = list);
         }
     }
-    let jobs = jobs_to_render(site, cache, &edited, &affected);
+    let jobs = jobs_to_render(site, cache, &listed, &affected);
     let files = render_again(site, cache, &jobs, &mut ds);
     if ds.has_errors() {
         return Err(ds);
@@ -193,14 +203,14 @@ fn rerender(
     Ok((files, ds))
 }
 
-/// The jobs of the `affected` pages, and of the collection pages of
-/// `edited` entries (a collection page shows each entry's first paragraph
+/// The jobs of the `affected` pages, and of the collection pages of the
+/// `listed` entries (a collection page shows each entry's first paragraph
 /// as `summary`, and a FAQ collection page carries every answer in its
 /// JSON-LD).
 fn jobs_to_render(
     site: &Site,
     cache: &RenderCache,
-    edited: &[usize],
+    listed: &[usize],
     affected: &BTreeSet<usize>,
 ) -> BTreeSet<usize> {
     let job_of: HashMap<usize, usize> = cache
@@ -216,7 +226,7 @@ fn jobs_to_render(
         .iter()
         .filter_map(|i| job_of.get(i).copied())
         .collect();
-    for &i in edited {
+    for &i in listed {
         let Some(name) = site.pages[i].collection() else {
             continue;
         };
@@ -248,16 +258,22 @@ fn render_again(
         Job::Page(k) => matches!(site.pages[*k].kind, PageKind::Collection(_)),
         _ => false,
     };
-    let listings = if jobs.iter().any(|&n| is_collection(n)) {
-        Globals::new(site, &cache.pages, &cache.tables, &cache.order).values
+    // The listings follow the front matter, which is as it was: those of
+    // the last full render serve, where they were kept.
+    let fresh;
+    let listings: &[tera::Value] = if !jobs.iter().any(|&n| is_collection(n)) {
+        &[]
+    } else if cache.listings.is_empty() {
+        fresh = Globals::new(site, &cache.pages, &cache.tables, &cache.order).values;
+        &fresh
     } else {
-        Vec::new()
+        &cache.listings
     };
     let rendered: Vec<Result<(OutputFile, Option<OutputFile>), Failed>> = jobs
         .par_iter()
         .map(|&n| {
             let (job, template, rel) = &cache.jobs[n];
-            render_job(&sh, &listings, job, template, rel)
+            render_job(&sh, listings, job, template, rel)
                 .map_err(|d| Box::new((d, job_source(site, job))))
         })
         .collect();

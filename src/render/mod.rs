@@ -91,6 +91,11 @@ pub struct RenderCache {
     outputs: HashSet<String>,
     /// The charts of site.toml, drawn.
     charts: Vec<charts::ChartCtx>,
+    /// Each collection's listing as a template value, kept by `watch` and
+    /// `serve` (it follows the front matter alone, which an incremental
+    /// rebuild leaves as it was; the values are shared with the global
+    /// context, so keeping them costs no copy).
+    listings: Vec<tera::Value>,
     /// The search index (when `search = true`) and each page's document.
     search: Option<(crate::search::SearchIndex, HashMap<usize, usize>)>,
     /// Which pages of the languages translate which (empty for a site in
@@ -357,6 +362,9 @@ fn begin(
         parts.backlinks = list;
     }
     cache.jobs = jobs::plan(&Shared { site, c: &cache }, ds);
+    if html_kept {
+        cache.listings = listings.clone();
+    }
     (cache, listings)
 }
 
@@ -504,6 +512,7 @@ fn prepare(site: &Site, html_kept: bool, ds: &mut Diagnostics) -> RenderCache {
         outputs: HashSet::new(),
         search: None,
         charts,
+        listings: Vec::new(),
         alternates: Default::default(),
         lang_index: 0,
         lang_prefix: config.lang_prefix.clone(),

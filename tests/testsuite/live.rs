@@ -612,6 +612,14 @@ fn incremental_body_edits_equal_a_clean_build() {
             format!("{head}\n## Duties\n\nBack again, linking [[product-owner#overview]].\n"),
             "rebuilt in",
         ),
+        // The first paragraph as it was: the collection page is not
+        // rendered again, and stays as a clean build writes it.
+        (
+            format!(
+                "{head}\n## Duties\n\nBack again, linking [[product-owner#overview]].\n\nA second paragraph.\n"
+            ),
+            "rebuilt in",
+        ),
     ];
     for (n, (text, expect)) in steps.iter().enumerate() {
         s.write(pm, text);
@@ -1244,6 +1252,28 @@ fn translation_edits_are_incremental_and_equal_a_clean_build() {
     );
     let line = w.wait_for("rebuilt in");
     assert!(!line.contains("(incremental)"), "{line}");
+    drop(w);
+    assert_equals_clean_build(&s);
+}
+
+/// A FAQ collection page carries every answer whole in its JSON-LD: an
+/// edit past an answer's first paragraph renders it again too.
+#[test]
+fn a_faq_answer_edit_reaches_its_collection_page() {
+    let s = TestSite::fixture("publish");
+    let mut w = Running::start(&s, &["watch"]);
+    w.wait_for("watching");
+    let how = "content/faqs/how.md";
+    s.write(
+        how,
+        &(s.read(how) + "\nAnd a later paragraph, added while watching.\n"),
+    );
+    let line = w.wait_for("rebuil");
+    assert!(line.contains("(incremental)"), "{line}");
+    assert!(
+        s.read("public/faqs/index.html")
+            .contains("And a later paragraph, added while watching.")
+    );
     drop(w);
     assert_equals_clean_build(&s);
 }
