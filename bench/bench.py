@@ -3,8 +3,9 @@
 
 Usage: python3 bench/bench.py [--sizes 1000,10000] [--cairn-only 50000]
                               [--tmpfs-sizes 10000] [--tmpfs-cairn-only 1000,50000]
-                              [--latency-pages 10000]
+                              [--latency-pages 10000] [--latency-edits 30]
                               [--runs 3] [--out bench/results.md] [--baseline OLD_BINARY]
+                              [--no-extras]
 
 For each size it generates a cairn site (bench/gen_site.py, search off) and
 a Hugo site from the same Markdown (front-matter as params, layouts in
@@ -37,11 +38,15 @@ files were deleted, which sets the floor of the disk runs; tmpfs shows the
 tools' own work, and the settled rows show the disk without that penalty,
 as on a fresh checkout. The 50,000-page tmpfs site is removed afterwards (it holds
 about 1.3 GB of memory). Last, bench/rebuild_latency.py
-measures the save-to-output latency of `cairn serve` and `cairn watch` at
---latency-pages. Needs `hugo` on PATH (apt-get install hugo) and a release
-build of cairn.
+runs the preview scenarios at --latency-pages against `hugo server` in the
+same run: save-to-served for a leaf entry and for the entry every page
+refers to (--latency-edits edits each), and each server's resident memory
+after startup and after the edits (share cards off, as in the rows
+above); `cairn watch`'s save-to-written is timed too. Needs `hugo` on
+PATH (apt-get install hugo) and a release build of cairn.
 """
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -59,6 +64,9 @@ WORK = os.environ.get("CAIRN_BENCH_DIR", "/tmp/cairn-bench")
 # --baseline: another cairn binary (an earlier commit) timed in the same
 # interleaving, on its own copy of the site, for before/after figures.
 BASELINE = None
+# --no-extras: only the rows against Hugo (no search, auto-link, export,
+# languages or share-card rows).
+EXTRAS = True
 
 
 def run(cmd, cwd=None):
@@ -274,6 +282,10 @@ def compare(n, runs, work=WORK, where="", settle=0):
         if BASELINE:
             rows.append((n, f"first build into an empty folder, disk settled {settle} s" + where
                          + " [baseline]", res["baseline"], res["hugo"]))
+    if not EXTRAS:
+        for t in tools:
+            shutil.rmtree(t.out, ignore_errors=True)
+        return rows
     set_search(cairn_site, True)
     cs = cairn_tool(cairn_site, "cairn+search")
     rows.append((n, "first build, search index on" + where, [cs.cold() for _ in range(runs)], None))
@@ -332,6 +344,31 @@ def machine():
             f"{fs} for the disk runs; Hugo {hugo[0] if hugo else '?'}")
 
 
+def serve_table(data):
+    """The save-to-served and serve-memory rows of rebuild_latency.py's
+    figures: cairn serve against hugo server, entry by entry."""
+    by = {(f["tool"], f["mode"], f["entry"]): f for f in data["figures"]}
+    n, k = data["pages"], data["edits"]
+    lines = [f"Preview at {n:,} pages (`cairn serve` against `hugo server`, {k} edits per entry, "
+             "median save-to-served polled every 2 ms; memory = VmRSS):", "",
+             "| scenario | cairn | Hugo | cairn/Hugo |", "|---|---:|---:|---:|"]
+    for entry, what in [("leaf", "a leaf entry"), ("hub", "the most-referenced entry")]:
+        c, h = by.get(("cairn", "serve", entry)), by.get(("hugo", "serve", entry))
+        if c and h:
+            lines.append(f"| save to served, {what} | {c['median_ms']:.0f} ms | {h['median_ms']:.0f} ms "
+                         f"| {c['median_ms'] / h['median_ms']:.2f} |")
+    for key, what in [("rss_start_mb", "after startup"), ("rss_end_mb", f"after {k} edits")]:
+        c = [f[key] for (t, m, _), f in by.items() if t == "cairn" and m == "serve"]
+        h = [f[key] for (t, _, _), f in by.items() if t == "hugo"]
+        if c and h:
+            lines.append(f"| memory {what} (largest) | {max(c):.0f} MB | {max(h):.0f} MB "
+                         f"| {max(c) / max(h):.2f} |")
+    w = [f for (t, m, _), f in by.items() if t == "cairn" and m == "watch"]
+    for f in w:
+        lines.append(f"| `cairn watch`, save to written, {f['entry']} | {f['median_ms']:.0f} ms | | |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
@@ -340,14 +377,18 @@ def main():
     ap.add_argument("--tmpfs-cairn-only", default="1000,50000")
     ap.add_argument("--tmpfs-dir", default="/dev/shm/cairn-bench")
     ap.add_argument("--latency-pages", type=int, default=10000)
+    ap.add_argument("--latency-edits", type=int, default=30)
     ap.add_argument("--settled-sizes", default="10000")
     ap.add_argument("--settle", type=int, default=65)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     ap.add_argument("--baseline", help="another cairn binary to time in the same runs")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="only the rows against Hugo (no search, auto-link, export, languages, cards)")
     args = ap.parse_args()
-    global BASELINE
+    global BASELINE, EXTRAS
     BASELINE = args.baseline
+    EXTRAS = not args.no_extras
     if not os.path.exists(CAIRN):
         sys.exit("build cairn first: cargo build --release")
     rows = []
@@ -365,11 +406,15 @@ def main():
             shutil.rmtree(os.path.join(args.tmpfs_dir, str(n)), ignore_errors=True)
     else:
         print(f"no {tmpfs}: skipping the tmpfs runs", file=sys.stderr)
-    latency = ""
+    latency, serve_rows = "", ""
     if args.latency_pages:
-        latency = subprocess.run([sys.executable, os.path.join(HERE, "rebuild_latency.py"),
-                                  "--pages", str(args.latency_pages), "--cairn", CAIRN],
-                                 check=True, capture_output=True, text=True).stdout
+        with tempfile.NamedTemporaryFile(suffix=".json") as j:
+            latency = subprocess.run([sys.executable, os.path.join(HERE, "rebuild_latency.py"),
+                                      "--pages", str(args.latency_pages), "--cairn", CAIRN,
+                                      "--mode", "serve,watch", "--entries", "leaf,hub", "--hugo",
+                                      "--edits", str(args.latency_edits), "--json", j.name],
+                                     check=True, capture_output=True, text=True).stdout
+            serve_rows = serve_table(json.load(open(j.name)))
 
     # Moved-aside outputs of the settled runs go last, when nothing is timed.
     shutil.rmtree(os.path.join(WORK, "trash"), ignore_errors=True)
@@ -386,6 +431,8 @@ def main():
     table = "\n".join(lines)
     head = f"Machine: {machine()}.\nMedians of {args.runs} interleaved runs; peak = max RSS.\n"
     text = f"{head}\n{table}\n"
+    if serve_rows:
+        text += "\n" + serve_rows
     if latency:
         text += "\nIncremental rebuilds (bench/rebuild_latency.py):\n\n" + "".join(
             f"    {l}\n" for l in latency.strip().split("\n"))

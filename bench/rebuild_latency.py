@@ -158,6 +158,7 @@ def main():
     ap.add_argument("--mode", default="serve,watch")
     ap.add_argument("--entries", default="leaf,hub")
     ap.add_argument("--hugo", action="store_true", help="time hugo server in the same run")
+    ap.add_argument("--json", help="also write the figures to this file as JSON (bench/bench.py reads it)")
     ap.add_argument("--cards", action="store_true",
                     help="leave cairn's share cards on (off by default: Hugo draws none)")
     ap.add_argument("--cairn", default=os.path.join(HERE, "..", "target", "release", "cairn"))
@@ -171,6 +172,7 @@ def main():
     hugo = hugo_site(site, args.pages) if args.hugo else None
     print(f"pages: {args.pages}, edits: {args.edits} per entry and tool")
     medians = {}
+    figures = []
     for entry in [e for e in args.entries.split(",") if e]:
         runs = [("cairn", m) for m in args.mode.split(",") if m]
         if hugo:
@@ -181,6 +183,10 @@ def main():
             p90 = lat[int(len(lat) * 0.9) - 1] if len(lat) >= 10 else lat[-1]
             what = "served" if mode == "serve" else "written"
             medians[(tool, mode, entry)] = statistics.median(lat)
+            figures.append({"tool": tool, "mode": mode, "entry": entry,
+                            "median_ms": statistics.median(lat), "p90_ms": p90, "max_ms": lat[-1],
+                            "rss_start_mb": rss0, "rss_end_mb": rss1,
+                            "rebuild_ms": statistics.median(rebuilds) if rebuilds else None})
             print(f"{tool} {mode}, {entry} ({ENTRIES[entry][0]}): save -> {what}: median "
                   f"{statistics.median(lat):.1f} ms, p90 {p90:.1f} ms, max {lat[-1]:.1f} ms; "
                   f"memory {rss0:.0f} MB after start, {rss1:.0f} MB after {args.edits} edits")
@@ -192,6 +198,10 @@ def main():
             print(f"{entry}: cairn serve / hugo server = {ratio:.2f}")
     print("note: about 30 ms of every cairn figure is the watcher waiting for the save to settle "
           "(10 ms debounce + 20 ms merge window)")
+    if args.json:
+        import json
+        with open(args.json, "w") as f:
+            json.dump({"pages": args.pages, "edits": args.edits, "figures": figures}, f, indent=1)
     shutil.rmtree(site, ignore_errors=True)
     if hugo:
         shutil.rmtree(hugo, ignore_errors=True)
