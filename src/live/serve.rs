@@ -457,18 +457,30 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
     // Pages get the live-reload script; every other file is sent from the
     // build's own copy, never copied per request, or read from disk (image
     // copies, cards and assets stay there).
+    let gzip_ok = req
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.contains("gzip")));
+    let mut gzipped = false;
     let body = match held {
         Held::Bytes(b) if html => Body::from(inject(&b)),
         Held::Static(b) if html => Body::from(inject(b)),
         Held::Bytes(b) => Body::from(bytes::Bytes::from_owner(FileBody(b))),
         Held::Static(b) => Body::from(bytes::Bytes::from_static(b)),
-        Held::File(f) => {
-            let path = f.path.clone();
-            match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
+        // Sent as held where the browser takes gzip; a page is unpacked
+        // for the live-reload script.
+        Held::Gzip(z) if !html && gzip_ok => {
+            gzipped = true;
+            Body::from(bytes::Bytes::from_owner(FileBody(z)))
+        }
+        held @ (Held::Gzip(_) | Held::File(_)) => {
+            let bytes = tokio::task::spawn_blocking(move || held.bytes().map(|b| b.into_owned()));
+            match bytes.await {
                 Ok(Ok(b)) if html => Body::from(inject(&b)),
                 Ok(Ok(b)) => Body::from(b),
-                // Removed since the build (a `cairn build` pruning the
-                // image cache meanwhile): the next rebuild finds out.
+                // A file removed since the build (a `cairn build` pruning
+                // the image cache meanwhile): the next rebuild finds out.
                 _ => {
                     return plain(
                         StatusCode::NOT_FOUND,
@@ -478,8 +490,12 @@ async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
             }
         }
     };
-    Response::builder()
-        .status(status)
+    let mut resp = Response::builder();
+    if gzipped {
+        resp = resp.header(header::CONTENT_ENCODING, "gzip");
+    }
+    resp = resp.header(header::VARY, "accept-encoding");
+    resp.status(status)
         .header(header::CONTENT_TYPE, ct)
         .header(header::CACHE_CONTROL, "no-store")
         .header("x-content-type-options", "nosniff")

@@ -549,7 +549,7 @@ pub fn write_delta(
         let held = all
             .get(rel.as_str())
             .ok_or_else(|| io::Error::other(format!("no data for `{rel}`")))?;
-        stager.stage(rel, &held.data())?;
+        stager.stage(rel, &held.data()?)?;
     }
     let rels: Vec<&str> = all.keys().map(String::as_str).collect();
     let s = stager.commit(&rels)?;

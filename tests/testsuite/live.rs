@@ -433,6 +433,70 @@ fn serve_pages_status_types_and_redirects() {
     assert!(!s.path("public").exists());
 }
 
+/// Issue 26: `serve` holds rendered files gzipped and sends them so to a
+/// browser that takes gzip (pages are unpacked for the live-reload
+/// script), and reads image copies and cards from disk; every byte is
+/// what `cairn build` writes.
+#[test]
+fn serve_sends_what_build_writes_gzipped_where_asked() {
+    use std::io::Read as _;
+    let s = TestSite::fixture("links");
+    for n in 0..8 {
+        s.write(
+            &format!("content/notes/note-{n}.md"),
+            &format!("---\ntitle: Note {n}\n---\nA note.\n"),
+        );
+    }
+    let (_r, port) = serve(&s);
+    s.cairn(&["build", "--output", "built"]).success();
+    let raw = |path: &str, extra: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut all = Vec::new();
+        stream.read_to_end(&mut all).unwrap();
+        let at = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&all[..at]).to_ascii_lowercase();
+        (head, all[at + 4..].to_vec())
+    };
+    let sitemap = std::fs::read(s.path("built/sitemap.xml")).unwrap();
+    assert!(sitemap.len() > 1024, "long enough to be held gzipped");
+    let (head, body) = raw("/kb/sitemap.xml", "Accept-Encoding: gzip, br\r\n");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(body.as_slice())
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, sitemap);
+    let (head, body) = raw("/kb/sitemap.xml", "");
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(body, sitemap);
+    let (head, body) = raw("/kb/roles/product-manager/", "Accept-Encoding: gzip\r\n");
+    assert!(!head.contains("content-encoding"), "{head}");
+    let page = String::from_utf8(body).unwrap();
+    let built = s.read("built/roles/product-manager/index.html");
+    assert_eq!(
+        page.replace(
+            &page[page.find("<script id=\"cairn-live-reload\">").unwrap()
+                ..page.rfind("</body>").unwrap()],
+            ""
+        ),
+        built
+    );
+    let card = std::fs::read(s.path("built/roles/product-manager/card.png")).unwrap();
+    assert_eq!(
+        raw(
+            "/kb/roles/product-manager/card.png",
+            "Accept-Encoding: gzip\r\n"
+        )
+        .1,
+        card
+    );
+}
+
 #[test]
 fn serve_refuses_hostile_requests_and_keeps_serving() {
     let s = TestSite::fixture("links");
