@@ -209,16 +209,19 @@ pub fn render_cached(
     site: &mut Site,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     let images = std::sync::Arc::new(crate::images::Registry::new(&site.config));
-    render_with(site, &crate::output::InMemory, false, images)
+    render_with(site, &crate::output::InMemory, false, true, images)
 }
 
-/// [`render_cached`] with the images of `images`, a registry kept from
-/// an earlier build of the same site (`watch` and `serve`).
+/// [`render_cached`] for `watch` and `serve`, with the images of
+/// `images`, a registry kept from an earlier build of the same site. The
+/// pages' texts stay in memory but not their HTML bodies (a third of a
+/// server's memory at 10,000 pages): a page rendered again renders its
+/// Markdown again, as a one-off build does.
 pub fn render_cached_with(
     site: &mut Site,
     images: std::sync::Arc<crate::images::Registry>,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
-    render_with(site, &crate::output::InMemory, false, images)
+    render_with(site, &crate::output::InMemory, false, false, images)
 }
 
 /// Renders every output file of `site`, handing each to `sink` as soon as
@@ -234,13 +237,14 @@ pub fn render_into(
     release_sources: bool,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     let images = std::sync::Arc::new(crate::images::Registry::new(&site.config));
-    render_with(site, sink, release_sources, images)
+    render_with(site, sink, release_sources, !release_sources, images)
 }
 
 fn render_with(
     site: &mut Site,
     sink: &dyn Sink,
     release_sources: bool,
+    keep_html: bool,
     images: std::sync::Arc<crate::images::Registry>,
 ) -> Result<(Vec<OutputFile>, Diagnostics, RenderCache), Diagnostics> {
     // Loading has checked everything that quotes the front matter; from
@@ -268,7 +272,8 @@ fn render_with(
         )))
     });
     let shared = (images, fonts);
-    let (mut cache, listings) = begin(site, 0, !release_sources, &shared, &mut ds);
+    let keep = (keep_html, !release_sources);
+    let (mut cache, listings) = begin(site, 0, keep, &shared, &mut ds);
     let mut files = Vec::new();
     if site.languages.is_empty() {
         files = finish(site, &mut cache, &listings, sink, &mut ds);
@@ -279,7 +284,7 @@ fn render_with(
             .languages
             .iter()
             .enumerate()
-            .map(|(n, l)| begin(l, n + 1, !release_sources, &shared, &mut ds))
+            .map(|(n, l)| begin(l, n + 1, keep, &shared, &mut ds))
             .collect();
         let all: Vec<&Site> = site.all_languages().collect();
         let caches: Vec<&RenderCache> = std::iter::once(&cache)
@@ -314,11 +319,13 @@ fn render_with(
 /// The steps of a render before any page is written: what pages share,
 /// the template globals, the Markdown bodies, links and backlinks, and
 /// the plan of every output page. `lang_index` is the site's place among
-/// the languages (0 for the default).
+/// the languages (0 for the default); `(html_kept, live)`: whether the
+/// bodies keep their HTML, and whether the cache serves incremental
+/// rebuilds (`watch`, `serve`).
 fn begin(
     site: &Site,
     lang_index: usize,
-    html_kept: bool,
+    (html_kept, live): (bool, bool),
     (images, fonts): &SharedAssets,
     ds: &mut Diagnostics,
 ) -> (RenderCache, Vec<tera::Value>) {
@@ -362,7 +369,7 @@ fn begin(
         parts.backlinks = list;
     }
     cache.jobs = jobs::plan(&Shared { site, c: &cache }, ds);
-    if html_kept {
+    if live {
         cache.listings = listings.clone();
     }
     (cache, listings)
