@@ -95,9 +95,15 @@ pub fn run(a: WatchArgs) -> ExitCode {
                 }
             },
             Ok(delta) => {
+                let all: Vec<&str> = session.files.keys().map(String::as_str).collect();
+                let data = |rel: &str| match session.files.get(rel) {
+                    Some(held) => held.data(),
+                    None => Err(std::io::Error::other(format!("no data for `{rel}`"))),
+                };
                 match crate::output::write_delta(
                     &out,
-                    &session.files,
+                    &all,
+                    data,
                     &delta.changed,
                     resync,
                     opts.force,

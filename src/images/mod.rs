@@ -206,6 +206,35 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 struct Background {
     running: Mutex<std::collections::HashSet<Key>>,
     done: Mutex<Vec<String>>,
+    /// The one thread that makes them, one after the other (two hundred
+    /// new photos at once must not decode two hundred at once), started
+    /// with the first (and again, should it ever end).
+    queue: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
+}
+
+/// Work for the background thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+impl Background {
+    /// Runs `job` on the background thread.
+    fn run(&self, job: Job) {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let job = match queue.as_ref() {
+            Some(q) => match q.send(job) {
+                Ok(()) => return,
+                Err(e) => e.0,
+            },
+            None => job,
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        std::thread::spawn(move || {
+            for job in rx {
+                job();
+            }
+        });
+        let _ = tx.send(job);
+        *queue = Some(tx);
+    }
 }
 
 /// An image being made, or made (or why it could not be).
@@ -428,7 +457,7 @@ impl Registry {
         answer(slot.get_or_init(|| work.run()))
     }
 
-    /// Makes an image on a thread of its own, unless that is under way.
+    /// Makes an image on the background thread, unless that is under way.
     fn in_background(&self, key: Key, slot: Slot, work: Work, waker: Waker) {
         let bg = self.background.clone();
         if !bg
@@ -439,16 +468,26 @@ impl Registry {
         {
             return;
         }
-        std::thread::spawn(move || {
+        let shared = bg.clone();
+        bg.run(Box::new(move || {
             let rel = work.rel.clone();
-            slot.get_or_init(|| work.run());
-            bg.running
+            // A panic (a bug in cairn) ends this image's work, not the
+            // thread's: its pages then report the image as unreadable.
+            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run()))
+                .unwrap_or_else(|_| Err(crate::panics::REPORT_HINT.to_string()));
+            let _ = slot.set(made);
+            shared
+                .running
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&key);
-            bg.done.lock().unwrap_or_else(|e| e.into_inner()).push(rel);
+            shared
+                .done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rel);
             waker();
-        });
+        }));
     }
 
     /// The image as its stamp says it was made, if every copy is still

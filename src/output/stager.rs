@@ -524,35 +524,32 @@ fn lock(out: &Path) -> io::Result<Option<fs::File>> {
     }
 }
 
-/// Writes a watch-mode rebuild: stages the files of `changed` (their
-/// bytes are in `all`, every file of the new build) and commits, so the
-/// stale files of the manifest go. No other file is read or compared,
-/// unless the output cannot be trusted to hold the previous build: with
-/// `resync` (a write failed before) or when the folder is empty or has no
-/// manifest (removed while watching), every file of `all` is staged, which
-/// compares each with the disk and writes what differs. `force` is
-/// `--force` (see [`Stager::stage`]).
+/// Writes a watch-mode rebuild: stages the files of `changed` (`data`
+/// gives the bytes of any path of `all`, every file of the new build) and
+/// commits, so the stale files of the manifest go. No other file is read
+/// or compared, unless the output cannot be trusted to hold the previous
+/// build: with `resync` (a write failed before) or when the folder is
+/// empty or has no manifest (removed while watching), every file of `all`
+/// is staged, which compares each with the disk and writes what differs.
+/// `force` is `--force` (see [`Stager::stage`]).
 pub fn write_delta(
     out: &Path,
-    all: &std::collections::BTreeMap<String, crate::live::session::Held>,
+    all: &[&str],
+    data: impl Fn(&str) -> io::Result<Data>,
     changed: &[String],
     resync: bool,
     force: bool,
 ) -> io::Result<SyncStats> {
     let stager = Stager::begin(out, force)?;
-    let to_stage: Vec<&String> = if resync || stager.fresh || stager.old.is_empty() {
-        all.keys().collect()
+    let to_stage: Vec<&str> = if resync || stager.fresh || stager.old.is_empty() {
+        all.to_vec()
     } else {
-        changed.iter().collect()
+        changed.iter().map(String::as_str).collect()
     };
     for rel in to_stage {
-        let held = all
-            .get(rel.as_str())
-            .ok_or_else(|| io::Error::other(format!("no data for `{rel}`")))?;
-        stager.stage(rel, &held.data()?)?;
+        stager.stage(rel, &data(rel)?)?;
     }
-    let rels: Vec<&str> = all.keys().map(String::as_str).collect();
-    let s = stager.commit(&rels)?;
+    let s = stager.commit(all)?;
     Ok(SyncStats {
         written: s.written,
         unchanged: all.len() - s.written,
