@@ -103,6 +103,17 @@ pub struct Plan {
     pub webp: Vec<Variant>,
 }
 
+impl Plan {
+    /// The copies to make: every variant but the original file itself,
+    /// which the site copies as an asset.
+    pub fn copies(&self) -> impl Iterator<Item = &Variant> {
+        self.own
+            .iter()
+            .chain(&self.webp)
+            .filter(move |v| v.rel != self.rel)
+    }
+}
+
 /// The widths to make of an image `width` pixels wide: the configured
 /// widths below it, and its own width where it is not wider than the
 /// widest configured one (never upscaled, never more than asked).
@@ -262,13 +273,18 @@ struct Work {
     stamps: Arc<stamps::Stamps>,
     /// Its stamp's key, if it can have one.
     stamp: Option<String>,
+    /// Its size, where its header was read already.
+    size: Option<(u32, u32)>,
 }
 
 impl Work {
     /// Makes the copies (or finds them in the cache), and stamps the
     /// file with what they are.
     fn run(self) -> Result<Made, String> {
-        let size = process::dimensions(&self.abs, self.format)?;
+        let size = match self.size {
+            Some(size) => size,
+            None => process::dimensions(&self.abs, self.format)?,
+        };
         let plan = plan(
             self.abs,
             self.rel,
@@ -416,7 +432,7 @@ impl Registry {
         {
             return answer(slot.get_or_init(|| Ok(made)));
         }
-        let work = Work {
+        let mut work = Work {
             abs,
             rel,
             format,
@@ -425,11 +441,13 @@ impl Registry {
             cache: self.cache.clone(),
             stamps: self.stamps.clone(),
             stamp,
+            size: None,
         };
         let waker = self.waker.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if let Some(waker) = waker {
             let size = process::dimensions(&work.abs, format)
                 .map_err(|e| format!("cannot read image `{src}`: {e}"))?;
+            work.size = Some(size);
             let first = plan(
                 work.abs.clone(),
                 work.rel.clone(),
@@ -438,12 +456,7 @@ impl Registry {
                 &work.wanted,
                 &self.settings,
             );
-            if first
-                .own
-                .iter()
-                .chain(&first.webp)
-                .any(|v| v.rel != first.rel)
-            {
+            if first.copies().next().is_some() {
                 self.in_background(key, slot, work, waker);
                 return Ok(self.picture_of(&Plan {
                     own: Vec::new(),

@@ -205,13 +205,7 @@ pub(super) fn make(
     settings: &ImageSettings,
     cache: &Cache,
 ) -> Result<(Plan, Vec<OutputFile>), String> {
-    let todo: Vec<Variant> = plan
-        .own
-        .iter()
-        .chain(&plan.webp)
-        .filter(|v| v.rel != plan.rel)
-        .cloned()
-        .collect();
+    let todo: Vec<Variant> = plan.copies().cloned().collect();
     if todo.is_empty() {
         return Ok((plan, Vec::new()));
     }

@@ -166,37 +166,34 @@ pub struct Session {
 /// known by their length and time.
 fn hold_all(files: Vec<OutputFile>) -> Result<BTreeMap<String, Held>, Diagnostics> {
     use rayon::prelude::*;
-    let mut out = BTreeMap::new();
-    let mut ds = Diagnostics::new();
-    // Compressed in parallel: 140 MB of pages at 10,000.
-    let files: Vec<(String, Result<Held, Data>)> = files
+    // In parallel: 140 MB of pages to compress at 10,000.
+    let held: Vec<Result<(String, Held), Diagnostic>> = files
         .into_par_iter()
-        .map(|f| match f.data {
-            Data::Bytes(b) => (f.rel, Ok(Held::rendered(b))),
-            other => (f.rel, Err(other)),
+        .map(|f| {
+            let held = match f.data {
+                Data::Bytes(b) => Held::rendered(b),
+                Data::Static(b) => Held::Static(b),
+                Data::File(path) => match std::fs::metadata(&path) {
+                    Ok(m) => Held::File(Arc::new(OnDisk {
+                        len: m.len(),
+                        modified: m.modified().ok(),
+                        path,
+                    })),
+                    Err(e) => return Err(Diagnostic::error(&path, format!("cannot read: {e}"))),
+                },
+            };
+            Ok((f.rel, held))
         })
         .collect();
-    for (rel, held) in files {
-        let held = match held {
-            Ok(h) => h,
-            Err(Data::Bytes(b)) => Held::Bytes(Arc::new(b)),
-            Err(Data::Static(b)) => Held::Static(b),
-            Err(Data::File(path)) => match std::fs::metadata(&path) {
-                Ok(m) => Held::File(Arc::new(OnDisk {
-                    len: m.len(),
-                    modified: m.modified().ok(),
-                    path,
-                })),
-                Err(e) => {
-                    ds.push(crate::diagnostics::Diagnostic::error(
-                        &path,
-                        format!("cannot read: {e}"),
-                    ));
-                    continue;
-                }
-            },
-        };
-        out.insert(rel, held);
+    let mut out = BTreeMap::new();
+    let mut ds = Diagnostics::new();
+    for h in held {
+        match h {
+            Ok((rel, held)) => {
+                out.insert(rel, held);
+            }
+            Err(d) => ds.push(d),
+        }
     }
     if ds.has_errors() { Err(ds) } else { Ok(out) }
 }

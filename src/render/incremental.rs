@@ -10,7 +10,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::bodies::{Failed, MetBy, once_per_place, render_body};
-use super::context::Globals;
 use super::jobs::{Job, job_source, render_job};
 use super::links::{check_fragments, check_rendered_links, merge_backlinks_for};
 use super::outputs::{atom_file, search_doc};
@@ -259,15 +258,11 @@ fn render_again(
         _ => false,
     };
     // The listings follow the front matter, which is as it was: those of
-    // the last full render serve, where they were kept.
-    let fresh;
-    let listings: &[tera::Value] = if !jobs.iter().any(|&n| is_collection(n)) {
-        &[]
-    } else if cache.listings.is_empty() {
-        fresh = Globals::new(site, &cache.pages, &cache.tables, &cache.order).values;
-        &fresh
-    } else {
+    // the last full render serve.
+    let listings: &[tera::Value] = if jobs.iter().any(|&n| is_collection(n)) {
         &cache.listings
+    } else {
+        &[]
     };
     let rendered: Vec<Result<(OutputFile, Option<OutputFile>), Failed>> = jobs
         .par_iter()
