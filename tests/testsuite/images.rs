@@ -172,6 +172,36 @@ fn an_unchanged_image_is_not_read_again() {
     );
 }
 
+/// A stamp serves only while every copy it names is in the cache: with
+/// one gone, the image is read again.
+#[test]
+fn a_stamp_with_a_copy_gone_reads_the_image_again() {
+    let s = site();
+    s.cairn(&["build"]).success();
+    let cache = s.path(".cairn/cache/images");
+    let copy = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with(".jpg"))
+        .unwrap();
+    std::fs::remove_file(copy.path()).unwrap();
+    // The image unreadable but its length and time as they were: only a
+    // build that reads it fails.
+    let path = s.path("content/roles/team.jpg");
+    let meta = std::fs::metadata(&path).unwrap();
+    std::fs::write(&path, vec![0u8; meta.len() as usize]).unwrap();
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(meta.modified().unwrap()).unwrap();
+    drop(f);
+    let run = s.cairn(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("cannot read image `team.jpg`"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn image_mistakes_are_reported_at_their_lines_all_at_once() {
     let s = TestSite::fixture("typed");
