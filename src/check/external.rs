@@ -38,6 +38,22 @@ fn host_of(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
+/// Linux: rustls with its bundled roots (ureq's default).
+#[cfg(target_os = "linux")]
+fn tls() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::default()
+}
+
+/// Elsewhere: the system's TLS and certificate store (see Cargo.toml).
+#[cfg(not(target_os = "linux"))]
+fn tls() -> ureq::tls::TlsConfig {
+    use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+    TlsConfig::builder()
+        .provider(TlsProvider::NativeTls)
+        .root_certs(RootCerts::PlatformVerifier)
+        .build()
+}
+
 fn fetch(agent: &ureq::Agent, url: &str) -> Outcome {
     let status = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| match r {
         Ok(resp) => Ok(resp.status().as_u16()),
@@ -82,6 +98,7 @@ pub fn check(links: &[(String, String)], timeout: Duration) -> Report {
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .user_agent("cairn link checker")
+        .tls_config(tls())
         .build()
         .into();
     let queue = Mutex::new(by_host.values().cloned().collect::<Vec<_>>());

@@ -127,6 +127,8 @@ fn unicode_slugs_are_built_linked_and_served() {
     );
 }
 
+/// Unix only: a symbolic link on Windows needs a privilege.
+#[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_site_are_not_followed() {
     let s = site();
