@@ -736,15 +736,7 @@ pub fn run(
     std::thread::spawn(move || rebuild_forever(session, watcher, &bg, &tell));
 
     if opts.open {
-        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        })
-        .arg(&url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
+        open_browser(&url);
     }
     let app = Router::new().fallback(handle).with_state(shared);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -760,8 +752,54 @@ pub fn run(
     })
 }
 
+/// The command that opens `url` in the default browser on `os` (a value
+/// of `std::env::consts::OS`): `open` on macOS, `start` through `cmd` on
+/// Windows (its empty first argument is the window title), `xdg-open`
+/// elsewhere.
+fn browser_command(os: &str, url: &str) -> (&'static str, Vec<String>) {
+    match os {
+        "macos" => ("open", vec![url.to_string()]),
+        "windows" => ("cmd", ["/C", "start", "", url].map(str::to_string).to_vec()),
+        _ => ("xdg-open", vec![url.to_string()]),
+    }
+}
+
+/// Opens `url` in the default browser; says so when that cannot start.
+fn open_browser(url: &str) {
+    let (program, args) = browser_command(std::env::consts::OS, url);
+    let started = std::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = started {
+        eprintln!("warning: could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::browser_command;
+
+    #[test]
+    fn the_browser_is_opened_the_way_each_platform_does() {
+        let url = "http://127.0.0.1:1111/";
+        assert_eq!(
+            browser_command("macos", url),
+            ("open", vec![url.to_string()])
+        );
+        assert_eq!(
+            browser_command("windows", url),
+            ("cmd", ["/C", "start", "", url].map(str::to_string).to_vec())
+        );
+        assert_eq!(
+            browser_command("linux", url),
+            ("xdg-open", vec![url.to_string()])
+        );
+        assert_eq!(browser_command("freebsd", url).0, "xdg-open");
+    }
+
     use super::*;
 
     fn look(raw: &str) -> Lookup {

@@ -49,6 +49,66 @@ fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}{TMP_SUFFIX}"))
 }
 
+/// How long a file another program holds open is waited for, one wait
+/// per retry: about two seconds in all.
+const HELD_WAITS_MS: [u64; 6] = [20, 50, 100, 200, 500, 1000];
+
+/// Renames `from` over `to` in one step. Windows refuses to replace or
+/// remove a file that another program holds open without sharing its
+/// deletion (an editor, a virus scanner, a search indexer reading the
+/// page); such a refusal is retried for about two seconds, then reported
+/// naming the file. Elsewhere the rename replaces an open file at once.
+fn replace(from: &Path, to: &Path) -> io::Result<()> {
+    held_retried(to, || fs::rename(from, to))
+}
+
+/// Removes the file `path`, waiting for another program as [`replace`].
+fn remove(path: &Path) -> io::Result<()> {
+    held_retried(path, || fs::remove_file(path))
+}
+
+fn held_retried(path: &Path, op: impl FnMut() -> io::Result<()>) -> io::Result<()> {
+    let waits = HELD_WAITS_MS.map(std::time::Duration::from_millis);
+    retried(op, held_by_another_program, &waits).map_err(|e| {
+        if held_by_another_program(&e) {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "`{}` is held open by another program ({e}); close it and build again",
+                    path.display()
+                ),
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// Windows' "access denied", "sharing violation" and "lock violation":
+/// what a rename over, or the removal of, a file open elsewhere gets.
+fn held_by_another_program(e: &io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
+}
+
+/// Runs `op`, and again after each of `waits` while it fails with an
+/// error `transient` accepts; returns the last result.
+fn retried<T>(
+    mut op: impl FnMut() -> io::Result<T>,
+    transient: impl Fn(&io::Error) -> bool,
+    waits: &[std::time::Duration],
+) -> io::Result<T> {
+    let mut waits = waits.iter();
+    loop {
+        match op() {
+            Err(e) if transient(&e) => match waits.next() {
+                Some(w) => std::thread::sleep(*w),
+                None => return Err(e),
+            },
+            result => return result,
+        }
+    }
+}
+
 /// Removes the temporary files a killed build left next to its targets.
 fn clear_leftovers(out: &Path) -> io::Result<()> {
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
@@ -234,7 +294,7 @@ fn read_manifest(out: &Path) -> Manifest {
 
 fn write_manifest(out: &Path, paths: &mut Vec<&str>, kept: &[&str]) -> io::Result<()> {
     let tmp = prepare_manifest(out, paths, kept, "manifest")?;
-    fs::rename(&tmp, out.join(MANIFEST))
+    replace(&tmp, &out.join(MANIFEST))
 }
 
 /// Writes the manifest listing `paths` (and `kept`) to
@@ -341,7 +401,7 @@ fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::
             continue;
         }
         if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
-            fs::remove_file(&target)?;
+            remove(&target)?;
             removed += 1;
             remove_empty_parents(out, &relp);
         }
@@ -411,6 +471,48 @@ mod tests {
             rel: rel.into(),
             data: Data::Bytes(s.as_bytes().to_vec()),
         }
+    }
+
+    #[test]
+    fn a_transient_failure_is_retried_and_a_lasting_one_reported() {
+        use std::cell::Cell;
+        let busy = |e: &io::Error| e.kind() == io::ErrorKind::ResourceBusy;
+        let waits = [std::time::Duration::ZERO; 3];
+        // Busy twice, then done: three calls, success.
+        let calls = Cell::new(0);
+        let op = || {
+            calls.set(calls.get() + 1);
+            if calls.get() < 3 {
+                Err(io::Error::from(io::ErrorKind::ResourceBusy))
+            } else {
+                Ok(calls.get())
+            }
+        };
+        assert_eq!(retried(op, busy, &waits).unwrap(), 3);
+        // Always busy: one call and one per wait, then the error.
+        calls.set(0);
+        let op = || -> io::Result<()> {
+            calls.set(calls.get() + 1);
+            Err(io::Error::from(io::ErrorKind::ResourceBusy))
+        };
+        assert_eq!(
+            retried(op, busy, &waits).unwrap_err().kind(),
+            io::ErrorKind::ResourceBusy
+        );
+        assert_eq!(calls.get(), 4);
+        // Any other error: no retry.
+        calls.set(0);
+        let op = || -> io::Result<()> {
+            calls.set(calls.get() + 1);
+            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+        };
+        assert!(retried(op, busy, &waits).is_err());
+        assert_eq!(calls.get(), 1);
+        // Only Windows' codes count as a file held open elsewhere.
+        assert_eq!(
+            held_by_another_program(&io::Error::from_raw_os_error(32)),
+            cfg!(windows)
+        );
     }
 
     #[test]

@@ -346,7 +346,7 @@ impl Stager {
             .collect();
         stale.sort_unstable();
         let removed = remove_files(&out, stale)?;
-        fs::rename(manifest, out.join(MANIFEST))?;
+        super::replace(&manifest, &out.join(MANIFEST))?;
         // The old files' last links, in parallel: thousands of them after a
         // template change.
         backups.par_iter().flatten().for_each(|b| {
@@ -392,7 +392,7 @@ impl Stager {
         }
         staged
             .par_iter()
-            .try_for_each(|s| fs::rename(&s.tmp, out.join(&s.rel)))?;
+            .try_for_each(|s| super::replace(&s.tmp, &out.join(&s.rel)))?;
         if self.fresh {
             // Nothing else was written into the folder meanwhile: a
             // name taken now is an error, never overwritten.
