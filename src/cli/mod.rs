@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod doctor;
 mod init;
 mod new;
 mod schema;
@@ -16,9 +17,13 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::diagnostics::{Diagnostics, shown_per_file};
 
+/// `cairn --version`: the version and the commit (short hash and date)
+/// cairn was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CAIRN_COMMIT"), ")");
+
 /// cairn: a static site generator for typed product-career knowledge bases.
 #[derive(Debug, Parser)]
-#[command(name = "cairn", version, about)]
+#[command(name = "cairn", version = VERSION, about)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,6 +45,8 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Serve the site locally from memory, rebuilding and reloading the browser on every change
     Serve(serve::ServeArgs),
+    /// Print what cairn finds here (version, platform, site, theme, output and cache folders), for a bug report
+    Doctor(doctor::DoctorArgs),
 }
 
 /// The flags for scheduled pages, shared by `build`, `check`, `watch` and
@@ -93,6 +100,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Schema(a) => schema::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Doctor(a) => doctor::run(a),
     }
 }
 

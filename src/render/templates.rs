@@ -47,6 +47,18 @@ fn theme_dir(config: &Config) -> Result<ThemeDir, Diagnostic> {
     }
 }
 
+/// Where the site's theme comes from, in words (`cairn doctor`).
+pub fn theme_source(config: &Config) -> String {
+    match theme_dir(config) {
+        Ok(ThemeDir::Disk(dir)) => format!("`{}`, from {}", config.theme, dir.display()),
+        Ok(ThemeDir::Embedded) => format!(
+            "`{}`, built into cairn (no themes/{}/ folder in the site)",
+            config.theme, config.theme
+        ),
+        Err(d) => format!("`{}`: {}", config.theme, d.message),
+    }
+}
+
 /// A template's text and the path shown in its errors.
 struct Source {
     shown: PathBuf,
