@@ -18,7 +18,7 @@ fn browser_dir() -> PathBuf {
 }
 
 /// Whether the browser tests can run here; panics when they must.
-fn ready() -> bool {
+pub fn ready() -> bool {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let node = Command::new("node")
         .arg("--version")

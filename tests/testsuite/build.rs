@@ -359,3 +359,51 @@ fn last_updated_from_the_last_commit() {
     let run = s.cairn(&["build"]);
     assert!(!run.stdout.contains("nothing changed"), "{}", run.stdout);
 }
+
+/// Issue 27: an author on Windows saves with CRLF line ends. The shipped
+/// atlas with every file an author writes (site.toml, content, data)
+/// turned to CRLF builds the same site byte for byte, and a mistake in a
+/// CRLF file is reported at the same line and column as in an LF one.
+#[test]
+fn crlf_everywhere_builds_the_same_site() {
+    let lf = crate::shipped::shipped_site();
+    let crlf = crate::shipped::shipped_site();
+    let mut files = vec![crlf.path("site.toml")];
+    for dir in ["content", "data"] {
+        for e in walkdir::WalkDir::new(crlf.path(dir)).into_iter().flatten() {
+            let is_text = e.path().extension().is_some_and(|x| {
+                ["md", "toml", "yaml", "yml", "json", "csv"].contains(&x.to_str().unwrap_or(""))
+            });
+            if e.file_type().is_file() && is_text {
+                files.push(e.path().to_path_buf());
+            }
+        }
+    }
+    assert!(files.len() > 50, "{}", files.len());
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        std::fs::write(f, text.replace("\r\n", "\n").replace('\n', "\r\n")).unwrap();
+    }
+    lf.cairn(&["build", "--as-of", "2030-01-01"]).success();
+    crlf.cairn(&["build", "--as-of", "2030-01-01"]).success();
+    let (a, b) = (lf.tree("public"), crlf.tree("public"));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    let differ: Vec<&String> = a.keys().filter(|k| a[*k] != b[*k]).collect();
+    assert!(differ.is_empty(), "outputs differ: {differ:?}");
+
+    // The same mistake, LF and CRLF: the same position.
+    let bad = "---\ntitle: Broken\nlevel: [unclosed\n---\n\nText.\n";
+    lf.write("content/roles/broken.md", bad);
+    crlf.write("content/roles/broken.md", &bad.replace('\n', "\r\n"));
+    let (x, y) = (lf.cairn(&["check"]), crlf.cairn(&["check"]));
+    x.failure();
+    y.failure();
+    assert_eq!(x.error_lines(), y.error_lines());
+    assert!(
+        x.error_lines()
+            .iter()
+            .any(|l| l.starts_with("content/roles/broken.md:4:1:")),
+        "{}",
+        x.stderr
+    );
+}

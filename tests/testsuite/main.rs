@@ -21,6 +21,7 @@ mod links;
 mod live;
 mod output;
 mod publish;
+mod release;
 mod schedule;
 mod shipped;
 mod taxonomy;
