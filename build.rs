@@ -29,39 +29,52 @@ fn main() {
     );
 }
 
-/// `CAIRN_COMMIT`: the commit's short hash and date, from git; else what
-/// the environment's `CAIRN_COMMIT` says (a packager building from an
-/// archive), else "unknown commit".
+/// `CAIRN_COMMIT`: what the environment's `CAIRN_COMMIT` says (a packager
+/// building from an archive), else the commit's short hash and date from
+/// git when cairn's folder is the top of its own checkout (not a folder
+/// inside some other repository), else "unknown commit".
 fn commit() {
     println!("cargo:rerun-if-env-changed=CAIRN_COMMIT");
+    if let Ok(given) = std::env::var("CAIRN_COMMIT") {
+        println!("cargo:rustc-env=CAIRN_COMMIT={given}");
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let git = root.join(".git");
-    // A new commit moves HEAD or the branch it names (loose or packed).
-    for f in ["HEAD", "packed-refs"] {
-        if git.join(f).exists() {
-            println!("cargo:rerun-if-changed={}", git.join(f).display());
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let own = git(&["rev-parse", "--show-toplevel"])
+        .and_then(|top| std::fs::canonicalize(top).ok())
+        .is_some_and(|top| std::fs::canonicalize(root).is_ok_and(|r| r == top));
+    let mut commit = None;
+    if own {
+        // A new commit, checkout or reset moves HEAD's log (and HEAD or
+        // the branch it names, loose or packed): any of them reruns this.
+        for name in ["HEAD", "logs/HEAD", "packed-refs"] {
+            if let Some(path) = git(&["rev-parse", "--git-path", name])
+                && root.join(&path).exists()
+            {
+                println!("cargo:rerun-if-changed={}", root.join(path).display());
+            }
         }
+        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"])
+            && let Some(path) = git(&["rev-parse", "--git-path", &branch])
+            && root.join(&path).exists()
+        {
+            println!("cargo:rerun-if-changed={}", root.join(path).display());
+        }
+        commit = git(&["log", "-1", "--format=%h %cs", "--abbrev=12"]);
     }
-    if let Ok(head) = std::fs::read_to_string(git.join("HEAD"))
-        && let Some(branch) = head.trim().strip_prefix("ref: ")
-        && git.join(branch).exists()
-    {
-        println!("cargo:rerun-if-changed={}", git.join(branch).display());
-    }
-    let from_git = std::process::Command::new("git")
-        .args(["log", "-1", "--format=%h %cs", "--abbrev=12"])
-        .current_dir(root)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|s| !s.is_empty());
-    let commit = from_git
-        .or_else(|| std::env::var("CAIRN_COMMIT").ok())
-        .unwrap_or_else(|| "unknown commit".to_string());
+    let commit = commit.unwrap_or_else(|| "unknown commit".to_string());
     println!("cargo:rustc-env=CAIRN_COMMIT={commit}");
 }
-
 fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

@@ -138,9 +138,21 @@ impl Diagnostic {
     }
 }
 
+/// A path as diagnostics show it: one relative to the site root with `/`
+/// between its parts on every platform (Windows' `\` too), so that
+/// messages, the manual and the tests read the same everywhere.
+fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    let shown = path.to_string_lossy();
+    if cfg!(windows) && path.is_relative() {
+        shown.replace('\\', "/").into()
+    } else {
+        shown
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", shown_path(&self.path))?;
         if let (Some(line), Some(col)) = (self.line, self.col) {
             write!(f, ":{line}:{col}")?;
         }

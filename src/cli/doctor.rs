@@ -113,7 +113,7 @@ fn site_lines(config: &Config, lines: &mut Vec<(&'static str, String)>) {
         "image cache",
         match cached {
             Some(n) => format!("{} ({n} entries)", cache.display()),
-            None => format!("{} (empty)", cache.display()),
+            None => format!("{} (none yet)", cache.display()),
         },
     ));
 }

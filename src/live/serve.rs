@@ -780,7 +780,6 @@ fn open_browser(url: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::browser_command;
 
     #[test]
     fn the_browser_is_opened_the_way_each_platform_does() {

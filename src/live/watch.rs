@@ -79,16 +79,6 @@ impl ChangeSet {
 
 /// Sorts changed paths (absolute, under `root`) into a change set. Paths in
 /// the output folder, dot-files and editor temporary files are ignored.
-/// `path` as a path under `root`: a watcher that reports paths with the
-/// links resolved (FSEvents) gives them under `real_root`, which the rest
-/// of cairn never sees.
-fn under_root(path: PathBuf, root: &Path, real_root: Option<&Path>) -> PathBuf {
-    match real_root.and_then(|real| path.strip_prefix(real).ok()) {
-        Some(rel) if !path.starts_with(root) => root.join(rel),
-        _ => path,
-    }
-}
-
 pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> ChangeSet {
     let mut set = ChangeSet::default();
     for path in paths {
@@ -158,9 +148,6 @@ pub struct Watcher {
     rx: Receiver<Message>,
     tx: Sender<Message>,
     root: PathBuf,
-    /// `root` with its links resolved, when that differs: macOS's FSEvents
-    /// reports `/private/var/...` for a site under `/var/...`.
-    real_root: Option<PathBuf>,
     output: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     /// Source folders being watched recursively.
@@ -223,12 +210,10 @@ impl Watcher {
                 watched.push(d);
             }
         }
-        let real_root = std::fs::canonicalize(&root).ok().filter(|r| *r != root);
         Ok(Watcher {
             rx,
             tx,
             root,
-            real_root,
             output,
             debouncer,
             watched,
@@ -254,7 +239,6 @@ impl Watcher {
                         .into_iter()
                         .filter(|e| relevant(&e.event.kind))
                         .flat_map(|e| e.event.paths)
-                        .map(|p| under_root(p, &self.root, self.real_root.as_deref()))
                         .collect();
                     seen += paths.len();
                     // A source folder itself moved, removed or created (a
@@ -327,29 +311,6 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_reported_with_links_resolved_are_taken_back_under_the_root() {
-        let root = Path::new("/var/site");
-        let real = Some(Path::new("/private/var/site"));
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            under_root(p("/private/var/site/content/a.md"), root, real),
-            p("/var/site/content/a.md")
-        );
-        assert_eq!(
-            under_root(p("/var/site/content/a.md"), root, real),
-            p("/var/site/content/a.md")
-        );
-        assert_eq!(
-            under_root(p("/elsewhere/a.md"), root, real),
-            p("/elsewhere/a.md")
-        );
-        assert_eq!(
-            under_root(p("/var/site/content/a.md"), root, None),
-            p("/var/site/content/a.md")
-        );
-    }
 
     fn set(paths: &[&str]) -> ChangeSet {
         let root = Path::new("/site");

@@ -74,7 +74,7 @@ fn held_retried(path: &Path, op: impl FnMut() -> io::Result<()>) -> io::Result<(
             io::Error::new(
                 e.kind(),
                 format!(
-                    "`{}` is held open by another program ({e}); close it and build again",
+                    "cannot replace or remove `{}`, which another program may hold open ({e}); close it and build again",
                     path.display()
                 ),
             )
@@ -401,7 +401,16 @@ fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::
             continue;
         }
         if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
-            remove(&target)?;
+            remove(&target).map_err(|e| {
+                if held_by_another_program(&e) {
+                    e
+                } else {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot remove `{}`: {e}", target.display()),
+                    )
+                }
+            })?;
             removed += 1;
             remove_empty_parents(out, &relp);
         }

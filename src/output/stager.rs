@@ -345,7 +345,21 @@ impl Stager {
             .filter(|p| !new.contains(p))
             .collect();
         stale.sort_unstable();
-        let removed = remove_files(&out, stale)?;
+        // A stale file that cannot go (held open on Windows, a folder
+        // made read-only) fails the build like any other step: the files
+        // already removed come back from their links, the new ones go.
+        let stale_links = back_up_stale(&out, &stale);
+        let removed = match stale_links
+            .and_then(|links| remove_files(&out, stale.iter().copied()).map_err(|e| (e, links)))
+        {
+            Ok(n) => n,
+            Err((e, links)) => {
+                restore_stale(&links);
+                roll_back(&out, &staged, &backups);
+                restore_manifest();
+                return Err(e);
+            }
+        };
         super::replace(&manifest, &out.join(MANIFEST))?;
         // The old files' last links, in parallel: thousands of them after a
         // template change.
@@ -483,6 +497,47 @@ fn back_up(out: &Path, staged: &[Staged]) -> io::Result<Vec<Option<PathBuf>>> {
             Ok(Some(backup))
         })
         .collect()
+}
+
+/// A link to each stale file (output path `rels`) that is a file, made
+/// before any is removed, with its output path; the error comes with the
+/// links made so far, so that a caller can drop them.
+#[allow(clippy::type_complexity)]
+fn back_up_stale(
+    out: &Path,
+    rels: &[&str],
+) -> Result<Vec<(PathBuf, PathBuf)>, (io::Error, Vec<(PathBuf, PathBuf)>)> {
+    let dir = out.join(TMP_DIR).join("stale");
+    let mut links = Vec::new();
+    if let Err(e) = fs::create_dir_all(&dir) {
+        return Err((e, links));
+    }
+    for (n, rel) in rels.iter().enumerate() {
+        // Only what `remove_files` may remove: safe paths.
+        let Some(relp) = safe_rel(rel) else { continue };
+        let target = out.join(relp);
+        if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let link = dir.join(n.to_string());
+        if let Err(e) = fs::hard_link(&target, &link) {
+            return Err((e, links));
+        }
+        links.push((target, link));
+    }
+    Ok(links)
+}
+
+/// Puts back the stale files a failed commit had removed already.
+fn restore_stale(links: &[(PathBuf, PathBuf)]) {
+    for (target, link) in links {
+        if fs::symlink_metadata(target).is_err() {
+            if let Some(parent) = target.parent() {
+                let _ = fs::create_dir_all(parent);
+            }
+            let _ = fs::rename(link, target);
+        }
+    }
 }
 
 /// Puts the old files back after a failed commit: each staged file that

