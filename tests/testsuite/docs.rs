@@ -53,12 +53,10 @@ fn sh(dir: &Path, script: &str) -> (i32, String) {
         .env("HOME", dir)
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    (
+        out.status.code().unwrap_or(-1),
+        crate::util::output_text(&out),
+    )
 }
 
 /// Starts `cairn serve` in `dir`, waits until it serves and fetches the

@@ -83,12 +83,7 @@ mod install {
             .envs(env.iter().copied())
             .output()
             .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (work, out.status.success(), text)
+        (work, out.status.success(), crate::util::output_text(&out))
     }
 
     /// The tutorial's workflow (written by its heredoc) and its "Install

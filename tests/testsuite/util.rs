@@ -147,6 +147,15 @@ impl TestSite {
     }
 }
 
+/// A finished command's standard output, then its standard error.
+pub fn output_text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_with(dir, args, &[])
 }
