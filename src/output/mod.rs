@@ -59,28 +59,36 @@ const HELD_WAITS_MS: [u64; 6] = [20, 50, 100, 200, 500, 1000];
 /// page); such a refusal is retried for about two seconds, then reported
 /// naming the file. Elsewhere the rename replaces an open file at once.
 fn replace(from: &Path, to: &Path) -> io::Result<()> {
-    held_retried(to, || fs::rename(from, to))
+    held_retried(to, None, || fs::rename(from, to))
 }
 
-/// Removes the file `path`, waiting for another program as [`replace`].
+/// Removes the file `path`, waiting for another program as [`replace`];
+/// any error names the file.
 fn remove(path: &Path) -> io::Result<()> {
-    held_retried(path, || fs::remove_file(path))
+    held_retried(path, Some("remove"), || fs::remove_file(path))
 }
 
-fn held_retried(path: &Path, op: impl FnMut() -> io::Result<()>) -> io::Result<()> {
+/// Runs `op` on `path`, retrying while another program holds it (see
+/// [`replace`]); a lasting refusal is reported naming the file, and so is
+/// any other error when `verb` says what was being done.
+fn held_retried(
+    path: &Path,
+    verb: Option<&str>,
+    op: impl FnMut() -> io::Result<()>,
+) -> io::Result<()> {
     let waits = HELD_WAITS_MS.map(std::time::Duration::from_millis);
     retried(op, held_by_another_program, &waits).map_err(|e| {
-        if held_by_another_program(&e) {
-            io::Error::new(
-                e.kind(),
-                format!(
-                    "cannot replace or remove `{}`, which another program may hold open ({e}); close it and build again",
-                    path.display()
-                ),
+        let shown = path.display();
+        let message = if held_by_another_program(&e) {
+            format!(
+                "cannot replace or remove `{shown}`, which another program may hold open ({e}); close it and build again"
             )
+        } else if let Some(verb) = verb {
+            format!("cannot {verb} `{shown}`: {e}")
         } else {
-            e
-        }
+            return e;
+        };
+        io::Error::new(e.kind(), message)
     })
 }
 
@@ -401,16 +409,7 @@ fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::
             continue;
         }
         if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
-            remove(&target).map_err(|e| {
-                if held_by_another_program(&e) {
-                    e
-                } else {
-                    io::Error::new(
-                        e.kind(),
-                        format!("cannot remove `{}`: {e}", target.display()),
-                    )
-                }
-            })?;
+            remove(&target)?;
             removed += 1;
             remove_empty_parents(out, &relp);
         }

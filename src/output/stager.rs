@@ -26,6 +26,12 @@ struct Staged {
     tmp: PathBuf,
 }
 
+impl AsRef<Path> for Staged {
+    fn as_ref(&self) -> &Path {
+        &self.rel
+    }
+}
+
 /// How far [`Stager::ensure_dir`] got.
 enum DirState {
     /// The folder exists (or was created) inside the output folder.
@@ -324,7 +330,7 @@ impl Stager {
         let staged: Vec<Staged> = self.staged.lock().unwrap().clone();
         let prepared = extend_manifest(&out, &self.old, ours.iter().copied(), &kept)
             .and_then(|()| prepare_manifest(&out, &mut ours.clone(), &kept, "manifest.next"))
-            .and_then(|m| Ok((m, back_up(&out, &staged)?)));
+            .and_then(|m| Ok((m, back_up(&out, "old", &staged)?)));
         let (manifest, backups) = match prepared {
             Ok(p) => p,
             Err(e) => {
@@ -348,13 +354,14 @@ impl Stager {
         // A stale file that cannot go (held open on Windows, a folder
         // made read-only) fails the build like any other step: the files
         // already removed come back from their links, the new ones go.
-        let stale_links = back_up_stale(&out, &stale);
-        let removed = match stale_links
-            .and_then(|links| remove_files(&out, stale.iter().copied()).map_err(|e| (e, links)))
-        {
+        let stale_rels: Vec<PathBuf> = stale.iter().filter_map(|r| safe_rel(r)).collect();
+        let removed = back_up(&out, "stale", &stale_rels).and_then(|links| {
+            remove_files(&out, stale.iter().copied())
+                .inspect_err(|_| put_back(&out, &stale_rels, &links))
+        });
+        let removed = match removed {
             Ok(n) => n,
-            Err((e, links)) => {
-                restore_stale(&links);
+            Err(e) => {
                 roll_back(&out, &staged, &backups);
                 restore_manifest();
                 return Err(e);
@@ -478,17 +485,21 @@ impl Sink for Stager {
     }
 }
 
-/// Links each file the staged files will replace into `.cairn-tmp/old/`
-/// (no bytes copied), so that a commit that fails half way can put the
-/// old files back; returns, per staged file, its backup if it had one.
-fn back_up(out: &Path, staged: &[Staged]) -> io::Result<Vec<Option<PathBuf>>> {
-    let dir = out.join(TMP_DIR).join("old");
+/// Links each of the output paths `rels` that is a file into
+/// `.cairn-tmp/NAME/` (no bytes copied), before any is replaced or
+/// removed, so that a commit that fails half way can put the old files
+/// back; returns, per path, its backup if it had one.
+fn back_up<T: AsRef<Path> + Sync>(
+    out: &Path,
+    name: &str,
+    rels: &[T],
+) -> io::Result<Vec<Option<PathBuf>>> {
+    let dir = out.join(TMP_DIR).join(name);
     fs::create_dir_all(&dir)?;
-    staged
-        .par_iter()
+    rels.par_iter()
         .enumerate()
-        .map(|(n, s)| {
-            let target = out.join(&s.rel);
+        .map(|(n, rel)| {
+            let target = out.join(rel);
             if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
                 return Ok(None);
             }
@@ -499,43 +510,18 @@ fn back_up(out: &Path, staged: &[Staged]) -> io::Result<Vec<Option<PathBuf>>> {
         .collect()
 }
 
-/// A link to each stale file (output path `rels`) that is a file, made
-/// before any is removed, with its output path; the error comes with the
-/// links made so far, so that a caller can drop them.
-#[allow(clippy::type_complexity)]
-fn back_up_stale(
-    out: &Path,
-    rels: &[&str],
-) -> Result<Vec<(PathBuf, PathBuf)>, (io::Error, Vec<(PathBuf, PathBuf)>)> {
-    let dir = out.join(TMP_DIR).join("stale");
-    let mut links = Vec::new();
-    if let Err(e) = fs::create_dir_all(&dir) {
-        return Err((e, links));
-    }
-    for (n, rel) in rels.iter().enumerate() {
-        // Only what `remove_files` may remove: safe paths.
-        let Some(relp) = safe_rel(rel) else { continue };
-        let target = out.join(relp);
-        if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
-            continue;
-        }
-        let link = dir.join(n.to_string());
-        if let Err(e) = fs::hard_link(&target, &link) {
-            return Err((e, links));
-        }
-        links.push((target, link));
-    }
-    Ok(links)
-}
-
-/// Puts back the stale files a failed commit had removed already.
-fn restore_stale(links: &[(PathBuf, PathBuf)]) {
-    for (target, link) in links {
-        if fs::symlink_metadata(target).is_err() {
+/// Puts back, from their backups, the files of `rels` a failed commit
+/// had removed already.
+fn put_back(out: &Path, rels: &[PathBuf], backups: &[Option<PathBuf>]) {
+    for (rel, backup) in rels.iter().zip(backups) {
+        let target = out.join(rel);
+        if let Some(backup) = backup
+            && fs::symlink_metadata(&target).is_err()
+        {
             if let Some(parent) = target.parent() {
                 let _ = fs::create_dir_all(parent);
             }
-            let _ = fs::rename(link, target);
+            let _ = fs::rename(backup, &target);
         }
     }
 }

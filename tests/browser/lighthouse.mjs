@@ -48,17 +48,18 @@ const metrics = ["first-contentful-paint", "largest-contentful-paint", "total-bl
 try {
   for (const [preset, config] of [["mobile", undefined], ["desktop", desktopConfig]]) {
     let result;
-    // Mobile, held: a first run at the preset's 4x reads the host's index.
-    let slowdown = preset === "mobile" && holdPerformance ? null : undefined;
-    for (let run = slowdown === null ? 0 : 1; run <= (holdPerformance ? 3 : 1); run++) {
-      const runConfig = slowdown ? mobileConfig(slowdown) : config;
+    // Mobile, held: run 0, at the preset's 4x, reads the host's index;
+    // each later run uses the slowdown its predecessor's index calls for.
+    const calibrated = preset === "mobile" && holdPerformance;
+    let slowdown = preset === "mobile" ? 4 : 1;
+    for (let run = calibrated ? 0 : 1; run <= (holdPerformance ? 3 : 1); run++) {
+      const runConfig = calibrated && run > 0 ? mobileConfig(slowdown) : config;
       result = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error" }, runConfig);
       const a = result.lhr.audits;
       const index = result.lhr.environment.benchmarkIndex;
       const perf = Math.round(result.lhr.categories.performance.score * 100);
-      const cpu = slowdown ? `${slowdown.toFixed(2)}x` : preset === "mobile" ? "4x" : "1x";
-      console.log(`${preset} run ${run}: performance ${perf} at CPU ${cpu}, benchmark index ${Math.round(index)}${run === 0 ? " (calibration, not held)" : ""} (${metrics.map((m) => `${m} ${Math.round(a[m].numericValue)} ms`).join(", ")})`);
-      if (slowdown !== undefined) slowdown = slowdownFor(index);
+      console.log(`${preset} run ${run}: performance ${perf} at CPU ${slowdown.toFixed(2)}x, benchmark index ${Math.round(index)}${run === 0 ? " (calibration, not held)" : ""} (${metrics.map((m) => `${m} ${Math.round(a[m].numericValue)} ms`).join(", ")})`);
+      if (calibrated) slowdown = slowdownFor(index);
       if (run > 0 && perf === 100) break;
     }
     const { categories, audits, runtimeError } = result.lhr;

@@ -2,6 +2,7 @@
 //! shortcode, and share cards: their size, their text and their meta tags.
 
 use std::io::Cursor;
+use std::path::Path;
 
 use crate::util::TestSite;
 
@@ -133,6 +134,17 @@ fn a_second_build_takes_every_copy_from_the_cache() {
     assert!(std::fs::read_dir(&cache).unwrap().count() <= before);
 }
 
+/// Replaces the file's bytes by zeros of the same length and puts its
+/// modification time back (what a stamp looks at); returns that time.
+fn zero_keeping_length_and_time(path: &Path) -> std::time::SystemTime {
+    let meta = std::fs::metadata(path).unwrap();
+    std::fs::write(path, vec![0u8; meta.len() as usize]).unwrap();
+    let modified = meta.modified().unwrap();
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(modified).unwrap();
+    modified
+}
+
 /// An image whose length and modification time are as they were is
 /// found by its stamp: neither its header nor its bytes are read.
 #[test]
@@ -145,12 +157,7 @@ fn an_unchanged_image_is_not_read_again() {
     // Its bytes replaced by zeros of the same length, its time put back:
     // a build that read it could not decode it.
     let path = s.path("content/roles/team.jpg");
-    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-    let len = std::fs::metadata(&path).unwrap().len();
-    std::fs::write(&path, vec![0u8; len as usize]).unwrap();
-    let f = std::fs::File::options().write(true).open(&path).unwrap();
-    f.set_modified(modified).unwrap();
-    drop(f);
+    let modified = zero_keeping_length_and_time(&path);
     std::fs::remove_dir_all(s.path("public")).unwrap();
     s.cairn(&["build"]).success();
     assert_eq!(s.read("public/roles/product-manager/index.html"), before);
@@ -187,12 +194,7 @@ fn a_stamp_with_a_copy_gone_reads_the_image_again() {
     std::fs::remove_file(copy.path()).unwrap();
     // The image unreadable but its length and time as they were: only a
     // build that reads it fails.
-    let path = s.path("content/roles/team.jpg");
-    let meta = std::fs::metadata(&path).unwrap();
-    std::fs::write(&path, vec![0u8; meta.len() as usize]).unwrap();
-    let f = std::fs::File::options().write(true).open(&path).unwrap();
-    f.set_modified(meta.modified().unwrap()).unwrap();
-    drop(f);
+    zero_keeping_length_and_time(&s.path("content/roles/team.jpg"));
     let run = s.cairn(&["build"]);
     run.failure();
     assert!(

@@ -219,8 +219,10 @@ fn version_names_the_commit_it_was_built_from() {
 #[test]
 fn doctor_reports_the_site_theme_and_folders() {
     let s = TestSite::fixture("basic");
+    let files = s.tree("");
     let out = s.cairn(&["doctor"]);
     out.success();
+    assert_eq!(s.tree(""), files, "doctor writes nothing");
     let line = |key: &str| {
         out.stdout
             .lines()
