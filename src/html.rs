@@ -120,6 +120,100 @@ pub fn strip_tags(html: &str) -> String {
         .join(" ")
 }
 
+/// Elements that are blocks (flow content that a paragraph cannot hold).
+const BLOCKS: [&str; 29] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+];
+
+/// Elements that have no end tag.
+const VOID: [&str; 13] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Each tag of `html` in order, as (name, whole tag, whether it is an end
+/// tag); comments are skipped. A `>` inside a quoted attribute value is
+/// taken as the tag's end, which the HTML cairn writes never has.
+fn tags(html: &str) -> impl Iterator<Item = (&str, &str, bool)> {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('<')?;
+            let tag = &rest[start..];
+            if let Some(comment) = tag.strip_prefix("<!--") {
+                rest = comment.find("-->").map_or("", |e| &comment[e + 3..]);
+                continue;
+            }
+            let end = tag.find('>')?;
+            let (whole, after) = (&tag[..=end], &tag[end + 1..]);
+            rest = after;
+            let (inner, closing) = match whole[1..].strip_prefix('/') {
+                Some(inner) => (inner, true),
+                None => (&whole[1..], false),
+            };
+            let name = inner
+                .split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or_default();
+            if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                return Some((name, whole, closing));
+            }
+        }
+    })
+}
+
+/// Whether `html` has a block element (a `<figure>`, a `<table>`, a
+/// `<div>`...), which cannot stand inside a paragraph.
+pub fn has_block(html: &str) -> bool {
+    tags(html)
+        .any(|(name, _, closing)| !closing && BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)))
+}
+
+/// The elements still open at the end of `fragment`, a piece of HTML that
+/// begins outside any element: each name with its start tag, outermost
+/// first. An end tag closes its element and any left open inside it.
+pub fn open_elements(fragment: &str) -> Vec<(&str, &str)> {
+    let mut open: Vec<(&str, &str)> = Vec::new();
+    for (name, whole, closing) in tags(fragment) {
+        if closing {
+            if let Some(k) = open.iter().rposition(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                open.truncate(k);
+            }
+        } else if !whole.ends_with("/>") && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            open.push((name, whole));
+        }
+    }
+    open
+}
+
 pub fn decode_entities(s: &str) -> String {
     s.replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -153,6 +247,37 @@ pub fn urlencode(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_told_from_inline_elements() {
+        assert!(has_block(
+            "<figure class=\"figure\">\n<img src=\"a.png\">\n</figure>"
+        ));
+        assert!(has_block("<!-- <span> --><span>a</span><DIV>b</DIV>"));
+        assert!(!has_block(
+            "<span class=\"k\">Ctrl</span> <img src=\"a.png\"> <picture></picture>"
+        ));
+        assert!(!has_block("</div> text <!-- <table> -->"));
+        assert!(!has_block("a < b and 3 > 2"));
+    }
+
+    #[test]
+    fn open_elements_are_those_not_yet_ended() {
+        assert_eq!(
+            open_elements("Some <em>text, <a href=\"/x/\">a link"),
+            vec![("em", "<em>"), ("a", "<a href=\"/x/\">")]
+        );
+        assert!(
+            open_elements("<strong>bold</strong> <br> <img src=\"a\"/> <code>x</code>").is_empty()
+        );
+        // An end tag closes what was left open inside it.
+        assert_eq!(
+            open_elements("<em><strong>x</em> <span>"),
+            vec![("span", "<span>")]
+        );
+        // A stray end tag closes nothing.
+        assert_eq!(open_elements("</b><i>"), vec![("i", "<i>")]);
+    }
 
     fn all(html: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();

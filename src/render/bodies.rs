@@ -19,13 +19,8 @@ pub(super) fn placeholder(n: usize) -> String {
 }
 
 /// `text` with each [`placeholder`] replaced by `output(n)`, in one pass;
-/// with `wrap`, a placeholder alone between its `open` and `close` (a call
-/// alone in its paragraph) replaces them too.
-fn fill_placeholders(
-    text: &str,
-    wrap: Option<(&str, &str)>,
-    output: impl Fn(usize) -> String,
-) -> String {
+/// in `html`, as [`place_in_html`] places it.
+fn fill_placeholders(text: &str, html: bool, output: impl Fn(usize) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('\u{E000}') {
@@ -39,21 +34,67 @@ fn fill_placeholders(
             continue;
         };
         let tail = &after[end + '\u{E001}'.len_utf8()..];
-        let mut before = &rest[..start];
-        let mut next = tail;
-        if let Some((open, close)) = wrap
-            && before.ends_with(open)
-            && tail.starts_with(close)
-        {
-            before = &before[..before.len() - open.len()];
-            next = &tail[close.len()..];
+        if html {
+            rest = place_in_html(&mut out, &rest[..start], &output(n), tail);
+        } else {
+            out.push_str(&rest[..start]);
+            out.push_str(&output(n));
+            rest = tail;
         }
-        out.push_str(before);
-        out.push_str(&output(n));
-        rest = next;
     }
     out.push_str(rest);
     out
+}
+
+/// Writes `before` and a shortcode's HTML `made` to `out`, and gives back
+/// what of `tail` is still to write. A call alone in its paragraph takes
+/// the paragraph's place, so that a block (a table, a figure) is not
+/// wrapped in `<p>`. A block inside a paragraph with other text ends the
+/// paragraph, and the inline elements it is in, before it, and opens them
+/// again after it: a paragraph cannot hold a block (a browser would end it
+/// there and make a stray `</p>` an empty paragraph).
+fn place_in_html<'a>(out: &mut String, before: &str, made: &str, tail: &'a str) -> &'a str {
+    if let (Some(before), Some(tail)) = (before.strip_suffix("<p>"), tail.strip_prefix("</p>")) {
+        out.push_str(before);
+        out.push_str(made);
+        return tail;
+    }
+    out.push_str(before);
+    let paragraph = || out.rfind("<p>").filter(|&p| !out[p..].contains("</p>"));
+    let Some(p) = Some(made)
+        .filter(|made| crate::html::has_block(made))
+        .and_then(|_| paragraph())
+    else {
+        out.push_str(made);
+        return tail;
+    };
+    let inline: Vec<(String, String)> = crate::html::open_elements(&out[p + "<p>".len()..])
+        .into_iter()
+        .map(|(name, tag)| (name.to_string(), tag.to_string()))
+        .collect();
+    if out[p + "<p>".len()..].trim().is_empty() {
+        out.truncate(p);
+    } else {
+        let text = out.trim_end().len();
+        out.truncate(text);
+        for (name, _) in inline.iter().rev() {
+            out.push_str(&format!("</{name}>"));
+        }
+        out.push_str("</p>\n");
+    }
+    out.push_str(made.trim_end());
+    out.push('\n');
+    let tail = tail.trim_start();
+    if inline.is_empty()
+        && let Some(tail) = tail.strip_prefix("</p>")
+    {
+        return tail;
+    }
+    out.push_str("<p>");
+    for (_, tag) in &inline {
+        out.push_str(tag);
+    }
+    tail
 }
 
 /// Renders a page's Markdown, expanding shortcodes and resolving internal
@@ -149,13 +190,11 @@ pub(super) fn render_body(
     }
     // One pass over each text, whatever the number of calls.
     if !outputs.is_empty() {
-        // A call alone in its paragraph replaces the paragraph, so that
-        // block output (a table) is not wrapped in `<p>`.
-        r.html = fill_placeholders(&r.html, Some(("<p>", "</p>")), |n| outputs[n].clone());
-        r.summary = fill_placeholders(&r.summary, None, |_| String::new());
+        r.html = fill_placeholders(&r.html, true, |n| outputs[n].clone());
+        r.summary = fill_placeholders(&r.summary, false, |_| String::new());
         // The plain text (search, FAQ answers in JSON-LD) carries the
         // shortcode's text, not its placeholder.
-        r.text = fill_placeholders(&r.text, None, |n| crate::html::strip_tags(&outputs[n]));
+        r.text = fill_placeholders(&r.text, false, |n| crate::html::strip_tags(&outputs[n]));
     }
     (r, diags, in_templates)
 }
@@ -590,4 +629,85 @@ fn flat_title<'t>(toc: &'t [markdown::TocEntry], id: &str) -> Option<&'t str> {
             flat_title(&h.children, id)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled(html: &str, made: &[&str]) -> String {
+        fill_placeholders(html, true, |n| made[n].to_string())
+    }
+
+    #[test]
+    fn a_call_alone_in_its_paragraph_takes_its_place() {
+        let figure = "<figure>\n<img src=\"a.png\">\n</figure>\n";
+        assert_eq!(
+            filled("<p>\u{E000}0\u{E001}</p>\n<p>Next</p>\n", &[figure]),
+            format!("{figure}\n<p>Next</p>\n")
+        );
+    }
+
+    #[test]
+    fn a_block_inside_a_paragraph_splits_it() {
+        let figure = "<figure><img src=\"a.png\"></figure>";
+        // Text on both sides: two paragraphs around the block.
+        assert_eq!(
+            filled("<p>Before \u{E000}0\u{E001} after.</p>\n", &[figure]),
+            format!("<p>Before</p>\n{figure}\n<p>after.</p>\n")
+        );
+        // Text only before (the call on the paragraph's last line).
+        assert_eq!(
+            filled("<p>Text right before\n\u{E000}0\u{E001}</p>\n", &[figure]),
+            format!("<p>Text right before</p>\n{figure}\n\n")
+        );
+        // Text only after.
+        assert_eq!(
+            filled("<p>\u{E000}0\u{E001}\nand after.</p>\n", &[figure]),
+            format!("{figure}\n<p>and after.</p>\n")
+        );
+        // Inside emphasis and a link: both end before the block and open
+        // again after it.
+        assert_eq!(
+            filled(
+                "<p>See <em>the <a href=\"/x/\">chart \u{E000}0\u{E001} here</a></em>.</p>",
+                &[figure]
+            ),
+            format!(
+                "<p>See <em>the <a href=\"/x/\">chart</a></em></p>\n{figure}\n<p><em><a href=\"/x/\">here</a></em>.</p>"
+            )
+        );
+        // Two blocks in one paragraph.
+        assert_eq!(
+            filled(
+                "<p>A \u{E000}0\u{E001} B \u{E000}1\u{E001} C</p>",
+                &[figure, figure]
+            ),
+            format!("<p>A</p>\n{figure}\n<p>B</p>\n{figure}\n<p>C</p>")
+        );
+    }
+
+    #[test]
+    fn inline_output_and_blocks_outside_paragraphs_stay_where_they_are() {
+        let kbd = "<kbd>Ctrl</kbd>";
+        assert_eq!(
+            filled("<p>Press \u{E000}0\u{E001} now.</p>", &[kbd]),
+            "<p>Press <kbd>Ctrl</kbd> now.</p>"
+        );
+        // A list item (a tight list has no paragraphs) and a table cell may
+        // hold a block.
+        let figure = "<figure></figure>";
+        assert_eq!(
+            filled(
+                "<ul>\n<li>One \u{E000}0\u{E001}</li>\n</ul>\n<p>Done</p>",
+                &[figure]
+            ),
+            "<ul>\n<li>One <figure></figure></li>\n</ul>\n<p>Done</p>"
+        );
+        // Plain text is filled in as it is.
+        assert_eq!(
+            fill_placeholders("a \u{E000}0\u{E001} b", false, |_| "x".into()),
+            "a x b"
+        );
+    }
 }

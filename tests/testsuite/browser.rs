@@ -381,7 +381,8 @@ fn a_german_page_switches_language_and_searches_german_pages() {
 }
 
 /// Issue 25: pages with resized images (`<picture>`, `srcset`, `sizes`),
-/// a `figure` and the share-card meta tags are valid HTML, on a fixture
+/// a `figure` (also one placed inside a paragraph's text) and the
+/// share-card meta tags are valid HTML, on a fixture
 /// and on the shipped atlas's page with its career-ladder figure; and
 /// Lighthouse, mobile and desktop, scores 100 for accessibility, best
 /// practices and SEO and passes every image audit on an atlas entry that
@@ -393,6 +394,7 @@ fn pages_with_images_and_cards_are_valid_html_and_pass_lighthouse() {
         return;
     }
     let s = crate::images::site();
+    s.write("content/figures.md", crate::images::FIGURES_IN_TEXT);
     s.cairn(&["build"]).success();
     let atlas = crate::shipped::shipped_site();
     std::fs::write(
@@ -415,6 +417,7 @@ fn pages_with_images_and_cards_are_valid_html_and_pass_lighthouse() {
     let files = [
         s.path("public/roles/product-manager/index.html"),
         s.path("public/index.html"),
+        s.path("public/figures/index.html"),
         atlas.path("public/guides/career-paths-and-pay/index.html"),
         atlas.path("public/roles/product-manager/index.html"),
         atlas.path("public/roles/product-owner/index.html"),

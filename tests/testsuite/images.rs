@@ -100,6 +100,39 @@ fn images_get_resized_copies_with_srcset_sizes_and_dimensions() {
     }
 }
 
+/// A page placing figures inside paragraphs, the way an author may.
+pub const FIGURES_IN_TEXT: &str = "---\ntitle: Figures in text\n---\n\nInline {{ figure(src=\"/img/ladder.png\", alt=\"The ladder\", caption=\"Inline\") }} and after.\n\nText right before\n{{ figure(src=\"/img/ladder.png\", alt=\"The ladder\") }}\n\n*See {{ figure(src=\"/img/ladder.png\", alt=\"The ladder\") }} here.*\n";
+
+#[test]
+fn a_figure_inside_a_paragraph_splits_it() {
+    let s = site();
+    s.write("content/figures.md", FIGURES_IN_TEXT);
+    s.cairn(&["build"]).success();
+    let html = s.read("public/figures/index.html");
+    let figure = "<figure class=\"figure\">\n<picture>";
+    assert_eq!(
+        html.matches("<figure class=\"figure\">").count(),
+        3,
+        "{html}"
+    );
+    assert!(html.contains(&format!("<p>Inline</p>\n{figure}")), "{html}");
+    assert!(html.contains("</figure>\n<p>and after.</p>"), "{html}");
+    assert!(
+        html.contains(&format!("<p>Text right before</p>\n{figure}")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<p><em>See</em></p>\n{figure}")),
+        "{html}"
+    );
+    assert!(html.contains("</figure>\n<p><em>here.</em></p>"), "{html}");
+    // No paragraph holds a figure.
+    for part in html.split("<p>").skip(1) {
+        let inside = part.split("</p>").next().unwrap_or_default();
+        assert!(!inside.contains("<figure"), "{html}");
+    }
+}
+
 #[test]
 fn a_second_build_takes_every_copy_from_the_cache() {
     let s = site();
