@@ -5,7 +5,8 @@
 //! SVG text does not wrap: [`Fonts::fit`] breaks a title into lines with
 //! the fonts' own glyph widths before the template places them.
 
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
 
 use resvg::usvg::fontdb;
 use skrifa::MetadataProvider;
@@ -23,6 +24,12 @@ pub struct Fonts {
     family: String,
     /// A hash of every font file, part of each card's cache key.
     pub hash: String,
+    /// Every character some font draws: ASCII in a table (most text),
+    /// the rest in a set.
+    ascii: [bool; 128],
+    covered: HashSet<char>,
+    /// Characters cards were to show that no font draws, and the cards.
+    lacking: Mutex<(BTreeSet<char>, BTreeSet<String>)>,
 }
 
 /// Text broken into lines at a font size.
@@ -52,11 +59,72 @@ impl Fonts {
         if !family.is_empty() {
             db.set_sans_serif_family(family.clone());
         }
+        let mut covered = HashSet::new();
+        for face in db.faces() {
+            db.with_face_data(face.id, |data, index| {
+                if let Ok(font) = skrifa::FontRef::from_index(data, index) {
+                    covered.extend(
+                        font.charmap()
+                            .mappings()
+                            .filter_map(|(c, _)| char::from_u32(c)),
+                    );
+                }
+            });
+        }
+        let mut ascii = [false; 128];
+        for c in covered.iter().filter(|c| c.is_ascii()) {
+            ascii[*c as usize] = true;
+        }
+        covered.retain(|c| !c.is_ascii());
         Fonts {
             db: Arc::new(db),
             family,
             hash,
+            ascii,
+            covered,
+            lacking: Mutex::default(),
         }
+    }
+
+    /// Notes the characters of `texts` that no font draws, as lacking on
+    /// the card `card`. Spaces and invisible characters (joiners,
+    /// variation selectors) are never lacking.
+    pub fn note_lacking<'a>(&self, texts: impl IntoIterator<Item = &'a str>, card: &str) {
+        let invisible = |c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}'
+                    | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{e0100}'..='\u{e01ef}')
+        };
+        let mut missing = texts
+            .into_iter()
+            .flat_map(str::chars)
+            .filter(|&c| {
+                let drawn = match c.is_ascii() {
+                    true => self.ascii[c as usize],
+                    false => self.covered.contains(&c),
+                };
+                !drawn && !invisible(c)
+            })
+            .peekable();
+        if missing.peek().is_none() {
+            return;
+        }
+        let mut lacking = self.lacking.lock().unwrap_or_else(|e| e.into_inner());
+        lacking.0.extend(missing);
+        lacking.1.insert(card.to_string());
+    }
+
+    /// The characters cards lacked, and the cards that lacked them, in
+    /// order; `None` when every card was drawn whole.
+    pub fn lacking(&self) -> Option<(Vec<char>, Vec<String>)> {
+        let lacking = self.lacking.lock().unwrap_or_else(|e| e.into_inner());
+        (!lacking.0.is_empty()).then(|| {
+            (
+                lacking.0.iter().copied().collect(),
+                lacking.1.iter().cloned().collect(),
+            )
+        })
     }
 
     /// Whether any font loaded.
@@ -215,6 +283,25 @@ mod tests {
             std::fs::read(dir.join("Inter-Regular.otf")).unwrap(),
             std::fs::read(dir.join("Inter-Bold.otf")).unwrap(),
         ])
+    }
+
+    #[test]
+    fn letters_no_font_has_are_noted_with_their_cards() {
+        let f = fonts();
+        f.note_lacking(
+            [
+                "Product Owner: Überblick — “quoted” 1 €",
+                "\u{200b}\u{fe0f}\n",
+            ],
+            "a",
+        );
+        assert_eq!(f.lacking(), None);
+        f.note_lacking(["Product Owner プロダクト", "🚀"], "content/b.md");
+        f.note_lacking(["ト"], "/compare/x/");
+        f.note_lacking(["fine"], "c");
+        let (chars, cards) = f.lacking().unwrap();
+        assert_eq!(chars, ['ク', 'ダ', 'ト', 'プ', 'ロ', '🚀']);
+        assert_eq!(cards, ["/compare/x/", "content/b.md"]);
     }
 
     #[test]

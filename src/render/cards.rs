@@ -176,6 +176,20 @@ pub(super) fn card_file(
         column,
         lang: &config.language,
     };
+    let drawn = [data.site, data.kind.as_str(), data.host.as_str()]
+        .into_iter()
+        .chain(data.title.lines.iter().map(String::as_str))
+        .chain(data.description.lines.iter().map(String::as_str))
+        .chain(
+            data.fields
+                .iter()
+                .flat_map(|f| [f.label.as_str(), f.value.as_str()]),
+        );
+    let card = match job {
+        Job::Page(i) => sh.site.pages[*i].source.display().to_string(),
+        _ => format!("/{}", rel.trim_end_matches("index.html")),
+    };
+    fonts.note_lacking(drawn, &card);
     let template =
         sh.c.templates
             .source_text(CARD_TEMPLATE)
@@ -282,6 +296,50 @@ fn unescape(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// A warning naming the letters share cards were to show that no font of
+/// the theme's (or site's) `fonts/` has: they are left out of the cards.
+pub(super) fn lacking_letters(fonts: &Fonts) -> Option<Diagnostic> {
+    let (chars, cards) = fonts.lacking()?;
+    const SHOWN: usize = 8;
+    let mut letters: Vec<String> = chars.iter().take(SHOWN).map(|c| format!("`{c}`")).collect();
+    if chars.len() > SHOWN {
+        letters.push(format!("{} more", chars.len() - SHOWN));
+    }
+    // A page's own file where one lacks them, else the template.
+    let file = cards
+        .iter()
+        .find(|c| !c.starts_with('/'))
+        .cloned()
+        .unwrap_or_else(|| format!("templates/{CARD_TEMPLATE}"));
+    let others = match cards.len() {
+        1 => String::new(),
+        n => format!(" and {} other card{}", n - 1, if n == 2 { "" } else { "s" }),
+    };
+    Some(
+        Diagnostic::error(
+            &file,
+            format!(
+                "the share card of this page{others} leaves out {}: no font in `fonts/` has {}",
+                join_and(&letters),
+                if chars.len() == 1 { "it" } else { "them" },
+            ),
+        )
+        .warning()
+        .with_hint(
+            "add a font that has them (.ttf or .otf) to the site's `fonts/` folder, or give the page its own `image:`",
+        ),
+    )
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +352,14 @@ mod tests {
         );
         assert_eq!(card_rel("index.html").as_deref(), Some("card.png"));
         assert_eq!(card_rel("404.html"), None);
+    }
+
+    #[test]
+    fn lists_read_as_a_sentence() {
+        let l = |v: &[&str]| join_and(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(l(&[]), "");
+        assert_eq!(l(&["`a`"]), "`a`");
+        assert_eq!(l(&["`a`", "`b`"]), "`a` and `b`");
+        assert_eq!(l(&["`a`", "`b`", "2 more"]), "`a`, `b` and 2 more");
     }
 }

@@ -310,6 +310,11 @@ fn render_with(
         }
         cache.languages = rest.into_iter().map(|(c, _)| c).collect();
     }
+    if let Some(fonts) = &shared.1
+        && let Some(d) = cards::lacking_letters(fonts)
+    {
+        ds.push(d);
+    }
     if ds.has_errors() {
         return Err(ds);
     }

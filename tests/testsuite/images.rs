@@ -353,6 +353,48 @@ fn every_page_gets_a_share_card_with_its_title_and_meta_tags() {
 }
 
 #[test]
+fn letters_no_card_font_has_are_a_warning_naming_the_page() {
+    let s = site();
+    let page = s.read("content/roles/product-owner.md").replacen(
+        "title: Product Owner",
+        "title: \"Product Owner (プロダクトオーナー)\"",
+        1,
+    );
+    s.write("content/roles/product-owner.md", &page);
+    let expected = [
+        "content/roles/product-owner.md: warning: the share card of this page leaves out `オ`, `ク`, `ダ`, `ト`, `ナ`, `プ`, `ロ` and `ー`: no font in `fonts/` has them",
+    ];
+    // Drawn, then taken from the cache: the same warning both times.
+    for _ in 0..2 {
+        let run = s.cairn(&["build"]);
+        run.success();
+        assert_eq!(
+            run.error_lines()
+                .into_iter()
+                .filter(|l| l.contains("share card"))
+                .collect::<Vec<_>>(),
+            expected,
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("add a font that has them"),
+            "{}",
+            run.stderr
+        );
+    }
+    // Without cards, nothing is left out.
+    let toml = s.read("site.toml") + "\n[images]\ncards = false\n";
+    s.write("site.toml", &toml);
+    let run = s.cairn(&["build"]);
+    assert!(
+        !run.success().stderr.contains("share card"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_page_image_replaces_its_card_and_cards_turn_off() {
     let s = site();
     let page = s.read("content/roles/product-manager.md").replacen(
