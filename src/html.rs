@@ -121,7 +121,7 @@ pub fn strip_tags(html: &str) -> String {
 }
 
 /// Elements that are blocks (flow content that a paragraph cannot hold).
-const BLOCKS: [&str; 29] = [
+const BLOCKS: [&str; 32] = [
     "address",
     "article",
     "aside",
@@ -145,12 +145,15 @@ const BLOCKS: [&str; 29] = [
     "hgroup",
     "hr",
     "main",
+    "menu",
     "nav",
     "ol",
     "p",
     "pre",
+    "search",
     "section",
     "table",
+    "ul",
 ];
 
 /// Elements that have no end tag.
@@ -254,6 +257,7 @@ mod tests {
             "<figure class=\"figure\">\n<img src=\"a.png\">\n</figure>"
         ));
         assert!(has_block("<!-- <span> --><span>a</span><DIV>b</DIV>"));
+        assert!(has_block("<ul><li>a</li></ul>"));
         assert!(!has_block(
             "<span class=\"k\">Ctrl</span> <img src=\"a.png\"> <picture></picture>"
         ));

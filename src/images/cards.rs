@@ -17,6 +17,24 @@ pub const CARD_WIDTH: u32 = 1200;
 /// Its height.
 pub const CARD_HEIGHT: u32 = 630;
 
+/// Characters that are never drawn on their own: spaces, controls, soft
+/// hyphens, joiners, direction marks and variation selectors.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{e0100}'..='\u{e01ef}'
+        )
+}
+
 /// The fonts cards are drawn with.
 pub struct Fonts {
     db: Arc<fontdb::Database>,
@@ -90,12 +108,6 @@ impl Fonts {
     /// the card `card`. Spaces and invisible characters (joiners,
     /// variation selectors) are never lacking.
     pub fn note_lacking<'a>(&self, texts: impl IntoIterator<Item = &'a str>, card: &str) {
-        let invisible = |c: char| {
-            c.is_whitespace()
-                || c.is_control()
-                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}'
-                    | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{e0100}'..='\u{e01ef}')
-        };
         let mut missing = texts
             .into_iter()
             .flat_map(str::chars)
@@ -291,7 +303,7 @@ mod tests {
         f.note_lacking(
             [
                 "Product Owner: Überblick — “quoted” 1 €",
-                "\u{200b}\u{fe0f}\n",
+                "\u{200b}\u{fe0f}\u{202b}\u{2067}\n",
             ],
             "a",
         );

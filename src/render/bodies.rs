@@ -21,7 +21,10 @@ pub(super) fn placeholder(n: usize) -> String {
 /// `text` with each [`placeholder`] replaced by `output(n)`, in one pass;
 /// in `html`, as [`place_in_html`] places it.
 fn fill_placeholders(text: &str, html: bool, output: impl Fn(usize) -> String) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut w = Written {
+        out: String::with_capacity(text.len()),
+        paragraph: None,
+    };
     let mut rest = text;
     while let Some(start) = rest.find('\u{E000}') {
         let after = &rest[start + '\u{E000}'.len_utf8()..];
@@ -29,72 +32,135 @@ fn fill_placeholders(text: &str, html: bool, output: impl Fn(usize) -> String) -
             break;
         };
         let Ok(n) = after[..end].parse::<usize>() else {
-            out.push_str(&rest[..start + '\u{E000}'.len_utf8()]);
+            w.out.push_str(&rest[..start + '\u{E000}'.len_utf8()]);
             rest = after;
             continue;
         };
         let tail = &after[end + '\u{E001}'.len_utf8()..];
         if html {
-            rest = place_in_html(&mut out, &rest[..start], &output(n), tail);
+            rest = place_in_html(&mut w, &rest[..start], &output(n), tail);
         } else {
-            out.push_str(&rest[..start]);
-            out.push_str(&output(n));
+            w.out.push_str(&rest[..start]);
+            w.out.push_str(&output(n));
             rest = tail;
         }
     }
-    out.push_str(rest);
-    out
+    w.out.push_str(rest);
+    w.out
 }
 
-/// Writes `before` and a shortcode's HTML `made` to `out`, and gives back
-/// what of `tail` is still to write. A call alone in its paragraph takes
-/// the paragraph's place, so that a block (a table, a figure) is not
-/// wrapped in `<p>`. A block inside a paragraph with other text ends the
+/// HTML being written, and where the paragraph it is in began (paragraphs
+/// do not nest), kept as it grows rather than searched for at each call.
+struct Written {
+    out: String,
+    paragraph: Option<usize>,
+}
+
+impl Written {
+    fn push(&mut self, html: &str) {
+        let at = self.out.len();
+        self.out.push_str(html);
+        match (html.rfind("<p>"), html.rfind("</p>")) {
+            (Some(open), close) if close.is_none_or(|c| c < open) => {
+                self.paragraph = Some(at + open)
+            }
+            (_, Some(_)) => self.paragraph = None,
+            _ => {}
+        }
+    }
+}
+
+/// Elements a paragraph's text may be inside (phrasing content that
+/// Markdown and authors write), which are ended and opened again around a
+/// block.
+const PHRASING: [&str; 22] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "small", "span", "strong", "sub", "sup",
+];
+
+/// Writes `before` and a shortcode's HTML `made`, and gives back what of
+/// `tail` is still to write. A call alone in its paragraph takes the
+/// paragraph's place, so that a block (a table, a figure) is not wrapped
+/// in `<p>`. A block inside a paragraph with other text ends the
 /// paragraph, and the inline elements it is in, before it, and opens them
 /// again after it: a paragraph cannot hold a block (a browser would end it
-/// there and make a stray `</p>` an empty paragraph).
-fn place_in_html<'a>(out: &mut String, before: &str, made: &str, tail: &'a str) -> &'a str {
+/// there and make a stray `</p>` an empty paragraph). No element is left
+/// empty on either side, and a link around nothing but the call stays
+/// around the block (a link may hold one).
+fn place_in_html<'a>(w: &mut Written, before: &str, made: &str, tail: &'a str) -> &'a str {
     if let (Some(before), Some(tail)) = (before.strip_suffix("<p>"), tail.strip_prefix("</p>")) {
-        out.push_str(before);
-        out.push_str(made);
+        w.push(before);
+        w.push(made);
         return tail;
     }
-    out.push_str(before);
-    let paragraph = || out.rfind("<p>").filter(|&p| !out[p..].contains("</p>"));
-    let Some(p) = Some(made)
-        .filter(|made| crate::html::has_block(made))
-        .and_then(|_| paragraph())
-    else {
-        out.push_str(made);
+    w.push(before);
+    let Some(p) = w.paragraph.filter(|_| crate::html::has_block(made)) else {
+        w.push(made);
         return tail;
     };
-    let inline: Vec<(String, String)> = crate::html::open_elements(&out[p + "<p>".len()..])
+    let inline: Vec<(String, String)> = crate::html::open_elements(&w.out[p + "<p>".len()..])
         .into_iter()
-        .map(|(name, tag)| (name.to_string(), tag.to_string()))
+        .map(|(name, tag)| (name.to_ascii_lowercase(), tag.to_string()))
         .collect();
-    if out[p + "<p>".len()..].trim().is_empty() {
-        out.truncate(p);
-    } else {
-        let text = out.trim_end().len();
-        out.truncate(text);
-        for (name, _) in inline.iter().rev() {
-            out.push_str(&format!("</{name}>"));
-        }
-        out.push_str("</p>\n");
-    }
-    out.push_str(made.trim_end());
-    out.push('\n');
-    let tail = tail.trim_start();
-    if inline.is_empty()
-        && let Some(tail) = tail.strip_prefix("</p>")
-    {
+    // Inside a list or a block of the author's HTML, or after a `<p>`
+    // left open: no paragraph of Markdown's to split.
+    if !tail.contains("</p>") || !inline.iter().all(|(n, _)| PHRASING.contains(&n.as_str())) {
+        w.push(made);
         return tail;
     }
-    out.push_str("<p>");
-    for (_, tag) in &inline {
-        out.push_str(tag);
+    // Before the call: the elements opened right before it go; the rest
+    // are ended, then the paragraph, unless nothing is left in it.
+    let mut open_before = inline.len();
+    loop {
+        let text = w.out.trim_end().len();
+        w.out.truncate(text);
+        match open_before.checked_sub(1) {
+            Some(k) if w.out.ends_with(&inline[k].1) => {
+                w.out.truncate(w.out.len() - inline[k].1.len());
+                open_before = k;
+            }
+            _ => break,
+        }
     }
-    tail
+    let empty_before = w.out.len() == p + "<p>".len();
+    if empty_before {
+        w.out.truncate(p);
+    } else {
+        for (name, _) in inline[..open_before].iter().rev() {
+            w.out.push_str(&format!("</{name}>"));
+        }
+        w.out.push_str("</p>\n");
+    }
+    // After it: the elements ended right after it are not opened again.
+    let mut open_after = inline.len();
+    let mut rest = tail.trim_start();
+    while let Some(k) = open_after.checked_sub(1) {
+        match rest.strip_prefix(&format!("</{}>", inline[k].0)) {
+            Some(r) => (rest, open_after) = (r.trim_start(), k),
+            None => break,
+        }
+    }
+    let empty_after = open_after == 0 && rest.starts_with("</p>");
+    let links: Vec<&str> = match empty_before && empty_after {
+        true => inline
+            .iter()
+            .filter(|(n, _)| n == "a")
+            .map(|(_, t)| t.as_str())
+            .collect(),
+        false => Vec::new(),
+    };
+    w.out.extend(links.iter().copied());
+    w.out.push_str(made.trim_end());
+    w.out.push_str(&"</a>".repeat(links.len()));
+    w.out.push('\n');
+    w.paragraph = None;
+    if empty_after {
+        return &rest["</p>".len()..];
+    }
+    w.push("<p>");
+    w.out
+        .extend(inline[..open_after].iter().map(|(_, t)| t.as_str()));
+    rest
 }
 
 /// Renders a page's Markdown, expanding shortcodes and resolving internal
@@ -677,6 +743,36 @@ mod tests {
                 "<p>See <em>the <a href=\"/x/\">chart</a></em></p>\n{figure}\n<p><em><a href=\"/x/\">here</a></em>.</p>"
             )
         );
+        // Nothing but emphasis on one side: no empty element is left.
+        assert_eq!(
+            filled("<p><em>\u{E000}0\u{E001}</em> text</p>", &[figure]),
+            format!("{figure}\n<p>text</p>")
+        );
+        assert_eq!(
+            filled(
+                "<p>Some <em>text <strong>\u{E000}0\u{E001} more</strong></em></p>",
+                &[figure]
+            ),
+            format!("<p>Some <em>text</em></p>\n{figure}\n<p><em><strong>more</strong></em></p>")
+        );
+        // A linked figure keeps its link, which may hold a block.
+        assert_eq!(
+            filled(
+                "<p><a href=\"/big.png\">\u{E000}0\u{E001}</a></p>\n",
+                &[figure]
+            ),
+            format!("<a href=\"/big.png\">{figure}</a>\n\n")
+        );
+        // In a loose list item's paragraph.
+        assert_eq!(
+            filled("<li>\n<p>One \u{E000}0\u{E001} two</p>\n</li>", &[figure]),
+            format!("<li>\n<p>One</p>\n{figure}\n<p>two</p>\n</li>")
+        );
+        // A list is a block too.
+        assert_eq!(
+            filled("<p>See \u{E000}0\u{E001}</p>", &["<ul><li>a</li></ul>"]),
+            "<p>See</p>\n<ul><li>a</li></ul>\n"
+        );
         // Two blocks in one paragraph.
         assert_eq!(
             filled(
@@ -703,6 +799,14 @@ mod tests {
                 &[figure]
             ),
             "<ul>\n<li>One <figure></figure></li>\n</ul>\n<p>Done</p>"
+        );
+        // A `<p>` of the author's left open before a list: not split.
+        assert_eq!(
+            filled(
+                "<p>Open\n<ul>\n<li>One \u{E000}0\u{E001}</li>\n</ul>",
+                &[figure]
+            ),
+            "<p>Open\n<ul>\n<li>One <figure></figure></li>\n</ul>"
         );
         // Plain text is filled in as it is.
         assert_eq!(

@@ -305,29 +305,34 @@ pub(super) fn lacking_letters(fonts: &Fonts) -> Option<Diagnostic> {
     if chars.len() > SHOWN {
         letters.push(format!("{} more", chars.len() - SHOWN));
     }
-    // A page's own file where one lacks them, else the template.
-    let file = cards
-        .iter()
-        .find(|c| !c.starts_with('/'))
-        .cloned()
-        .unwrap_or_else(|| format!("templates/{CARD_TEMPLATE}"));
-    let others = match cards.len() {
-        1 => String::new(),
-        n => format!(" and {} other card{}", n - 1, if n == 2 { "" } else { "s" }),
+    // A page's own file where one lacks them, else the template, with
+    // the first card's address.
+    let page = cards.iter().find(|c| !c.starts_with('/'));
+    let (file, first) = match page {
+        Some(p) => (p.clone(), "this page".to_string()),
+        None => (
+            format!("templates/{CARD_TEMPLATE}"),
+            format!("`{}`", cards[0]),
+        ),
     };
+    let subject = match cards.len() {
+        1 => format!("the share card of {first} leaves"),
+        2 => format!("the share cards of {first} and 1 other page leave"),
+        n => format!("the share cards of {first} and {} other pages leave", n - 1),
+    };
+    let them = if chars.len() == 1 { "it" } else { "them" };
     Some(
         Diagnostic::error(
             &file,
             format!(
-                "the share card of this page{others} leaves out {}: no font in `fonts/` has {}",
-                join_and(&letters),
-                if chars.len() == 1 { "it" } else { "them" },
+                "{subject} out {}: no font in `fonts/` has {them}",
+                join_and(&letters)
             ),
         )
         .warning()
-        .with_hint(
-            "add a font that has them (.ttf or .otf) to the site's `fonts/` folder, or give the page its own `image:`",
-        ),
+        .with_hint(format!(
+            "add a font that has {them} (.ttf or .otf) to the site's `fonts/` folder, or give such pages their own `image:`"
+        )),
     )
 }
 
