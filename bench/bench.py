@@ -70,18 +70,27 @@ EXTRAS = True
 
 
 def run(cmd, cwd=None):
-    """Runs cmd; returns (wall s, cpu s, peak MB)."""
-    # stderr goes to a file: a pipe read only after the exit would block a
-    # tool that prints more than the pipe holds.
-    with tempfile.TemporaryFile() as errf:
+    """Runs cmd; returns (wall s, cpu s, peak MB).
+
+    The peak is read by /usr/bin/time, which starts the tool itself: the
+    maximum RSS a wait4 reports for a child of this script counts the
+    script's own memory, copied at the fork before the tool was started
+    (about 25 MB of Python, or more with numpy), so small peaks would be
+    the script's."""
+    timed = os.path.exists("/usr/bin/time")
+    with tempfile.TemporaryFile() as errf, tempfile.NamedTemporaryFile("r") as peakf:
+        full = ["/usr/bin/time", "-f", "%M", "-o", peakf.name] + cmd if timed else cmd
+        # stderr goes to a file: a pipe read only after the exit would block a
+        # tool that prints more than the pipe holds.
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errf)
+        p = subprocess.Popen(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errf)
         _, status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         if os.waitstatus_to_exitcode(status) != 0:
             errf.seek(0)
             sys.exit(f"{' '.join(cmd)} failed:\n{errf.read().decode('utf-8', 'replace')}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        peak = int(peakf.read().split()[-1]) / 1024 if timed else usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak
 
 
 def make_cairn_site(n, site):

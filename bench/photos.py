@@ -104,6 +104,7 @@ def serve_latency(cairn, site, edits=10):
             time.sleep(0.002)
 
     page = os.path.join(site, "content", "photos", "p7.md")
+    original = open(page).read()
     text_times = []
     for k in range(edits):
         with open(page, "a") as f:
@@ -125,6 +126,9 @@ def serve_latency(cairn, site, edits=10):
     t_copies = time.perf_counter() - t0
     proc.terminate()
     proc.wait()
+    # The site as it was, for the next run.
+    with open(page, "w") as f:
+        f.write(original)
     os.remove(new)
     return statistics.median(text_times), max(text_times), t_shown, t_copies
 
