@@ -395,26 +395,25 @@ fn extend_manifest<'a>(
     write_manifest(out, &mut union, kept)
 }
 
-/// Removes the files at `rels` (paths cairn wrote) and the folders they
-/// leave empty; folders and unsafe paths are skipped. Returns how many
-/// files went.
-fn remove_files<'a>(out: &Path, rels: impl IntoIterator<Item = &'a str>) -> io::Result<usize> {
-    let mut removed = 0;
-    for rel in rels {
-        let Some(relp) = safe_rel(rel) else { continue };
-        let target = out.join(&relp);
-        // Never through a link: `public/img` made a link to another folder
-        // would have its files deleted there.
-        if through_link(out, &relp) {
-            continue;
-        }
-        if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
-            remove(&target)?;
-            removed += 1;
-            remove_empty_parents(out, &relp);
-        }
+/// Removes the files at `rels` (paths cairn wrote, each [`removable`])
+/// and the folders they leave empty. Returns how many files went.
+fn remove_files(out: &Path, rels: &[PathBuf]) -> io::Result<usize> {
+    for relp in rels {
+        remove(&out.join(relp))?;
+        remove_empty_parents(out, relp);
     }
-    Ok(removed)
+    Ok(rels.len())
+}
+
+/// The path under `out` of the file `rel` names, where removing it is
+/// safe: inside the folder, a file (or link) that is there, and never
+/// through a link (`public/img` made a link to another folder would have
+/// its files deleted there).
+fn removable(out: &Path, rel: &str) -> Option<PathBuf> {
+    let relp = safe_rel(rel)?;
+    let file = !through_link(out, &relp)
+        && fs::symlink_metadata(out.join(&relp)).is_ok_and(|m| !m.is_dir());
+    file.then_some(relp)
 }
 
 /// Whether a folder on the way to `relp` under `out` is a symbolic link.

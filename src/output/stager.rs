@@ -13,8 +13,8 @@ use rayon::prelude::*;
 
 use super::{
     BUILDING, Data, MANIFEST, Manifest, OutputFile, Sink, SyncStats, TMP_DIR, TREE,
-    clear_leftovers, extend_manifest, prepare_manifest, read_manifest, remove_files, safe_rel,
-    same_as, temp_path, write_data, write_new,
+    clear_leftovers, extend_manifest, prepare_manifest, read_manifest, removable, remove_files,
+    safe_rel, same_as, temp_path, write_data, write_new,
 };
 
 /// Where a staged file waits for the commit.
@@ -324,7 +324,7 @@ impl Stager {
         let had_manifest = fs::hard_link(out.join(MANIFEST), &old_manifest).is_ok();
         let restore_manifest = || {
             if had_manifest {
-                let _ = fs::rename(&old_manifest, out.join(MANIFEST));
+                let _ = super::replace(&old_manifest, &out.join(MANIFEST));
             }
         };
         let staged: Vec<Staged> = self.staged.lock().unwrap().clone();
@@ -354,10 +354,9 @@ impl Stager {
         // A stale file that cannot go (held open on Windows, a folder
         // made read-only) fails the build like any other step: the files
         // already removed come back from their links, the new ones go.
-        let stale_rels: Vec<PathBuf> = stale.iter().filter_map(|r| safe_rel(r)).collect();
+        let stale_rels: Vec<PathBuf> = stale.iter().filter_map(|r| removable(&out, r)).collect();
         let removed = back_up(&out, "stale", &stale_rels).and_then(|links| {
-            remove_files(&out, stale.iter().copied())
-                .inspect_err(|_| put_back(&out, &stale_rels, &links))
+            remove_files(&out, &stale_rels).inspect_err(|_| put_back(&out, &stale_rels, &links))
         });
         let removed = match removed {
             Ok(n) => n,
@@ -404,7 +403,7 @@ impl Stager {
                 dir.push(c);
                 let full = out.join(&dir);
                 if fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) {
-                    fs::remove_file(&full)?;
+                    super::remove(&full)?;
                 }
             }
             if let Some(parent) = s.rel.parent() {
