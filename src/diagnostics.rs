@@ -141,7 +141,7 @@ impl Diagnostic {
 /// A path as diagnostics show it: one relative to the site root with `/`
 /// between its parts on every platform (Windows' `\` too), so that
 /// messages, the manual and the tests read the same everywhere.
-fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
+pub(crate) fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
     let shown = path.to_string_lossy();
     if cfg!(windows) && path.is_relative() {
         shown.replace('\\', "/").into()

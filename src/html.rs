@@ -156,6 +156,14 @@ const BLOCKS: [&str; 32] = [
     "ul",
 ];
 
+/// Elements a paragraph's text may be inside (phrasing content that
+/// Markdown and authors write), which are ended and opened again around a
+/// block.
+pub const PHRASING: [&str; 22] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "small", "span", "strong", "sub", "sup",
+];
+
 /// Elements that have no end tag.
 const VOID: [&str; 13] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",

@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode};
 
 use clap::Args;
 
-use super::{RootArg, VERSION};
+use super::{RootArg, VERSION, plural};
 use crate::config::Config;
 use crate::output::MANIFEST;
 
@@ -41,10 +41,7 @@ fn report(root: &Path) -> Vec<(&'static str, String)> {
             "system",
             format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         ),
-        (
-            "site root",
-            crate::output::absolute(root).display().to_string(),
-        ),
+        ("site root", root.display().to_string()),
     ];
     match Config::load(root) {
         Ok(config) => site_lines(&config, &mut lines),
@@ -57,7 +54,7 @@ fn report(root: &Path) -> Vec<(&'static str, String)> {
                 format!(
                     "{} problem{} (`cairn check` lists them); the first: {first}",
                     sorted.len(),
-                    if sorted.len() == 1 { "" } else { "s" }
+                    plural(sorted.len())
                 ),
             ));
         }
@@ -78,11 +75,7 @@ fn site_lines(config: &Config, lines: &mut Vec<(&'static str, String)>) {
             config.base_url,
             config.language,
             config.collections.len(),
-            if config.collections.len() == 1 {
-                ""
-            } else {
-                "s"
-            }
+            plural(config.collections.len())
         ),
     ));
     let content = config.root.join("content");

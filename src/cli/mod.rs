@@ -116,7 +116,7 @@ pub(crate) fn report(ds: Diagnostics) -> (usize, usize) {
         if more > 0 {
             eprintln!(
                 "{}: and {more} more problem{} in this file",
-                shown[0].path.display(),
+                crate::diagnostics::shown_path(&shown[0].path),
                 plural(more)
             );
         }

@@ -77,23 +77,24 @@ impl Fonts {
         if !family.is_empty() {
             db.set_sans_serif_family(family.clone());
         }
-        let mut covered = HashSet::new();
+        let (mut ascii, mut covered) = ([false; 128], HashSet::new());
         for face in db.faces() {
             db.with_face_data(face.id, |data, index| {
-                if let Ok(font) = skrifa::FontRef::from_index(data, index) {
-                    covered.extend(
-                        font.charmap()
-                            .mappings()
-                            .filter_map(|(c, _)| char::from_u32(c)),
-                    );
+                let Ok(font) = skrifa::FontRef::from_index(data, index) else {
+                    return;
+                };
+                for c in font
+                    .charmap()
+                    .mappings()
+                    .filter_map(|(c, _)| char::from_u32(c))
+                {
+                    match c.is_ascii() {
+                        true => ascii[c as usize] = true,
+                        false => _ = covered.insert(c),
+                    }
                 }
             });
         }
-        let mut ascii = [false; 128];
-        for c in covered.iter().filter(|c| c.is_ascii()) {
-            ascii[*c as usize] = true;
-        }
-        covered.retain(|c| !c.is_ascii());
         Fonts {
             db: Arc::new(db),
             family,
@@ -107,7 +108,11 @@ impl Fonts {
     /// Notes the characters of `texts` that no font draws, as lacking on
     /// the card `card`. Spaces and invisible characters (joiners,
     /// variation selectors) are never lacking.
-    pub fn note_lacking<'a>(&self, texts: impl IntoIterator<Item = &'a str>, card: &str) {
+    pub fn note_lacking<'a>(
+        &self,
+        texts: impl IntoIterator<Item = &'a str>,
+        card: impl FnOnce() -> String,
+    ) {
         let mut missing = texts
             .into_iter()
             .flat_map(str::chars)
@@ -124,7 +129,7 @@ impl Fonts {
         }
         let mut lacking = self.lacking.lock().unwrap_or_else(|e| e.into_inner());
         lacking.0.extend(missing);
-        lacking.1.insert(card.to_string());
+        lacking.1.insert(card());
     }
 
     /// The characters cards lacked, and the cards that lacked them, in
@@ -305,12 +310,14 @@ mod tests {
                 "Product Owner: Überblick — “quoted” 1 €",
                 "\u{200b}\u{fe0f}\u{202b}\u{2067}\n",
             ],
-            "a",
+            || "a".into(),
         );
         assert_eq!(f.lacking(), None);
-        f.note_lacking(["Product Owner プロダクト", "🚀"], "content/b.md");
-        f.note_lacking(["ト"], "/compare/x/");
-        f.note_lacking(["fine"], "c");
+        f.note_lacking(["Product Owner プロダクト", "🚀"], || {
+            "content/b.md".into()
+        });
+        f.note_lacking(["ト"], || "/compare/x/".into());
+        f.note_lacking(["fine"], || unreachable!("a card drawn whole is not named"));
         let (chars, cards) = f.lacking().unwrap();
         assert_eq!(chars, ['ク', 'ダ', 'ト', 'プ', 'ロ', '🚀']);
         assert_eq!(cards, ["/compare/x/", "content/b.md"]);

@@ -21,7 +21,8 @@ use crate::output::{Data, OutputFile};
 pub const CACHE_DIR: &str = ".cairn/cache/images";
 
 /// Changed whenever what this code makes of the same input changes, so
-/// that older cached files are not used.
+/// that older cached files are not used; a change to one format's
+/// encoding changes its [`recipe`] instead, which keeps the others' files.
 const VERSION: u64 = 1;
 
 /// The size of an image from its header (after EXIF orientation): no

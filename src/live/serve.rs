@@ -110,7 +110,7 @@ pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
     let mut out = Vec::new();
     for (shown, more) in shown_per_file(&errors) {
         out.extend(shown.iter().map(|d| ErrorInfo {
-            file: d.path.display().to_string(),
+            file: crate::diagnostics::shown_path(&d.path).into_owned(),
             line: d.line.unwrap_or(0),
             col: d.col.unwrap_or(0),
             message: d.message.clone(),
@@ -119,7 +119,7 @@ pub fn error_infos(ds: &Diagnostics) -> Vec<ErrorInfo> {
             text: d.to_string(),
         }));
         if more > 0 {
-            let file = shown[0].path.display().to_string();
+            let file = crate::diagnostics::shown_path(&shown[0].path).into_owned();
             let message = format!("and {more} more errors in this file");
             out.push(ErrorInfo {
                 text: format!("{file}: {message}"),

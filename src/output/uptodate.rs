@@ -207,7 +207,7 @@ pub fn write(out: &Path, state: &State) -> std::io::Result<()> {
     );
     let tmp = out.join(".cairn-state.tmp");
     std::fs::write(&tmp, text)?;
-    std::fs::rename(tmp, out.join(STATE))
+    super::replace(&tmp, &out.join(STATE))
 }
 
 #[cfg(test)]

@@ -21,10 +21,7 @@ pub(super) fn placeholder(n: usize) -> String {
 /// `text` with each [`placeholder`] replaced by `output(n)`, in one pass;
 /// in `html`, as [`place_in_html`] places it.
 fn fill_placeholders(text: &str, html: bool, output: impl Fn(usize) -> String) -> String {
-    let mut w = Written {
-        out: String::with_capacity(text.len()),
-        paragraph: None,
-    };
+    let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('\u{E000}') {
         let after = &rest[start + '\u{E000}'.len_utf8()..];
@@ -32,51 +29,28 @@ fn fill_placeholders(text: &str, html: bool, output: impl Fn(usize) -> String) -
             break;
         };
         let Ok(n) = after[..end].parse::<usize>() else {
-            w.out.push_str(&rest[..start + '\u{E000}'.len_utf8()]);
+            out.push_str(&rest[..start + '\u{E000}'.len_utf8()]);
             rest = after;
             continue;
         };
         let tail = &after[end + '\u{E001}'.len_utf8()..];
         if html {
-            rest = place_in_html(&mut w, &rest[..start], &output(n), tail);
+            rest = place_in_html(&mut out, &rest[..start], &output(n), tail);
         } else {
-            w.out.push_str(&rest[..start]);
-            w.out.push_str(&output(n));
+            out.push_str(&rest[..start]);
+            out.push_str(&output(n));
             rest = tail;
         }
     }
-    w.out.push_str(rest);
-    w.out
+    out.push_str(rest);
+    out
 }
 
-/// HTML being written, and where the paragraph it is in began (paragraphs
-/// do not nest), kept as it grows rather than searched for at each call.
-struct Written {
-    out: String,
-    paragraph: Option<usize>,
+/// Where the paragraph that `html` ends inside began: its last `<p>`, when
+/// no `</p>` follows it (paragraphs do not nest).
+fn open_paragraph(html: &str) -> Option<usize> {
+    html.rfind("<p>").filter(|&p| !html[p..].contains("</p>"))
 }
-
-impl Written {
-    fn push(&mut self, html: &str) {
-        let at = self.out.len();
-        self.out.push_str(html);
-        match (html.rfind("<p>"), html.rfind("</p>")) {
-            (Some(open), close) if close.is_none_or(|c| c < open) => {
-                self.paragraph = Some(at + open)
-            }
-            (_, Some(_)) => self.paragraph = None,
-            _ => {}
-        }
-    }
-}
-
-/// Elements a paragraph's text may be inside (phrasing content that
-/// Markdown and authors write), which are ended and opened again around a
-/// block.
-const PHRASING: [&str; 22] = [
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-    "mark", "q", "s", "small", "span", "strong", "sub", "sup",
-];
 
 /// Writes `before` and a shortcode's HTML `made`, and gives back what of
 /// `tail` is still to write. A call alone in its paragraph takes the
@@ -87,49 +61,52 @@ const PHRASING: [&str; 22] = [
 /// there and make a stray `</p>` an empty paragraph). No element is left
 /// empty on either side, and a link around nothing but the call stays
 /// around the block (a link may hold one).
-fn place_in_html<'a>(w: &mut Written, before: &str, made: &str, tail: &'a str) -> &'a str {
+fn place_in_html<'a>(out: &mut String, before: &str, made: &str, tail: &'a str) -> &'a str {
+    use crate::html::{PHRASING, has_block, open_elements};
     if let (Some(before), Some(tail)) = (before.strip_suffix("<p>"), tail.strip_prefix("</p>")) {
-        w.push(before);
-        w.push(made);
+        out.push_str(before);
+        out.push_str(made);
         return tail;
     }
-    w.push(before);
-    let Some(p) = w.paragraph.filter(|_| crate::html::has_block(made)) else {
-        w.push(made);
+    out.push_str(before);
+    let Some(p) = Some(made)
+        .filter(|made| has_block(made))
+        .and_then(|_| open_paragraph(out))
+    else {
+        out.push_str(made);
         return tail;
     };
-    let inline: Vec<(String, String)> = crate::html::open_elements(&w.out[p + "<p>".len()..])
+    let inline: Vec<(String, String)> = open_elements(&out[p + "<p>".len()..])
         .into_iter()
         .map(|(name, tag)| (name.to_ascii_lowercase(), tag.to_string()))
         .collect();
     // Inside a list or a block of the author's HTML, or after a `<p>`
     // left open: no paragraph of Markdown's to split.
     if !tail.contains("</p>") || !inline.iter().all(|(n, _)| PHRASING.contains(&n.as_str())) {
-        w.push(made);
+        out.push_str(made);
         return tail;
     }
     // Before the call: the elements opened right before it go; the rest
     // are ended, then the paragraph, unless nothing is left in it.
     let mut open_before = inline.len();
     loop {
-        let text = w.out.trim_end().len();
-        w.out.truncate(text);
+        out.truncate(out.trim_end().len());
         match open_before.checked_sub(1) {
-            Some(k) if w.out.ends_with(&inline[k].1) => {
-                w.out.truncate(w.out.len() - inline[k].1.len());
+            Some(k) if out.ends_with(&inline[k].1) => {
+                out.truncate(out.len() - inline[k].1.len());
                 open_before = k;
             }
             _ => break,
         }
     }
-    let empty_before = w.out.len() == p + "<p>".len();
+    let empty_before = out.len() == p + "<p>".len();
     if empty_before {
-        w.out.truncate(p);
+        out.truncate(p);
     } else {
         for (name, _) in inline[..open_before].iter().rev() {
-            w.out.push_str(&format!("</{name}>"));
+            out.push_str(&format!("</{name}>"));
         }
-        w.out.push_str("</p>\n");
+        out.push_str("</p>\n");
     }
     // After it: the elements ended right after it are not opened again.
     let mut open_after = inline.len();
@@ -141,25 +118,22 @@ fn place_in_html<'a>(w: &mut Written, before: &str, made: &str, tail: &'a str) -
         }
     }
     let empty_after = open_after == 0 && rest.starts_with("</p>");
-    let links: Vec<&str> = match empty_before && empty_after {
-        true => inline
-            .iter()
-            .filter(|(n, _)| n == "a")
-            .map(|(_, t)| t.as_str())
-            .collect(),
-        false => Vec::new(),
-    };
-    w.out.extend(links.iter().copied());
-    w.out.push_str(made.trim_end());
-    w.out.push_str(&"</a>".repeat(links.len()));
-    w.out.push('\n');
-    w.paragraph = None;
+    // A link around nothing but the call stays around the block.
+    let mut links = 0;
+    if empty_before && empty_after {
+        for (_, tag) in inline.iter().filter(|(n, _)| n == "a") {
+            out.push_str(tag);
+            links += 1;
+        }
+    }
+    out.push_str(made.trim_end());
+    out.push_str(&"</a>".repeat(links));
+    out.push('\n');
     if empty_after {
         return &rest["</p>".len()..];
     }
-    w.push("<p>");
-    w.out
-        .extend(inline[..open_after].iter().map(|(_, t)| t.as_str()));
+    out.push_str("<p>");
+    out.extend(inline[..open_after].iter().map(|(_, t)| t.as_str()));
     rest
 }
 
@@ -799,6 +773,14 @@ mod tests {
                 &[figure]
             ),
             "<ul>\n<li>One <figure></figure></li>\n</ul>\n<p>Done</p>"
+        );
+        // A table cell holds no paragraph.
+        assert_eq!(
+            filled(
+                "<table><tr><td>One \u{E000}0\u{E001}</td></tr></table>\n<p>Done</p>",
+                &[figure]
+            ),
+            "<table><tr><td>One <figure></figure></td></tr></table>\n<p>Done</p>"
         );
         // A `<p>` of the author's left open before a list: not split.
         assert_eq!(

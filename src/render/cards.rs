@@ -185,11 +185,11 @@ pub(super) fn card_file(
                 .iter()
                 .flat_map(|f| [f.label.as_str(), f.value.as_str()]),
         );
-    let card = match job {
+    // The card's page, named only when its card lacks a letter.
+    fonts.note_lacking(drawn, || match job {
         Job::Page(i) => sh.site.pages[*i].source.display().to_string(),
-        _ => format!("/{}", rel.trim_end_matches("index.html")),
-    };
-    fonts.note_lacking(drawn, &card);
+        _ => format!("/{}", rel.strip_suffix("index.html").unwrap_or(rel)),
+    });
     let template =
         sh.c.templates
             .source_text(CARD_TEMPLATE)
