@@ -463,6 +463,35 @@ fn a_link_inside_the_output_is_never_written_or_deleted_through() {
     assert!(!victim.join("c.txt").exists());
 }
 
+/// A stale file under a folder made a link to another file system: it is
+/// neither removed through the link nor backed up (a hard link across file
+/// systems fails), so the build goes on. Root only (a tmpfs is mounted).
+#[cfg(unix)]
+#[test]
+fn a_stale_file_behind_a_link_to_another_file_system_does_not_fail_the_build() {
+    let s = TestSite::fixture("basic");
+    s.write("static/img/a.txt", "a\n");
+    s.write("static/img/b.txt", "b\n");
+    s.cairn(&["build"]).success();
+    let Some(disk) = crate::util::small_tmpfs(&s, "disk") else {
+        return;
+    };
+    let victim = disk.join("img");
+    std::fs::create_dir(&victim).unwrap();
+    for f in ["a.txt", "b.txt"] {
+        std::fs::copy(s.path(&format!("public/img/{f}")), victim.join(f)).unwrap();
+    }
+    std::fs::remove_dir_all(s.path("public/img")).unwrap();
+    std::os::unix::fs::symlink(&victim, s.path("public/img")).unwrap();
+    s.remove("static/img/b.txt");
+    let run = s.cairn(&["build"]);
+    run.success();
+    assert_eq!(
+        std::fs::read_to_string(victim.join("b.txt")).unwrap(),
+        "b\n"
+    );
+}
+
 /// Issue 18, case 5: a rebuild that ran out of space left new pages beside
 /// old ones and cairn's temporary files. Every byte is written before the
 /// first file is put in place; a failure leaves the output as it was.
